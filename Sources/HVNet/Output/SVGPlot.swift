@@ -1,0 +1,146 @@
+import Foundation
+
+/// A minimal line and scatter plot rendered as standalone SVG: axes with round ticks, labels,
+/// a legend, optional fixed ranges. Enough for hvnet's run and analysis figures.
+public struct SVGPlot {
+    public struct Series {
+        public var label: String
+        public var x: [Double]
+        public var y: [Double]
+        public var color: String
+        public var width: Double
+        public var dashed: Bool
+        /// Draw dots instead of a polyline.
+        public var markers: Bool
+
+        public init(label: String, x: [Double], y: [Double], color: String = "#1f4e9c", width: Double = 1.2,
+                    dashed: Bool = false, markers: Bool = false) {
+            self.label = label
+            self.x = x
+            self.y = y
+            self.color = color
+            self.width = width
+            self.dashed = dashed
+            self.markers = markers
+        }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series] = []
+    public var xRange: ClosedRange<Double>? = nil
+    public var yRange: ClosedRange<Double>? = nil
+    public var width = 800.0
+    public var height = 450.0
+
+    public init(title: String, xLabel: String, yLabel: String) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+    }
+
+    public static let palette = ["#1f4e9c", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b"]
+
+    public func render() -> String {
+        let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
+        let plotW = width - left - right, plotH = height - top - bottom
+        let xs = series.flatMap(\.x).filter(\.isFinite), ys = series.flatMap(\.y).filter(\.isFinite)
+        let xr = xRange ?? Self.padded(xs.min() ?? 0, xs.max() ?? 1, pad: 0)
+        let yr = yRange ?? Self.padded(ys.min() ?? 0, ys.max() ?? 1, pad: 0.05)
+        func px(_ x: Double) -> Double { left + (x - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW }
+        func py(_ y: Double) -> Double { top + (yr.upperBound - y) / (yr.upperBound - yr.lowerBound) * plotH }
+        func f(_ v: Double) -> String { String(format: "%.2f", v) }
+
+        var s = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(f(width / 2))" y="22" text-anchor="middle" font-size="15">\(Self.escape(title))</text>
+
+            """
+        // Ticks and grid.
+        for t in Self.ticks(xr) {
+            let x = px(t)
+            s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>\n"
+            s += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(Self.tickLabel(t))</text>\n"
+        }
+        for t in Self.ticks(yr) {
+            let y = py(t)
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.tickLabel(t))</text>\n"
+        }
+        s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
+        s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
+        s += "<text transform=\"translate(18,\(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
+        s += "<defs><clipPath id=\"plot\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath></defs>\n"
+        s += "<g clip-path=\"url(#plot)\">\n"
+        for series in self.series {
+            if series.markers {
+                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
+                    s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"\(f(series.width))\" fill=\"\(series.color)\"/>\n"
+                }
+                continue
+            }
+            // Split the polyline at non-finite values.
+            var runs: [[String]] = [[]]
+            for (x, y) in zip(series.x, series.y) {
+                if x.isFinite && y.isFinite { runs[runs.count - 1].append("\(f(px(x))),\(f(py(y)))") } else if !runs.last!.isEmpty { runs.append([]) }
+            }
+            let dash = series.dashed ? " stroke-dasharray=\"6,4\"" : ""
+            for run in runs where run.count > 1 {
+                s += "<polyline fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"\(series.width)\"\(dash) points=\"\(run.joined(separator: " "))\"/>\n"
+            }
+        }
+        s += "</g>\n"
+        // Legend.
+        let labelled = series.filter { !$0.label.isEmpty }
+        if !labelled.isEmpty {
+            let boxW = 14.0 + 7.0 * Double(labelled.map(\.label.count).max() ?? 0) + 26
+            let x0 = left + plotW - boxW - 8, y0 = top + 8
+            s += "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(boxW))\" height=\"\(f(Double(labelled.count) * 18 + 8))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
+            for (k, series) in labelled.enumerated() {
+                let y = y0 + 16 + Double(k) * 18
+                let dash = series.dashed ? " stroke-dasharray=\"6,4\"" : ""
+                s += "<line x1=\"\(f(x0 + 6))\" y1=\"\(f(y - 4))\" x2=\"\(f(x0 + 26))\" y2=\"\(f(y - 4))\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>\n"
+                s += "<text x=\"\(f(x0 + 32))\" y=\"\(f(y))\">\(Self.escape(series.label))</text>\n"
+            }
+        }
+        return s + "</svg>\n"
+    }
+
+    static func padded(_ lo: Double, _ hi: Double, pad: Double) -> ClosedRange<Double> {
+        if hi <= lo { return (lo - 1)...(hi + 1) }
+        let d = (hi - lo) * pad
+        return (lo - d)...(hi + d)
+    }
+
+    /// Round tick positions (1, 2, 5 × 10ᵏ) inside `range`.
+    static func ticks(_ range: ClosedRange<Double>) -> [Double] {
+        let span = range.upperBound - range.lowerBound
+        guard span > 0, span.isFinite else { return [range.lowerBound] }
+        let raw = span / 6
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var ticks: [Double] = []
+        var t = ceil(range.lowerBound / step) * step
+        while t <= range.upperBound + 1e-9 * step {
+            ticks.append(abs(t) < 1e-12 * step ? 0 : t)
+            t += step
+        }
+        return ticks
+    }
+
+    static func tickLabel(_ t: Double) -> String {
+        if t == 0 { return "0" }
+        if abs(t) >= 1e5 || abs(t) < 1e-3 { return String(format: "%.1e", t) }
+        var s = String(format: "%.4f", t)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

@@ -1,0 +1,44 @@
+/// The SVG figures of a run: v(t), the phase plane (w, v) with both nullclines, and (dv/dt, v).
+enum RunPlots {
+    static func figures(scenario: Scenario, recorder: Recorder) -> [(String, String)] {
+        let traces = recorder.plotData
+        guard let first = traces.first, !first.t.isEmpty else { return [] }
+        func color(_ k: Int) -> String { SVGPlot.palette[k % SVGPlot.palette.count] }
+        func label(_ trace: PlotTrace) -> String { traces.count > 1 ? "cell \(trace.cell)" : "" }
+
+        var voltage = SVGPlot(title: "\(scenario.name): membrane potential", xLabel: "t (ms)", yLabel: "v (mV)")
+        voltage.series = traces.enumerated().map { SVGPlot.Series(label: label($1), x: $1.t, y: $1.v, color: color($0)) }
+        voltage.xRange = 0...scenario.durationMs
+
+        var phase = SVGPlot(title: "\(scenario.name): phase plane (w, v)", xLabel: "w (KaD activation)", yLabel: "v (mV)")
+        let vs = traces.flatMap(\.v), ws = traces.flatMap(\.w)
+        let vLo = min(vs.min()! - 10, -90), vHi = max(vs.max()! + 10, 40)
+        let wHi = max(ws.max()! * 1.3, 0.05)
+        phase.xRange = 0...wHi
+        phase.yRange = vLo...vHi
+        let cell = recorder.evaluator.model.cells[first.cell]
+        let grid = stride(from: vLo, through: vHi, by: (vHi - vLo) / 2000).map { $0 }
+        let wNull = grid.map { cell.gating.potassiumSteadyState($0 / cell.thermalPotentialMV) }
+        let vNull = grid.map { potentialNullclineW(cell, y: $0 / cell.thermalPotentialMV) }
+        phase.series.append(SVGPlot.Series(label: "w-nullcline w = w∞(v)", x: wNull, y: grid, color: "#2e8b57", width: 1.5, dashed: true))
+        phase.series.append(SVGPlot.Series(label: "v-nullcline (no input)", x: vNull, y: grid, color: "#d35400", width: 1.5, dashed: true))
+        for (k, trace) in traces.enumerated() {
+            phase.series.append(SVGPlot.Series(label: traces.count > 1 ? "cell \(trace.cell)" : "trajectory", x: trace.w, y: trace.v, color: color(k)))
+        }
+
+        var velocity = SVGPlot(title: "\(scenario.name): (dv/dt, v)", xLabel: "dv/dt (mV/ms)", yLabel: "v (mV)")
+        velocity.series = traces.enumerated().map { SVGPlot.Series(label: label($1), x: $1.dvdt, y: $1.v, color: color($0)) }
+
+        return [("voltage.svg", voltage.render()), ("phase-plane.svg", phase.render()), ("dvdt-v.svg", velocity.render())]
+    }
+
+    /// The w at which dy/dt = 0 for potential y without input:
+    /// w = (a + c)/(a − b), a = N_NaT m∞ φ_NaT, b = N_KaD φ_KaD, c = N_NaKa φ_NaKa.
+    static func potentialNullclineW(_ cell: NormalizedCell, y: Double) -> Double {
+        let a = cell.nat.units * cell.gating.sodiumActivation(y) * cell.nat.flux(y, form: cell.fluxForm)
+        let b = cell.kad.units * cell.kad.flux(y, form: cell.fluxForm)
+        let c = cell.naka.units * cell.naka.flux(y, form: cell.fluxForm)
+        let w = (a + c) / (a - b)
+        return w.isFinite ? w : .nan
+    }
+}

@@ -1,0 +1,65 @@
+/// The cubic Hermite interpolant over one step of length h, in s = (t − t0)/h ∈ [0, 1]:
+///
+///     p(s) = a s³ + b s² + c s + d
+///     d = y0,  c = h f0,  b = 3(y1 − y0) − h(2 f0 + f1),  a = 2(y0 − y1) + h(f0 + f1)
+///
+/// It matches the values and derivatives at both ends; its error is O(h⁴).
+public struct CubicHermite: Sendable {
+    public let a: Double, b: Double, c: Double, d: Double, h: Double
+
+    @inlinable public init(h: Double, y0: Double, f0: Double, y1: Double, f1: Double) {
+        self.h = h
+        d = y0
+        c = h * f0
+        b = 3 * (y1 - y0) - h * (2 * f0 + f1)
+        a = 2 * (y0 - y1) + h * (f0 + f1)
+    }
+
+    @inlinable public func value(at s: Double) -> Double { ((a * s + b) * s + c) * s + d }
+
+    /// dp/dt (not d/ds) at s.
+    @inlinable public func derivative(at s: Double) -> Double { ((3 * a * s + 2 * b) * s + c) / h }
+
+    /// The first s in [0, 1] where p crosses `level` upwards, given p(0) < level ≤ p(1);
+    /// bisection to full precision on the first bracketing subinterval.
+    public func upwardCrossing(of level: Double) -> Double {
+        // Bracket the first crossing: p may wiggle, so look at the extrema first.
+        var lo = 0.0, hi = 1.0
+        for s in criticalPoints() where value(at: s) >= level {
+            hi = min(hi, s)
+        }
+        for _ in 0..<100 where hi - lo > 1e-16 {
+            let mid = 0.5 * (lo + hi)
+            if value(at: mid) < level { lo = mid } else { hi = mid }
+        }
+        return 0.5 * (lo + hi)
+    }
+
+    /// The points of [0, 1] where dp/ds = 0.
+    public func criticalPoints() -> [Double] {
+        // 3a s² + 2b s + c = 0
+        let qa = 3 * a, qb = 2 * b, qc = c
+        var roots: [Double] = []
+        if abs(qa) < 1e-300 {
+            if qb != 0 { roots.append(-qc / qb) }
+        } else {
+            let disc = qb * qb - 4 * qa * qc
+            if disc >= 0 {
+                let r = disc.squareRoot()
+                let q = -0.5 * (qb + (qb >= 0 ? r : -r))
+                if q != 0 { roots.append(q / qa); roots.append(qc / q) } else { roots.append(0) }
+            }
+        }
+        return roots.filter { $0 > 0 && $0 < 1 }.sorted()
+    }
+
+    /// The maximum of p on [0, 1] as (s, value).
+    public func maximum() -> (s: Double, value: Double) {
+        var best = (s: 0.0, value: value(at: 0))
+        for s in criticalPoints() + [1] {
+            let v = value(at: s)
+            if v > best.value { best = (s, v) }
+        }
+        return best
+    }
+}

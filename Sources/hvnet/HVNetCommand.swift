@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import HVNet
+
+@main
+struct HVNetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hvnet",
+        abstract: "Simulate small noisy networks of Herrera-Valdez neurons.",
+        version: HVNetVersion.string,
+        subcommands: [Run.self, Validate.self])
+}
+
+/// Loads a scenario or exits with its error message.
+func loadScenario(_ path: String) throws -> Scenario {
+    do {
+        return try ScenarioLoader.load(path: path)
+    } catch let error as ScenarioError {
+        throw ValidationError("\(path): \(error)")
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a scenario file without running it.")
+
+    @Argument(help: "The scenario file (YAML or JSON).")
+    var scenario: String
+
+    func run() throws {
+        let s = try loadScenario(scenario)
+        do { _ = try s.initialState() } catch { throw ValidationError("\(scenario): \(error)") }
+        let steps = Int((s.durationMs / s.solver.dtMs).rounded())
+        print("\(scenario): valid. \(s.cellCount) cell(s) in \(s.populations.count) population(s), \(s.durationMs) ms, \(s.solver.method) with dt = \(s.solver.dtMs) ms (\(steps) steps).")
+    }
+}
