@@ -16,7 +16,7 @@ func loadScenario(_ path: String) throws -> Scenario {
     do {
         return try ScenarioLoader.load(path: path)
     } catch let error as ScenarioError {
-        throw ValidationError("\(path): \(error)")
+        throw RuntimeError("\(path): \(error)")
     }
 }
 
@@ -28,7 +28,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let s = try loadScenario(scenario)
-        do { _ = try s.initialState() } catch { throw ValidationError("\(scenario): \(error)") }
+        do { _ = try s.initialState() } catch { throw RuntimeError("\(scenario): \(error)") }
         let steps = Int((s.durationMs / s.solver.dtMs).rounded())
         print("\(scenario): valid. \(s.cellCount) cell(s) in \(s.populations.count) population(s), \(s.durationMs) ms, \(s.solver.method) with dt = \(s.solver.dtMs) ms (\(steps) steps).")
     }

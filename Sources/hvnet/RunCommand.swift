@@ -23,7 +23,7 @@ struct Run: ParsableCommand {
         do {
             result = try Simulation.run(s, scenarioPath: scenario, outputDirectory: directory)
         } catch let error as ScenarioError {
-            throw ValidationError("\(scenario): \(error)")
+            throw RuntimeError("\(scenario): \(error)")
         } catch {
             throw RuntimeError("\(error)")
         }

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import HVNet
+
+@Suite("Output files")
+struct OutputTests {
+    func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "hvnet-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("A file appears only when committed; an abandoned one leaves nothing")
+    func atomicFiles() throws {
+        let dir = try temporaryDirectory()
+        let path = dir + "/a.csv"
+        do {
+            let file = try OutputFile(path: path)
+            try file.write("x\n")
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        let file = try OutputFile(path: path)
+        try file.write("x\n")
+        try file.commit()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "x\n")
+    }
+
+    @Test("JSON numbers round-trip; NaN and infinities become null")
+    func json() {
+        let value = JSONValue.object([("a", .number(0.1)), ("b", .number(.nan)), ("c", .numbers([1e-5, .infinity])), ("d", .string("q\"\n"))])
+        #expect(value.rendered() == "{\n  \"a\": 0.1,\n  \"b\": null,\n  \"c\": [1e-05, null],\n  \"d\": \"q\\\"\\n\"\n}")
+        let x = 0.1 + 0.2
+        #expect(Double(formatNumber(x)) == x)
+    }
+
+    @Test("hvnet run writes every file of the run directory")
+    func runDirectory() throws {
+        let dir = try temporaryDirectory()
+        let scenario = try shippedScenario("seed-single-cell.yaml")
+        let result = try Simulation.run(scenario, scenarioPath: "seed-single-cell.yaml", outputDirectory: dir)
+        #expect(result.failure == nil)
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        #expect(files == ["traces.csv", "spikes.csv", "summary.json", "voltage.svg", "phase-plane.svg", "dvdt-v.svg"])
+        let spikes = try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8).split(separator: "\n")
+        #expect(spikes.count == 2 && spikes[0] == "cell,time_ms")
+        let header = try String(contentsOfFile: dir + "/traces.csv", encoding: .utf8).prefix { $0 != "\n" }
+        #expect(header == "time_ms,cell0_v_mV,cell0_w,cell0_iNaT_pA,cell0_iKaD_pA,cell0_iNaKa_pA,cell0_iAmpa_pA,cell0_iGabaA_pA")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))) as! [String: Any]
+        #expect(summary["status"] as? String == "complete")
+        #expect(summary["spike_count"] as? Int == 1)
+        let efficiency = (summary["efficiency"] as! [[String: Any]])[0]
+        #expect((efficiency["sodium"] as! Double).isFinite && (efficiency["potassium"] as! Double).isFinite)
+    }
+
+    @Test("A diverging run stops with the time and the cell, and keeps its outputs marked incomplete")
+    func divergence() throws {
+        var scenario = try shippedScenario("seed-single-cell.yaml")
+        scenario.stimuli = [Stimulus(kind: .currentStep(amplitudePA: 1e12), cells: [0], windowsMs: [5...6])]
+        let dir = try temporaryDirectory()
+        let result = try Simulation.run(scenario, scenarioPath: nil, outputDirectory: dir)
+        let failure = try #require(result.failure)
+        #expect(failure.contains("cell 0"))
+        #expect(failure.contains("t = 5"))
+        let summary = try String(contentsOfFile: dir + "/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"status\": \"incomplete\""))
+    }
+
+    @Test("Cubic Hermite finds the crossing of a cubic exactly")
+    func hermiteCrossing() {
+        // p(t) = t³ on [0, 2]: values 0 and 8, slopes 0 and 12; crosses 1 at t = 1.
+        let h = CubicHermite(h: 2, y0: 0, f0: 0, y1: 8, f1: 12)
+        #expect(abs(h.upwardCrossing(of: 1) * 2 - 1) < 1e-14)
+        let m = CubicHermite(h: 1, y0: 0, f0: 1, y1: 0, f1: -1).maximum()  // p = s − s²
+        #expect(abs(m.s - 0.5) < 1e-15 && abs(m.value - 0.25) < 1e-15)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import HVNet
+
+@Suite("Scenario files: validation and errors")
+struct ScenarioErrorTests {
+    static let valid = """
+        duration_ms: 40
+        solver: {method: rk4, dt_ms: 1/70}
+        populations:
+          - name: cell
+            initial: {v_mV: -30, w: 0.001}
+        """
+
+    func error(_ text: String) -> ScenarioError? {
+        do { _ = try ScenarioLoader.parse(text); return nil } catch let e as ScenarioError { return e } catch { return nil }
+    }
+
+    @Test("A minimal scenario parses, with fractions for dt")
+    func minimal() throws {
+        let s = try ScenarioLoader.parse(Self.valid)
+        #expect(s.solver.dtMs == 1.0 / 70)
+        #expect(s.cellCount == 1)
+        #expect(s.populations[0].initial == .explicit(potentialMV: [-30], w: [0.001]))
+    }
+
+    @Test("A misspelt key is rejected with its path, the allowed keys and a suggestion")
+    func misspeltKey() {
+        let e = error(Self.valid.replacingOccurrences(of: "initial:", with: "intial:"))
+        #expect(e == .unknownKey(path: "populations[0]", key: "intial", allowed: ["name", "size", "parameters", "initial"]))
+        #expect(e?.description.contains("did you mean 'initial'?") == true)
+        let top = error(Self.valid.replacingOccurrences(of: "duration_ms", with: "duration"))
+        #expect(top?.description.contains("unknown key 'duration' at the top level") == true)
+    }
+
+    @Test("w0 ≤ 0 is rejected: w = 0 is invariant", arguments: ["0", "-0.1"])
+    func nonPositiveW(_ w: String) {
+        let e = error(Self.valid.replacingOccurrences(of: "w: 0.001", with: "w: \(w)"))
+        guard case .invalidValue(let path, let value, let expected, _)? = e else {
+            Issue.record("expected an invalid value, got \(String(describing: e))")
+            return
+        }
+        #expect(path == "populations[0].initial.w")
+        #expect(value == w)
+        #expect(expected.contains("invariant"))
+    }
+
+    @Test("A string where a number belongs names the path and the value")
+    func stringForNumber() {
+        let e = error(Self.valid.replacingOccurrences(of: "v_mV: -30", with: "v_mV: minus thirty"))
+        #expect(e?.description.hasPrefix("populations[0].initial.v_mV (line 5): 'minus thirty' is not allowed") == true)
+    }
+
+    @Test("A missing file, an empty file and broken YAML are clear errors")
+    func unreadable() {
+        #expect(throws: ScenarioError.fileNotFound(path: "/nonexistent/x.yaml")) { try ScenarioLoader.load(path: "/nonexistent/x.yaml") }
+        #expect(error("") == .syntax(message: "the file is empty"))
+        if case .syntax? = error("duration_ms: [1, 2") {} else { Issue.record("broken YAML must be a syntax error") }
+    }
+
+    @Test("Missing required keys and wrong shapes are named")
+    func missingAndShapes() {
+        #expect(error("solver: {dt_ms: 0.1}\npopulations: [{name: a}]")?.description.hasPrefix("missing key duration_ms") == true)
+        let badMatrix = Self.valid + """
+
+            connections:
+              - {receptor: AMPA, from: cell, to: cell, matrix: [[0, 1]], channels_per_contact: 10}
+            """
+        #expect(error(badMatrix)?.description.contains("1 rows (cells of cell) of 1 non-negative numbers") == true)
+        let badMethod = Self.valid.replacingOccurrences(of: "method: rk4", with: "method: rk5")
+        #expect(error(badMethod)?.description.contains("expected one of rk4") == true)
+        let badReceptor = Self.valid + """
+
+            stimuli:
+              - {type: pulse, receptor: NMDA, cells: [0], windows_ms: [[1, 2]]}
+            """
+        #expect(error(badReceptor)?.description.contains("stimuli[0].receptor") == true)
+        let badWindow = Self.valid + """
+
+            stimuli:
+              - {type: pulse, receptor: AMPA, cells: [0], windows_ms: [[3, 2]]}
+            """
+        #expect(error(badWindow)?.description.contains("a stop time after the start") == true)
+        let badCell = Self.valid + """
+
+            stimuli:
+              - {type: current_step, amplitude_pA: 50, cells: [3], windows_ms: [[1, 2]]}
+            """
+        #expect(error(badCell)?.description.contains("a cell index from 0 to 0") == true)
+    }
+
+    @Test("JSON is accepted")
+    func json() throws {
+        let s = try ScenarioLoader.parse("""
+            {"duration_ms": 5, "solver": {"dt_ms": 0.01}, "populations": [{"name": "a", "size": 2, "initial": "rest"}]}
+            """)
+        #expect(s.cellCount == 2)
+        let y = try s.initialState()
+        #expect(abs(y[0] * 26.7 - -69.9225) < 1e-4)
+    }
+
+    @Test("Every shipped scenario validates")
+    func shippedScenariosValidate() throws {
+        let dir = repositoryRoot.appendingPathComponent("scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let s = try ScenarioLoader.load(path: dir.appendingPathComponent(file).path)
+            _ = try s.initialState()
+        }
+    }
+}

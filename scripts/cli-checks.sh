@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Checks that the hvnet command line fails clearly on bad input: a non-zero exit and a message
+# that names the problem, never a crash. Usage: scripts/cli-checks.sh PATH/TO/hvnet
+set -uo pipefail
+hvnet=${1:?usage: cli-checks.sh PATH/TO/hvnet}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+# expect_failure NAME PATTERN ARGS...: the command must exit 1..127 (not a signal) and print PATTERN.
+expect_failure() {
+  local name=$1 pattern=$2; shift 2
+  local out status
+  out=$("$hvnet" "$@" 2>&1); status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && grep -qF -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $status, output:"; echo "$out" | sed 's/^/    /'
+  fi
+}
+
+base='duration_ms: 40
+solver: {method: rk4, dt_ms: 1/70}
+populations:
+  - name: cell
+    initial: {v_mV: -30, w: 0.001}'
+
+printf '%s\n' "$base" | sed 's/duration_ms/duraton_ms/' > "$work/misspelt.yaml"
+printf '%s\n' "$base" | sed 's/w: 0.001/w: -0.001/' > "$work/negative-w.yaml"
+printf '%s\n' "$base" | sed 's/v_mV: -30/v_mV: thirty/' > "$work/string.yaml"
+printf 'duration_ms: [1, 2\n' > "$work/broken.yaml"
+printf '%s\n' "$base" > "$work/diverging.yaml"
+printf 'stimuli:\n  - {type: current_step, amplitude_pA: 1e12, cells: [0], windows_ms: [[5, 6]]}\n' >> "$work/diverging.yaml"
+
+expect_failure "misspelt key" "unknown key 'duraton_ms' at the top level" run "$work/misspelt.yaml" --out "$work/o1"
+expect_failure "misspelt key (validate)" "did you mean 'duration_ms'?" validate "$work/misspelt.yaml"
+expect_failure "negative w0" "populations[0].initial.w (line 5): '-0.001' is not allowed" run "$work/negative-w.yaml" --out "$work/o2"
+expect_failure "string for a number" "populations[0].initial.v_mV (line 5): 'thirty' is not allowed" validate "$work/string.yaml"
+expect_failure "missing file" "scenario file not found" run "$work/nope.yaml"
+expect_failure "broken YAML" "not valid YAML or JSON" validate "$work/broken.yaml"
+expect_failure "diverging run" "cell 0 (v) became NaN or infinite at t = 5" run "$work/diverging.yaml" --out "$work/o3" --quiet
+[ -f "$work/o3/summary.json" ] && grep -q '"status": "incomplete"' "$work/o3/summary.json" && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL diverging run: summary.json missing or not marked incomplete"; }
+
+echo "cli-checks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
