@@ -1,10 +1,21 @@
 import Foundation
 
+/// How the Ornstein–Uhlenbeck input enters the integration (DESIGN.md, "Noise path").
+public enum NoiseIntegration: String, Sendable, CaseIterable, Codable {
+    /// The solver evaluates the noise at its stage times: dy/dt = F(y) + μ + η(t).
+    case plain
+    /// Each step from tₙ integrates ỹ = y − J(t), J(t) = ∫_{tₙ}^t η: the solver sees the C¹
+    /// function J instead of the rough η, and y = ỹ + J(tₙ₊₁) at the end of the step.
+    case shifted
+}
+
 /// Evaluates a ``NetworkModel``'s right-hand side into caller-provided buffers. It owns the scratch
-/// space and the inputs of the current segment, so it allocates nothing per evaluation; one
-/// evaluator serves one integration (it is not shared between threads).
+/// space, the inputs of the current segment and one trial's noise, so it allocates nothing per
+/// evaluation; one evaluator serves one integration (it is not shared between threads).
 public final class NetworkEvaluator {
     public let model: NetworkModel
+    public let noise: NoiseRealisation?
+    public let noiseIntegration: NoiseIntegration
     /// Right-hand-side evaluations so far.
     public private(set) var evaluations = 0
 
@@ -12,16 +23,28 @@ public final class NetworkEvaluator {
     /// Open channels from pulses, per cell, for the current segment.
     private let pulseAmpa: UnsafeMutableBufferPointer<Double>
     private let pulseGabaA: UnsafeMutableBufferPointer<Double>
-    /// Injected current ξ (1/ms, depolarising positive) of the current segment.
+    /// Injected current (1/ms, depolarising positive) of the current segment plus the noise mean.
     private let injected: UnsafeMutableBufferPointer<Double>
-    /// Scratch: presynaptic activations and open synaptic channels.
+    /// Scratch: presynaptic activations, open synaptic channels, total input, shifted potentials.
     private let activation: UnsafeMutableBufferPointer<Double>
     private let ampaOpen: UnsafeMutableBufferPointer<Double>
     private let gabaAOpen: UnsafeMutableBufferPointer<Double>
     private let input: UnsafeMutableBufferPointer<Double>
+    private let potential: UnsafeMutableBufferPointer<Double>
+    private let fluctuation: UnsafeMutableBufferPointer<Double>
+    private let noiseIntegral: UnsafeMutableBufferPointer<Double>
+    /// Ī at the start of the current step (shifted integration).
+    private let anchorIntegral: UnsafeMutableBufferPointer<Double>
+    private var anchorTime = 0.0
 
-    public init(model: NetworkModel) {
+    /// - Parameters:
+    ///   - noise: the trial's noise paths; required when the model has noise.
+    ///   - noiseIntegration: plain or shifted (the default).
+    public init(model: NetworkModel, noise: NoiseRealisation? = nil, noiseIntegration: NoiseIntegration = .shifted) {
+        precondition((model.noise?.isStochastic ?? false) == (noise != nil), "a noisy model needs its noise realisation")
         self.model = model
+        self.noise = noise
+        self.noiseIntegration = noise == nil ? .plain : noiseIntegration
         n = model.cellCount
         func buffer() -> UnsafeMutableBufferPointer<Double> {
             let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: model.cellCount)
@@ -35,11 +58,18 @@ public final class NetworkEvaluator {
         ampaOpen = buffer()
         gabaAOpen = buffer()
         input = buffer()
+        potential = buffer()
+        fluctuation = buffer()
+        noiseIntegral = buffer()
+        anchorIntegral = buffer()
     }
 
     deinit {
-        for b in [pulseAmpa, pulseGabaA, injected, activation, ampaOpen, gabaAOpen, input] { b.deallocate() }
+        for b in [pulseAmpa, pulseGabaA, injected, activation, ampaOpen, gabaAOpen, input, potential, fluctuation,
+                  noiseIntegral, anchorIntegral] { b.deallocate() }
     }
+
+    public var isShifted: Bool { noiseIntegration == .shifted }
 
     /// Sets the piecewise-constant inputs for the open interval (`start`, `end`), which holds no
     /// breakpoint.
@@ -48,7 +78,7 @@ public final class NetworkEvaluator {
         for i in 0..<n {
             pulseAmpa[i] = 0
             pulseGabaA[i] = 0
-            injected[i] = 0
+            injected[i] = model.noise?.cells[i].mean ?? 0
         }
         for stimulus in model.stimuli where stimulus.isActive(atMidpoint: mid) {
             for i in stimulus.cells {
@@ -62,67 +92,115 @@ public final class NetworkEvaluator {
         }
     }
 
-    /// Open AMPA and GABA-A channels of cell `i` for `state`, synaptic plus pulses.
+    /// Shifted integration: a step starts at `t`; states given to ``evaluate(t:state:into:)`` are
+    /// ỹ = y − J(t) with J(t) = Ī(t) − Ī(anchor) until the next call.
+    public func beginStep(at t: Double) {
+        guard isShifted, let noise else { return }
+        noise.evaluate(at: t, fluctuation: fluctuation.baseAddress!, integral: anchorIntegral.baseAddress!)
+        anchorTime = t
+    }
+
+    /// Shifted integration: turns ỹ at `t` back into y by adding J(t) to the potentials.
+    public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {
+        guard isShifted, let noise else { return }
+        noise.evaluate(at: t, fluctuation: fluctuation.baseAddress!, integral: noiseIntegral.baseAddress!)
+        for i in 0..<n { state[i] += noiseIntegral[i] - anchorIntegral[i] }
+    }
+
+    /// Shifted integration: turns dỹ/dt at `t` into dy/dt by adding η(t) to the potentials' rates.
+    public func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>) {
+        guard isShifted, let noise else { return }
+        noise.evaluate(at: t, fluctuation: fluctuation.baseAddress!, integral: nil)
+        for i in 0..<n { derivative[i] += fluctuation[i] }
+    }
+
+    /// Open AMPA and GABA-A channels of cell `i` for a (y-space) `state`, synaptic plus pulses.
     public func openChannels(state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
-        func open(_ coupling: SynapticCoupling) -> Double {
+        func open(_ coupling: SynapticCoupling, offset: Int?) -> Double {
             let w = coupling.weights
             var sum = 0.0
             for k in w.rowStart[i]..<w.rowStart[i + 1] {
-                sum += w.values[k] * logistic(coupling.gain * (state[w.columnIndex[k]] - coupling.halfActivation))
+                let j = w.columnIndex[k]
+                sum += w.values[k] * (offset.map { state[$0 + j] } ?? coupling.steadyActivation(state[j]))
             }
             return sum
         }
-        return (open(model.ampa) + pulseAmpa[i], open(model.gabaA) + pulseGabaA[i])
+        return (open(model.ampa, offset: model.ampaStateOffset) + pulseAmpa[i],
+                open(model.gabaA, offset: model.gabaAStateOffset) + pulseGabaA[i])
     }
 
-    /// The injected current of cell `i` in the current segment, 1/ms.
-    public func injectedInput(cell i: Int) -> Double { injected[i] }
-
-    /// Writes dy/dt and dw/dt at time `t` (ms) for `state` into `derivative`.
+    /// Writes the right-hand side at time `t` (ms) for `state` into `derivative`: dy/dt, dw/dt and
+    /// ds/dt in plain integration, dỹ/dt (without η) for shifted integration.
     public func evaluate(t: Double, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         evaluations += 1
-        couple(model.ampa, pulses: pulseAmpa, into: ampaOpen, state: state)
-        couple(model.gabaA, pulses: pulseGabaA, into: gabaAOpen, state: state)
-        for i in 0..<n { input[i] = injected[i] }
-        if let fast = model.sharedExponential {
-            fast.withUnsafeBufferPointer { evaluateShared($0, state: state, into: derivative) }
+        var y = state
+        if let noise {
+            switch noiseIntegration {
+            case .plain:
+                noise.evaluate(at: t, fluctuation: fluctuation.baseAddress!, integral: nil)
+                for i in 0..<n { input[i] = injected[i] + fluctuation[i] }
+            case .shifted:
+                if t == anchorTime {
+                    for i in 0..<n { potential[i] = state[i] }
+                } else {
+                    noise.evaluate(at: t, fluctuation: fluctuation.baseAddress!, integral: noiseIntegral.baseAddress!)
+                    for i in 0..<n { potential[i] = state[i] + noiseIntegral[i] - anchorIntegral[i] }
+                }
+                for i in 0..<n { input[i] = injected[i] }
+                y = UnsafePointer(potential.baseAddress!)
+            }
         } else {
-            evaluateGeneral(state: state, into: derivative)
+            for i in 0..<n { input[i] = injected[i] }
+        }
+        couple(model.ampa, offset: model.ampaStateOffset, pulses: pulseAmpa, into: ampaOpen, y: y, state: state, derivative: derivative)
+        couple(model.gabaA, offset: model.gabaAStateOffset, pulses: pulseGabaA, into: gabaAOpen, y: y, state: state, derivative: derivative)
+        if let fast = model.sharedExponential {
+            fast.withUnsafeBufferPointer { evaluateShared($0, y: y, state: state, into: derivative) }
+        } else {
+            evaluateGeneral(y: y, state: state, into: derivative)
         }
     }
 
-    /// open = W σ(g (y − y_s)) + pulses.
+    /// open = W s + pulses, s instantaneous or the kinetic state (whose derivative is written too).
     private func couple(
-        _ coupling: SynapticCoupling, pulses: UnsafeMutableBufferPointer<Double>,
-        into open: UnsafeMutableBufferPointer<Double>, state: UnsafePointer<Double>
+        _ coupling: SynapticCoupling, offset: Int?, pulses: UnsafeMutableBufferPointer<Double>,
+        into open: UnsafeMutableBufferPointer<Double>, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+        derivative: UnsafeMutablePointer<Double>
     ) {
-        if coupling.isEmpty {
+        if let offset, case .firstOrder(let tau) = coupling.kinetics {
+            let rate = 1 / tau
+            for j in 0..<n {
+                activation[j] = state[offset + j]
+                derivative[offset + j] = (coupling.steadyActivation(y[j]) - state[offset + j]) * rate
+            }
+        } else if coupling.isEmpty {
             for i in 0..<n { open[i] = pulses[i] }
             return
+        } else {
+            for j in 0..<n { activation[j] = coupling.steadyActivation(y[j]) }
         }
-        for j in 0..<n { activation[j] = logistic(coupling.gain * (state[j] - coupling.halfActivation)) }
         coupling.weights.multiply(UnsafePointer(activation.baseAddress!), into: open.baseAddress!)
         for i in 0..<n { open[i] += pulses[i] }
     }
 
-    private func evaluateGeneral(state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
+    private func evaluateGeneral(y: UnsafePointer<Double>, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         for i in 0..<n {
             let cell = model.cells[i]
-            let y = state[i], w = state[n + i]
+            let w = state[n + i]
             derivative[i] = cell.membraneDerivative(
-                y: y, w: w, ampaOpen: ampaOpen[i], gabaAOpen: gabaAOpen[i], input: input[i])
-            derivative[n + i] = cell.gating.potassiumDerivative(y: y, w: w)
+                y: y[i], w: w, ampaOpen: ampaOpen[i], gabaAOpen: gabaAOpen[i], input: input[i])
+            derivative[n + i] = cell.gating.potassiumDerivative(y: y[i], w: w)
         }
     }
 
     /// The r = 1/2 path: one exp(y/2) for all five fluxes, three more for the gating.
     private func evaluateShared(
-        _ cells: UnsafeBufferPointer<SharedExponentialCell>, state: UnsafePointer<Double>,
-        into derivative: UnsafeMutablePointer<Double>
+        _ cells: UnsafeBufferPointer<SharedExponentialCell>, y potentials: UnsafePointer<Double>,
+        state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>
     ) {
         for i in 0..<n {
             let c = cells[i]
-            let y = state[i], w = state[n + i]
+            let y = potentials[i], w = state[n + i]
             let e = exp(0.5 * y)
             let ie = 1 / e
             let m = 1 / (1 + exp(-c.sodiumGain * (y - c.sodiumHalf)))

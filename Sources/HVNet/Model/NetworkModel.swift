@@ -4,17 +4,21 @@ import Foundation
 /// piecewise-constant stimuli. A plain value: integrators evaluate it through a
 /// ``NetworkEvaluator``.
 ///
-/// State layout (structure of arrays): `[y_0 … y_{n−1}, w_0 … w_{n−1}]`.
+/// State layout (structure of arrays): `[y_0 … y_{n−1}, w_0 … w_{n−1}]`, followed by the
+/// presynaptic activations `s_0 … s_{n−1}` of each receptor with first-order kinetics (AMPA
+/// first). The optional ``NoiseModel`` adds Ornstein–Uhlenbeck input to dy/dt.
 public struct NetworkModel: Sendable {
     public let cells: [NormalizedCell]
     public let ampa: SynapticCoupling
     public let gabaA: SynapticCoupling
     public let stimuli: [Stimulus]
+    public let noise: NoiseModel?
     /// Per-cell constants of the shared-exponential fast path, or nil when some cell needs the
     /// general flux (r ≠ 1/2, |η| ≠ 1, or an approximate flux form).
     let sharedExponential: [SharedExponentialCell]?
 
-    public init(cells: [NormalizedCell], ampa: SynapticCoupling, gabaA: SynapticCoupling, stimuli: [Stimulus] = []) {
+    public init(cells: [NormalizedCell], ampa: SynapticCoupling, gabaA: SynapticCoupling, stimuli: [Stimulus] = [],
+                noise: NoiseModel? = nil) {
         precondition(!cells.isEmpty, "a network needs at least one cell")
         precondition(ampa.weights.rowCount == cells.count && ampa.weights.columnCount == cells.count)
         precondition(gabaA.weights.rowCount == cells.count && gabaA.weights.columnCount == cells.count)
@@ -23,6 +27,8 @@ public struct NetworkModel: Sendable {
         self.ampa = ampa
         self.gabaA = gabaA
         self.stimuli = stimuli
+        precondition(noise.map { $0.cells.count == cells.count } ?? true)
+        self.noise = noise?.isStochastic == true || noise?.cells.contains(where: { $0.mean != 0 }) == true ? noise : nil
         self.sharedExponential =
             cells.allSatisfy(\.admitsSharedExponential) ? cells.map(SharedExponentialCell.init) : nil
     }
@@ -39,7 +45,11 @@ public struct NetworkModel: Sendable {
     }
 
     public var cellCount: Int { cells.count }
-    public var stateSize: Int { 2 * cells.count }
+    public var stateSize: Int { (2 + (ampa.isKinetic ? 1 : 0) + (gabaA.isKinetic ? 1 : 0)) * cells.count }
+    /// Offset of the AMPA activations in the state, when AMPA synapses have kinetics.
+    public var ampaStateOffset: Int? { ampa.isKinetic ? 2 * cellCount : nil }
+    /// Offset of the GABA-A activations in the state, when GABA-A synapses have kinetics.
+    public var gabaAStateOffset: Int? { gabaA.isKinetic ? (ampa.isKinetic ? 3 : 2) * cellCount : nil }
     public var usesSharedExponential: Bool { sharedExponential != nil }
 
     /// Sorted, distinct times in the open interval (0, `duration`) at which an input jumps.
@@ -50,7 +60,23 @@ public struct NetworkModel: Sendable {
     /// Describes state component `index` for error messages ("cell 3, v").
     public func describeStateComponent(_ index: Int) -> String {
         let n = cellCount
-        return index < n ? "cell \(index) (v)" : "cell \(index - n) (w)"
+        let variable: String
+        switch index / n {
+        case 0: variable = "v"
+        case 1: variable = "w"
+        default: variable = index / n == ampaStateOffset.map({ $0 / n }) ? "s_AMPA" : "s_GABAA"
+        }
+        return "cell \(index % n) (\(variable))"
+    }
+
+    /// Completes `[y…, w…]` with the steady-state synaptic activations at those potentials.
+    public func fullState(potentialsAndGating yw: [Double]) -> [Double] {
+        precondition(yw.count == 2 * cellCount)
+        var state = yw
+        let y = yw[0..<cellCount]
+        if ampa.isKinetic { state += y.map(ampa.steadyActivation) }
+        if gabaA.isKinetic { state += y.map(gabaA.steadyActivation) }
+        return state
     }
 }
 

@@ -13,6 +13,24 @@ public protocol ODESystem: AnyObject {
     func evaluate(t: Double, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>)
     /// Names state component `index` for error messages.
     func describeStateComponent(_ index: Int) -> String
+
+    /// True when the system integrates shifted coordinates ỹ = y − J(t) (DESIGN.md, "Noise path"):
+    /// the integrator then calls ``beginStep(at:)`` before each step, evaluates on ỹ, and turns the
+    /// step's end state back into y with ``unshift(at:state:)``.
+    var isShifted: Bool { get }
+    /// Shifted systems: a step starts at `t` (J(t) = 0 from here).
+    func beginStep(at t: Double)
+    /// Shifted systems: y = ỹ + J(t).
+    func unshift(at t: Double, state: UnsafeMutablePointer<Double>)
+    /// Shifted systems: dy/dt = dỹ/dt + J′(t).
+    func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>)
+}
+
+extension ODESystem {
+    public var isShifted: Bool { false }
+    public func beginStep(at t: Double) {}
+    public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {}
+    public func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>) {}
 }
 
 extension NetworkEvaluator: ODESystem {
