@@ -64,7 +64,7 @@ public struct ClassicalRK4: Sendable, Equatable {
         var nextBreak = 0
         func segmentEnd() -> Double { nextBreak < breaks.count ? breaks[nextBreak] : duration }
         system.beginSegment(from: 0, to: segmentEnd())
-        system.beginStep(at: 0)
+        if shifted { system.beginStep(at: 0) }
         system.evaluate(t: 0, state: y, into: f)
         observedRate(at: 0, from: f, into: rate)
         try observer.begin(time: 0, state: y, derivative: rate)
@@ -91,14 +91,14 @@ public struct ClassicalRK4: Sendable, Equatable {
                 for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + fNew[i]) }
                 // f at the step's end: on ỹ with the old anchor this is the new step's k1.
                 system.evaluate(t: target, state: yNew, into: fNew)
-                system.unshift(at: target, state: yNew)
+                if shifted { system.unshift(at: target, state: yNew) }
                 var sum = 0.0
                 for i in 0..<dim { sum += yNew[i] }
                 if !sum.isFinite {
                     let bad = (0..<dim).first { !yNew[$0].isFinite } ?? 0
                     throw IntegrationError.nonFinite(timeMs: target, component: system.describeStateComponent(bad))
                 }
-                system.beginStep(at: target)
+                if shifted { system.beginStep(at: target) }
                 observedRate(at: target, from: fNew, into: rateNew)
                 statistics.acceptedSteps += 1
                 try observer.observe(AcceptedStep(t0: t, t1: target, y0: y, f0: rate, y1: yNew, f1: rateNew))
