@@ -1,7 +1,7 @@
 # hvnet: `make run` installs what is missing, builds in release mode and runs the default
 # scenario; `make test` builds and runs the test suite.
 SWIFT ?= swift
-SCENARIO ?= scenarios/seed-single-cell.yaml
+SCENARIO ?= scenarios/ten-cell-ei.yaml
 OUT ?= runs/default
 
 .PHONY: all deps build run test clean

@@ -13,15 +13,28 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The run directory to write into.")
     var out: String?
 
-    @Flag(name: .long, help: "Print nothing but errors.")
+    @Option(name: .long, help: "Worker threads for trials (default: every core). Results do not depend on it.")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Print nothing but errors (no summary, no progress line).")
     var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
 
     func run() throws {
         let s = try loadScenario(scenario)
         let directory = out ?? defaultDirectory(for: s.name)
         let result: Simulation.Result
+        let progress = quiet ? nil : ProgressLine.makeReporter()
+        var options = Simulation.Options(threads: threads)
+        if let progress {
+            options.progress = { @Sendable fraction in progress.show(fraction) }
+        }
         do {
-            result = try Simulation.run(s, scenarioPath: scenario, outputDirectory: directory)
+            defer { progress?.finish() }
+            result = try Simulation.run(s, scenarioPath: scenario, outputDirectory: directory, options: options)
         } catch let error as ScenarioError {
             throw RuntimeError("\(scenario): \(error)")
         } catch {
@@ -51,13 +64,20 @@ enum Report {
     static func text(_ r: Simulation.Result) -> String {
         let s = r.scenario
         var lines: [String] = []
-        lines.append("hvnet \(HVNetVersion.string): \(s.name), \(s.cellCount) cell(s), \(s.durationMs) ms, \(s.solver.method) dt = \(short(s.solver.dtMs)) ms")
+        let trials = s.trials > 1 ? ", \(s.trials) trials on \(r.threads) thread(s)" : ""
+        let noise = s.noiseModel == nil ? "" : ", \(s.solver.noiseIntegration.rawValue) noise"
+        lines.append("hvnet \(HVNetVersion.string): \(s.name), \(s.cellCount) cell(s), \(s.durationMs) ms, \(s.solver.method) dt = \(short(s.solver.dtMs)) ms\(noise)\(trials)")
         lines.append("  work: \(r.statistics.acceptedSteps) steps, \(r.statistics.evaluations) right-hand-side evaluations, \(String(format: "%.3f", r.wallSeconds)) s")
         lines.append("  spikes: \(r.spikes.count) (upward crossings of \(s.recording.thresholdMV) mV)")
-        for spike in r.spikes.prefix(10) {
+        if s.cellCount > 1 || s.trials > 1 {
+            for p in r.populations {
+                lines.append("  population \(p.name) (\(p.cells) cells): rate \(String(format: "%.2f", p.meanRateHz)) Hz, ISI CV \(String(format: "%.3f", p.meanCV)), CV2 \(String(format: "%.3f", p.meanCV2))")
+            }
+        }
+        for spike in r.spikes.prefix(s.cellCount > 2 ? 0 : 10) {
             lines.append("    cell \(spike.cell): t = \(String(format: "%.5f", spike.timeMs)) ms, peak \(String(format: "%.4f", spike.peakMV)) mV at \(String(format: "%.4f", spike.peakTimeMs)) ms")
         }
-        if r.spikes.count > 10 { lines.append("    … \(r.spikes.count - 10) more in spikes.csv") }
+        if s.cellCount <= 2 && r.spikes.count > 10 { lines.append("    … \(r.spikes.count - 10) more in spikes.csv") }
         for e in r.efficiency.prefix(4) {
             lines.append("  cell \(e.cell) efficiency (notebook's calc2DNrnOrbit): Na \(String(format: "%.4f", e.sodium)), K \(String(format: "%.4f", e.potassium))")
         }

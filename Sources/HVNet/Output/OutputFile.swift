@@ -45,6 +45,21 @@ public final class OutputFile {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    public func write(bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Overwrites the first bytes of the file (a header of fixed length) before the commit.
+    public func rewriteHeader(_ bytes: [UInt8]) throws {
+        try flush()
+        do {
+            try handle.seek(toOffset: 0)
+            try handle.write(contentsOf: bytes)
+            try handle.seekToEnd()
+        } catch { throw OutputError.cannotWrite(path: path, reason: "\(error)") }
+    }
+
     private func flush() throws {
         do { try handle.write(contentsOf: buffer) } catch {
             throw OutputError.cannotWrite(path: path, reason: "\(error)")

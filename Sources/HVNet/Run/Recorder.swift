@@ -20,7 +20,6 @@ public final class Recorder: StepObserver {
     private let n: Int
     private let thresholdY: [Double]
     private let vT: [Double]
-    private let traceFile: OutputFile?
     private let keepRows: Bool
     private var nextSample = 0
     private let sampleCount: Int
@@ -29,8 +28,13 @@ public final class Recorder: StepObserver {
     private var spikeIndexOfCell: [Int?]
     private let scratch: UnsafeMutablePointer<Double>
 
+    public let trial: Int
+    private let traceSink: TraceSink?
+
     public init(evaluator: NetworkEvaluator, settings: RecordingSettings, dt: Double, duration: Double,
-                traceFile: OutputFile?, keepRows: Bool = false) throws {
+                traces: TraceSink?, keepRows: Bool = false, trial: Int = 0) throws {
+        self.trial = trial
+        traceSink = traces
         self.evaluator = evaluator
         self.settings = settings
         self.duration = duration
@@ -39,7 +43,6 @@ public final class Recorder: StepObserver {
         n = model.cellCount
         vT = model.cells.map(\.thermalPotentialMV)
         thresholdY = vT.map { settings.thresholdMV / $0 }
-        self.traceFile = traceFile
         self.keepRows = keepRows
         sampleCount = Int((duration / interval + 1e-9).rounded(.down)) + 1
         pendingPeak = Array(repeating: nil, count: n)
@@ -48,14 +51,17 @@ public final class Recorder: StepObserver {
         efficiency = settings.traceCells.map { EfficiencySums(cell: $0) }
         scratch = .allocate(capacity: 3 * n)  // interpolated state, then dy/dt of traced cells
         scratch.initialize(repeating: 0, count: 3 * n)
-        if let traceFile, !settings.traceCells.isEmpty {
-            var header = ["time_ms"]
-            for cell in settings.traceCells { header += settings.variables.map { "cell\(cell)_\($0.column)" } }
-            try traceFile.write(header.joined(separator: ",") + "\n")
+        if let traceSink, !settings.traceCells.isEmpty {
+            try traceSink.begin(columns: Self.columns(settings), rows: sampleCount)
         }
     }
 
     deinit { scratch.deallocate() }
+
+    /// Trace column names: time_ms, then cellK_VARIABLE for each traced cell.
+    public static func columns(_ settings: RecordingSettings) -> [String] {
+        ["time_ms"] + settings.traceCells.flatMap { cell in settings.variables.map { "cell\(cell)_\($0.column)" } }
+    }
 
     public func begin(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) throws {
         for i in 0..<n where state[i] >= thresholdY[i] { pendingPeak[i] = (state[i], time) }
@@ -97,7 +103,7 @@ public final class Recorder: StepObserver {
         if y0 < theta && y1 >= theta {
             closePeak(cell: i)
             let s = hermite.upwardCrossing(of: theta)
-            spikes.append(Spike(cell: i, timeMs: step.t0 + s * step.h, peakMV: .nan, peakTimeMs: .nan))
+            spikes.append(Spike(trial: trial, cell: i, timeMs: step.t0 + s * step.h, peakMV: .nan, peakTimeMs: .nan))
             spikeIndexOfCell[i] = spikes.count - 1
             pendingPeak[i] = (y0, step.t0)
         }
@@ -141,7 +147,7 @@ public final class Recorder: StepObserver {
             efficiency[k].add(currents, dvdt: dvdt)
             if k < plotData.count { plotData[k].append(t: t, v: v, w: w, dvdt: dvdt) }
         }
-        if let traceFile { try traceFile.write(row.map(formatNumber).joined(separator: ",") + "\n") }
+        try traceSink?.write(row)
         if keepRows { rows.append(row) }
     }
 }

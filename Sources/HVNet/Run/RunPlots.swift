@@ -1,7 +1,48 @@
 /// The SVG figures of a run: v(t), the phase plane (w, v) with both nullclines, and (dv/dt, v).
 enum RunPlots {
-    static func figures(scenario: Scenario, recorder: Recorder) -> [(String, String)] {
-        let traces = recorder.plotData
+    static func figures(scenario: Scenario, traces: [PlotTrace], network: NetworkModel, trains: [SpikeTrains]) -> [(String, String)] {
+        var figures = spikeFigures(scenario: scenario, trains: trains)
+        figures += traceFigures(scenario: scenario, traces: traces, network: network)
+        return figures
+    }
+
+    /// Raster of the first trial with population colours, and the population rates (5 ms bins,
+    /// averaged over cells and trials).
+    static func spikeFigures(scenario: Scenario, trains: [SpikeTrains]) -> [(String, String)] {
+        guard let first = trains.first, scenario.cellCount > 1 || scenario.trials > 1 else { return [] }
+        let offsets = scenario.populationOffsets
+        var raster = SVGPlot(title: "\(scenario.name): spikes\(scenario.trials > 1 ? " (trial 0)" : "")", xLabel: "t (ms)", yLabel: "cell")
+        raster.xRange = 0...scenario.durationMs
+        raster.yRange = -0.5...(Double(scenario.cellCount) - 0.5)
+        for (p, population) in scenario.populations.enumerated() {
+            var x: [Double] = [], y: [Double] = []
+            for cell in offsets[p]..<(offsets[p] + population.size) {
+                for t in first.trains[cell] { x.append(t); y.append(Double(cell)) }
+            }
+            raster.series.append(SVGPlot.Series(
+                label: population.name, x: x, y: y, color: SVGPlot.palette[p % SVGPlot.palette.count],
+                width: scenario.cellCount > 200 ? 0.8 : 1.6, markers: true))
+        }
+        let bin = 5.0
+        let bins = max(1, Int((scenario.durationMs / bin).rounded(.down)))
+        var rates = SVGPlot(title: "\(scenario.name): population rate (\(Int(bin)) ms bins)", xLabel: "t (ms)", yLabel: "rate (Hz per cell)")
+        rates.xRange = 0...scenario.durationMs
+        for (p, population) in scenario.populations.enumerated() {
+            var counts = [Double](repeating: 0, count: bins)
+            for t in trains {
+                for cell in offsets[p]..<(offsets[p] + population.size) {
+                    for time in t.trains[cell] { let k = Int(time / bin); if k < bins { counts[k] += 1 } }
+                }
+            }
+            let scale = 1000 / (bin * Double(population.size * trains.count))
+            rates.series.append(SVGPlot.Series(
+                label: population.name, x: (0..<bins).map { (Double($0) + 0.5) * bin }, y: counts.map { $0 * scale },
+                color: SVGPlot.palette[p % SVGPlot.palette.count]))
+        }
+        return [("raster.svg", raster.render()), ("population-rate.svg", rates.render())]
+    }
+
+    static func traceFigures(scenario: Scenario, traces: [PlotTrace], network: NetworkModel) -> [(String, String)] {
         guard let first = traces.first, !first.t.isEmpty else { return [] }
         func color(_ k: Int) -> String { SVGPlot.palette[k % SVGPlot.palette.count] }
         func label(_ trace: PlotTrace) -> String { traces.count > 1 ? "cell \(trace.cell)" : "" }
@@ -16,7 +57,7 @@ enum RunPlots {
         let wHi = max(ws.max()! * 1.3, 0.05)
         phase.xRange = 0...wHi
         phase.yRange = vLo...vHi
-        let cell = recorder.evaluator.model.cells[first.cell]
+        let cell = network.cells[first.cell]
         let grid = stride(from: vLo, through: vHi, by: (vHi - vLo) / 2000).map { $0 }
         let wNull = grid.map { cell.gating.potassiumSteadyState($0 / cell.thermalPotentialMV) }
         let vNull = grid.map { potentialNullclineW(cell, y: $0 / cell.thermalPotentialMV) }

@@ -1,84 +1,260 @@
+import Dispatch
 import Foundation
 
 /// Runs a scenario and writes its run directory. The library's entry point for `hvnet run`.
 public enum Simulation {
+    /// Options of a run that do not change its results.
+    public struct Options: Sendable {
+        /// Worker threads for trials; nil uses every core. Results do not depend on it.
+        public var threads: Int?
+        /// Called with the fraction done (0…1), from worker threads.
+        public var progress: (@Sendable (Double) -> Void)?
+
+        public init(threads: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil) {
+            self.threads = threads
+            self.progress = progress
+        }
+    }
+
+    /// One trial's outcome.
+    public struct Trial: Sendable {
+        public var index: Int
+        public var spikes: [Spike]
+        public var statistics: IntegrationStatistics
+        /// Nil when the trial reached the end; the error otherwise.
+        public var failure: String?
+        /// Time reached (ms).
+        public var reachedMs: Double
+    }
+
     /// What a run produced.
     public struct Result: Sendable {
         public var scenario: Scenario
-        public var spikes: [Spike]
-        public var statistics: IntegrationStatistics
+        public var trials: [Trial]
         public var wallSeconds: Double
+        public var threads: Int
         public var efficiency: [EfficiencySums]
+        public var populations: [PopulationSummary]
         /// Files written, relative to the run directory.
         public var files: [String]
         public var outputDirectory: String
-        /// Nil when the run completed; the error when it stopped early (outputs are kept and
-        /// marked incomplete in summary.json).
-        public var failure: String?
+
+        public var spikes: [Spike] { trials.flatMap(\.spikes) }
+        public var statistics: IntegrationStatistics {
+            trials.reduce(into: IntegrationStatistics()) {
+                $0.evaluations += $1.statistics.evaluations
+                $0.acceptedSteps += $1.statistics.acceptedSteps
+                $0.rejectedSteps += $1.statistics.rejectedSteps
+            }
+        }
+        /// Nil when every trial completed; otherwise the first failure, with its trial.
+        public var failure: String? {
+            trials.first { $0.failure != nil }.map { scenario.trials > 1 ? "trial \($0.index): \($0.failure!)" : $0.failure! }
+        }
     }
 
-    /// An in-memory run without files: spikes, trace rows (time, then the recorded variables of
-    /// each traced cell) and work counters.
-    public static func simulate(_ scenario: Scenario) throws -> (spikes: [Spike], rows: [[Double]], statistics: IntegrationStatistics) {
-        let evaluator = NetworkEvaluator(model: scenario.makeNetwork())
-        let recorder = try Recorder(
-            evaluator: evaluator, settings: scenario.recording, dt: scenario.solver.dtMs,
-            duration: scenario.durationMs, traceFile: nil, keepRows: true)
+    /// An in-memory run of one trial without files: spikes, trace rows (time, then the recorded
+    /// variables of each traced cell) and work counters.
+    public static func simulate(_ scenario: Scenario, trial: Int = 0) throws
+        -> (spikes: [Spike], rows: [[Double]], statistics: IntegrationStatistics)
+    {
+        let network = scenario.makeNetwork()
+        let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: nil, keepRows: true)
         let (_, statistics) = try ClassicalRK4(dt: scenario.solver.dtMs).integrate(
-            evaluator, from: try scenario.initialState(), duration: scenario.durationMs, observer: recorder)
+            evaluator, from: try scenario.initialState(trial: trial, network: network), duration: scenario.durationMs,
+            observer: recorder)
         recorder.finish()
-        return (recorder.spikes.sorted { ($0.timeMs, $0.cell) < ($1.timeMs, $1.cell) }, recorder.rows, statistics)
+        return (recorder.spikes.sorted(by: spikeOrder), recorder.rows, statistics)
     }
 
-    /// Runs `scenario` and writes traces.csv, spikes.csv, summary.json and SVG plots into
-    /// `outputDirectory` (created if needed). Each file appears complete or not at all.
-    public static func run(_ scenario: Scenario, scenarioPath: String?, outputDirectory: String) throws -> Result {
+    static func prepare(_ scenario: Scenario, network: NetworkModel, trial: Int, traces: TraceSink?, keepRows: Bool) throws
+        -> (NetworkEvaluator, Recorder)
+    {
+        let noise = network.noise.flatMap { $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial) : nil }
+        let evaluator = NetworkEvaluator(model: network, noise: noise, noiseIntegration: scenario.solver.noiseIntegration)
+        var settings = scenario.recording
+        if traces == nil && !keepRows { settings.traceCells = [] }
+        let recorder = try Recorder(
+            evaluator: evaluator, settings: settings, dt: scenario.solver.dtMs, duration: scenario.durationMs,
+            traces: traces, keepRows: keepRows, trial: trial)
+        return (evaluator, recorder)
+    }
+
+    static func spikeOrder(_ a: Spike, _ b: Spike) -> Bool { (a.trial, a.timeMs, a.cell) < (b.trial, b.timeMs, b.cell) }
+
+    /// Runs every trial of `scenario` (in parallel over `options.threads`) and writes spikes.csv,
+    /// connectivity.csv, traces of the recorded trial, summary.json and SVG plots into
+    /// `outputDirectory`. Each file appears complete or not at all; outputs do not depend on the
+    /// number of threads or the order in which trials finish.
+    public static func run(_ scenario: Scenario, scenarioPath: String?, outputDirectory: String, options: Options = Options())
+        throws -> Result
+    {
         let fm = FileManager.default
         do { try fm.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch {
             throw OutputError.cannotCreate(path: outputDirectory, reason: error.localizedDescription)
         }
         func path(_ name: String) -> String { (outputDirectory as NSString).appendingPathComponent(name) }
         var files: [String] = []
-
         let start = Date()
-        let evaluator = NetworkEvaluator(model: scenario.makeNetwork())
-        let tracing = !scenario.recording.traceCells.isEmpty
-        let traceFile = tracing ? try OutputFile(path: path("traces.csv")) : nil
-        let recorder = try Recorder(
-            evaluator: evaluator, settings: scenario.recording, dt: scenario.solver.dtMs,
-            duration: scenario.durationMs, traceFile: traceFile)
-        var statistics = IntegrationStatistics()
-        var failure: String? = nil
-        do {
-            statistics = try ClassicalRK4(dt: scenario.solver.dtMs).integrate(
-                evaluator, from: try scenario.initialState(), duration: scenario.durationMs, observer: recorder
-            ).statistics
-        } catch let error as IntegrationError {
-            failure = error.description
-            statistics.evaluations = evaluator.evaluations
-        }
-        recorder.finish()
-        let wall = Date().timeIntervalSince(start)
-        if let traceFile {
-            try traceFile.commit()
-            files.append("traces.csv")
-        }
 
-        let spikes = recorder.spikes.sorted { ($0.timeMs, $0.cell) < ($1.timeMs, $1.cell) }
+        let connectivity = scenario.drawConnectivity()
+        let network = scenario.makeNetwork(connectivity: connectivity)
+        var initialStates: [[Double]] = []
+        for trial in 0..<scenario.trials { initialStates.append(try scenario.initialState(trial: trial, network: network)) }
         try OutputFile.write(
-            "cell,time_ms\n" + spikes.map { "\($0.cell),\(formatNumber($0.timeMs))\n" }.joined(), to: path("spikes.csv"))
+            "pre,post,receptor,channels\n"
+                + connectivity.map { "\($0.pre),\($0.post),\($0.receptor.rawValue),\(formatNumber($0.channels))\n" }.joined(),
+            to: path("connectivity.csv"))
+        files.append("connectivity.csv")
+
+        let recordedTrial = scenario.recording.trial
+        let tracing = !scenario.recording.traceCells.isEmpty
+        var traceSink: TraceSink? = nil
+        if tracing {
+            switch scenario.recording.format {
+            case .csv: traceSink = try CSVTraceSink(path: path("traces.csv"))
+            case .npy: traceSink = try NPYTraceSink(path: path("traces.npy"))
+            }
+        }
+        // Only the worker that runs the recorded trial touches the sink.
+        let sinkBox = ExclusiveBox(traceSink)
+        let initial = initialStates
+
+        let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, scenario.trials))
+        let meter = ProgressMeter(trials: scenario.trials, report: options.progress)
+        let work = TrialQueue(count: scenario.trials)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while let trial = work.next() {
+                do {
+                    let sink = trial == recordedTrial ? sinkBox.value : nil
+                    let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: sink, keepRows: false)
+                    var statistics = IntegrationStatistics()
+                    var failure: String? = nil
+                    var reached = scenario.durationMs
+                    do {
+                        statistics = try ClassicalRK4(dt: scenario.solver.dtMs).integrate(
+                            evaluator, from: initial[trial], duration: scenario.durationMs, observer: recorder,
+                            progress: { meter.update(trial: trial, fraction: $0) }
+                        ).statistics
+                    } catch let error as IntegrationError {
+                        failure = error.description
+                        statistics.evaluations = evaluator.evaluations
+                        if case .nonFinite(let t, _) = error { reached = t }
+                    }
+                    recorder.finish()
+                    meter.update(trial: trial, fraction: 1)
+                    work.store(
+                        Trial(index: trial, spikes: recorder.spikes.sorted(by: spikeOrder), statistics: statistics,
+                              failure: failure, reachedMs: reached),
+                        efficiency: trial == recordedTrial ? recorder.efficiency : nil,
+                        plots: trial == recordedTrial ? recorder.plotData : nil)
+                } catch {
+                    work.fail(error)
+                }
+            }
+        }
+        if let error = work.error { throw error }
+        let trials = work.results.map { $0! }
+        let wall = Date().timeIntervalSince(start)
+        if let traceSink { files += try traceSink.commit() }
+
+        let spikes = trials.flatMap(\.spikes)
+        let header = scenario.trials > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n"
+        try OutputFile.write(
+            header + spikes.map { (scenario.trials > 1 ? "\($0.trial)," : "") + "\($0.cell),\(formatNumber($0.timeMs))\n" }.joined(),
+            to: path("spikes.csv"))
         files.append("spikes.csv")
 
-        for (name, svg) in RunPlots.figures(scenario: scenario, recorder: recorder) {
+        let trains = trials.map { trial in
+            SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.map { ($0.cell, $0.timeMs) }, startMs: 0, stopMs: scenario.durationMs)
+        }
+        let offsets = scenario.populationOffsets
+        let populations = scenario.populations.enumerated().map { p, population in
+            PopulationSummary(name: population.name, cells: offsets[p]..<(offsets[p] + population.size), trials: trains)
+        }
+
+        let plotData = work.plots ?? []
+        for (name, svg) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
             try OutputFile.write(svg, to: path(name))
             files.append(name)
         }
 
         var result = Result(
-            scenario: scenario, spikes: spikes, statistics: statistics, wallSeconds: wall,
-            efficiency: recorder.efficiency, files: files, outputDirectory: outputDirectory, failure: failure)
+            scenario: scenario, trials: trials, wallSeconds: wall, threads: threads, efficiency: work.efficiency ?? [],
+            populations: populations, files: files, outputDirectory: outputDirectory)
         result.files.append("summary.json")
         try OutputFile.write(RunSummary.json(result, scenarioPath: scenarioPath).rendered() + "\n", to: path("summary.json"))
         return result
+    }
+}
+
+/// A value handed to exactly one worker thread at a time (here: the trace sink of the recorded
+/// trial), so it needs no lock.
+final class ExclusiveBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Hands out trial indices to worker threads and collects their results by index, so that the
+/// output never depends on scheduling.
+final class TrialQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+    private(set) var results: [Simulation.Trial?]
+    private(set) var error: Error?
+    private(set) var efficiency: [EfficiencySums]?
+    private(set) var plots: [PlotTrace]?
+
+    init(count: Int) {
+        self.count = count
+        results = Array(repeating: nil, count: count)
+    }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard error == nil, nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func store(_ trial: Simulation.Trial, efficiency: [EfficiencySums]?, plots: [PlotTrace]?) {
+        lock.lock()
+        defer { lock.unlock() }
+        results[trial.index] = trial
+        if let efficiency { self.efficiency = efficiency }
+        if let plots { self.plots = plots }
+    }
+
+    func fail(_ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+}
+
+/// Aggregates per-trial progress into one fraction and reports it at most every 0.25 s.
+final class ProgressMeter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fractions: [Double]
+    private let report: (@Sendable (Double) -> Void)?
+    private var lastReport = Date.distantPast
+
+    init(trials: Int, report: (@Sendable (Double) -> Void)?) {
+        fractions = Array(repeating: 0, count: trials)
+        self.report = report
+    }
+
+    func update(trial: Int, fraction: Double) {
+        guard let report else { return }
+        lock.lock()
+        fractions[trial] = fraction
+        let now = Date()
+        let due = now.timeIntervalSince(lastReport) >= 0.25
+        if due { lastReport = now }
+        let total = fractions.reduce(0, +) / Double(fractions.count)
+        lock.unlock()
+        if due { report(total) }
     }
 }

@@ -1,6 +1,7 @@
 /// One spike: an upward crossing of the threshold, located by cubic Hermite interpolation between
 /// steps, with the peak that follows it.
 public struct Spike: Sendable, Equatable {
+    public var trial: Int = 0
     public var cell: Int
     /// Time of the upward threshold crossing in ms.
     public var timeMs: Double

@@ -5,7 +5,10 @@ public struct Scenario: Sendable {
     public var description: String?
     public var durationMs: Double
     public var seed: UInt64
+    /// Independent realisations of the noise (and of seeded initial jitter).
+    public var trials: Int
     public var solver: SolverSettings
+    public var noise: NoiseSettings
     public var populations: [Population]
     public var ampaSynapse: PresynapticSigmoid
     public var gabaASynapse: PresynapticSigmoid
@@ -32,6 +35,15 @@ public struct SolverSettings: Sendable, Equatable {
     public var method: String
     /// Fixed step in ms.
     public var dtMs: Double
+    /// How noise enters the integration: shifted (default) or plain.
+    public var noiseIntegration: NoiseIntegration = .shifted
+}
+
+/// Scenario-wide noise settings: the generator and the grid of the noise paths.
+public struct NoiseSettings: Sendable, Equatable {
+    public var generator: GeneratorType = .mt19937
+    /// δ in ms; nil means half the RK4 step, so that every stage time is a grid point.
+    public var gridMs: Double? = nil
 }
 
 /// A group of cells sharing parameters.
@@ -40,6 +52,8 @@ public struct Population: Sendable, Equatable {
     public var size: Int
     public var parameters: CellParameters
     public var initial: InitialCondition
+    /// Ornstein–Uhlenbeck input to every cell of the population, or nil for none.
+    public var noise: OUNoiseParameters?
 }
 
 /// Where each cell of a population starts.
@@ -48,26 +62,26 @@ public enum InitialCondition: Sendable, Equatable {
     case rest
     /// Explicit membrane potentials (mV) and KaD activations, one per cell.
     case explicit(potentialMV: [Double], w: [Double])
+    /// The resting state plus a normal jitter of the potential with this SD (mV), w = w∞(v);
+    /// drawn per cell and trial from the scenario seed.
+    case jitter(sdMV: Double)
 }
 
 /// The presynaptic activation s = σ(g (v − v_s)/v_T) of one receptor kind.
 public struct PresynapticSigmoid: Sendable, Equatable {
     public var gain = 5.0
     public var halfActivationMV = -20.0
+    /// Instantaneous (default) or first-order kinetics with this time constant in ms.
+    public var tauMs: Double? = nil
 }
 
 /// Synaptic contacts of one receptor kind from one population to another.
 public struct Connection: Sendable, Equatable {
-    public enum Rule: Sendable, Equatable {
-        /// C[post, pre] with rows the target population's cells and columns the source's; entries
-        /// multiply the channels per contact.
-        case explicit(matrix: [[Double]])
-    }
     public var receptor: Receptor
     public var source: String
     public var target: String
-    public var rule: Rule
-    public var channelsPerContact: Double
+    public var rule: ConnectionRule
+    public var channelsPerContact: ContactStrength
 }
 
 /// Variables that can be recorded as traces.
@@ -93,4 +107,17 @@ public struct RecordingSettings: Sendable, Equatable {
     public var variables: [TraceVariable] = TraceVariable.allCases
     /// Trace sampling interval in ms; nil samples at every step of the solver's grid.
     public var intervalMs: Double? = nil
+    /// File format of the traces.
+    public var format: TraceFormat = .csv
+    /// The trial whose traces are written.
+    public var trial = 0
+}
+
+/// Trace file formats.
+public enum TraceFormat: String, Sendable, CaseIterable {
+    /// traces.csv with a header row.
+    case csv
+    /// traces.npy (NumPy format 1.0, little-endian float64, rows × columns) and
+    /// traces.columns.txt with the column names.
+    case npy
 }

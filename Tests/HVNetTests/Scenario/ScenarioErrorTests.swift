@@ -27,7 +27,7 @@ struct ScenarioErrorTests {
     @Test("A misspelt key is rejected with its path, the allowed keys and a suggestion")
     func misspeltKey() {
         let e = error(Self.valid.replacingOccurrences(of: "initial:", with: "intial:"))
-        #expect(e == .unknownKey(path: "populations[0]", key: "intial", allowed: ["name", "size", "parameters", "initial"]))
+        #expect(e == .unknownKey(path: "populations[0]", key: "intial", allowed: ["name", "size", "parameters", "initial", "noise"]))
         #expect(e?.description.contains("did you mean 'initial'?") == true)
         let top = error(Self.valid.replacingOccurrences(of: "duration_ms", with: "duration"))
         #expect(top?.description.contains("unknown key 'duration' at the top level") == true)

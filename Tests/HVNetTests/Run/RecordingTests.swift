@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import HVNet
+
+@Suite("Recording")
+struct RecordingTests {
+    @Test("NumPy traces: a valid header with the rows written and the same values as CSV")
+    func npyMatchesCSV() throws {
+        var s = try shippedScenario("pair-notebook.yaml")
+        s.durationMs = 5
+        let csvDir = NSTemporaryDirectory() + "hvnet-csv-\(UUID().uuidString)"
+        let npyDir = NSTemporaryDirectory() + "hvnet-npy-\(UUID().uuidString)"
+        _ = try Simulation.run(s, scenarioPath: nil, outputDirectory: csvDir)
+        s.recording.format = .npy
+        _ = try Simulation.run(s, scenarioPath: nil, outputDirectory: npyDir)
+        let rows = try String(contentsOfFile: csvDir + "/traces.csv", encoding: .utf8).split(separator: "\n")
+        let columns = rows[0].split(separator: ",").map(String.init)
+        let values = rows.dropFirst().flatMap { $0.split(separator: ",").map { Double($0)! } }
+        let data = try Data(contentsOf: URL(fileURLWithPath: npyDir + "/traces.npy"))
+        #expect(data.prefix(6) == Data([0x93] + Array("NUMPY".utf8)))
+        let headerLength = Int(data[8]) | Int(data[9]) << 8
+        #expect((10 + headerLength) % 64 == 0)
+        let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
+        #expect(header.contains("'shape': (\(rows.count - 1), \(columns.count))"))
+        let body = data.dropFirst(10 + headerLength)
+        #expect(body.count == 8 * values.count)
+        let decoded = body.withUnsafeBytes { raw in (0..<values.count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) } }
+        #expect(decoded == values)
+        let names = try String(contentsOfFile: npyDir + "/traces.columns.txt", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(names == columns)
+    }
+
+    /// s lags σ(g(y − y_s)) by about τ ds/dt, so the membrane potential differs from the
+    /// instantaneous synapse's by O(τ): halving τ halves the largest difference.
+    @Test("First-order synapses approach the instantaneous ones linearly as τ → 0")
+    func kineticLimit() throws {
+        var s = try shippedScenario("pair-notebook.yaml")
+        s.recording.traceCells = [1]
+        s.recording.variables = [.v]
+        let instantaneous = try Simulation.simulate(s).rows
+        func gap(_ tau: Double) throws -> Double {
+            s.ampaSynapse.tauMs = tau  // RK4 at dt = 1/70 ms is stable for τ ≳ dt/2.8
+            return zip(instantaneous, try Simulation.simulate(s).rows).map { abs($0[1] - $1[1]) }.max()!
+        }
+        let ratio = try gap(0.04) / gap(0.02)
+        #expect(abs(ratio - 2) < 0.2, "gap ratio \(ratio)")
+        #expect(try gap(2) > 1, "a 2 ms synapse changes the EPSP by more than 1 mV")
+    }
+
+    @Test("The state of a network with kinetic synapses holds s after y and w")
+    func kineticState() throws {
+        var s = try shippedScenario("pair-notebook.yaml")
+        s.ampaSynapse.tauMs = 2
+        s.gabaASynapse.tauMs = 5
+        let network = s.makeNetwork()
+        #expect(network.stateSize == 8)
+        #expect(network.describeStateComponent(5) == "cell 1 (s_AMPA)")
+        #expect(network.describeStateComponent(6) == "cell 0 (s_GABAA)")
+        let y0 = try s.initialState(network: network)
+        #expect(y0.count == 8)
+        #expect(abs(y0[4] - logistic(5 * (-30.0 / 26.7 - -20.0 / 26.7))) < 1e-15)
+    }
+}
