@@ -1,0 +1,77 @@
+import Foundation
+
+/// Instantaneous rate by a Gaussian kernel (ANALYSIS.md): σ, cut off at `cutoff`·σ, sampled every
+/// `samplingMs` from t_start.
+public struct KernelRateParameters: Sendable, Equatable {
+    public var sigmaMs = 5.0
+    public var cutoff = 5.0
+    public var samplingMs = 1.0
+    public init() {}
+}
+
+public enum KernelRate {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Σ_spikes K(t − t_s) evaluated at every sample time exactly: the spike times are not
+        /// moved and the kernel is the Gaussian density truncated at ±cutoff·σ.
+        case exact
+        /// Elephant 1.2.1's `instantaneous_rate` (center_kernel, no trim, no border correction):
+        /// spikes snapped to the left edge of their sampling bin (numpy histogram on
+        /// ⌊T/Δ⌋ bins), convolved with the Gaussian sampled at 2⌈cutoff·σ/Δ⌉ + 1 points spread
+        /// evenly over ±cutoff·σ (which does not integrate to one when cutoff·σ/Δ is not an
+        /// integer), negative values clipped.
+        case elephant
+    }
+
+    /// Sample times t_start + kΔ, k = 0 … ⌊T/Δ⌋ − 1 (Elephant's convention).
+    public static func sampleTimes(_ trains: SpikeTrains, _ p: KernelRateParameters) -> [Double] {
+        let n = Int((trains.stopMs - trains.startMs) / p.samplingMs)
+        return (0..<n).map { trains.startMs + Double($0) * p.samplingMs }
+    }
+
+    /// The rate in Hz of each train at the sample times.
+    public static func rates(_ trains: SpikeTrains, _ p: KernelRateParameters, mode: Mode) -> [[Double]] {
+        trains.trains.map { rate(of: $0, window: (trains.startMs, trains.stopMs), p, mode: mode) }
+    }
+
+    static func gaussian(_ x: Double, sigma: Double) -> Double {
+        exp(-0.5 * (x / sigma) * (x / sigma)) / (sigma * (2 * Double.pi).squareRoot())
+    }
+
+    public static func rate(of train: [Double], window: (Double, Double), _ p: KernelRateParameters, mode: Mode) -> [Double] {
+        let (t0, t1) = window
+        let n = Int((t1 - t0) / p.samplingMs)
+        var out = [Double](repeating: 0, count: n)
+        switch mode {
+        case .exact:
+            let reach = p.cutoff * p.sigmaMs
+            for s in train {
+                let first = max(0, Int(((s - reach - t0) / p.samplingMs).rounded(.up)))
+                let last = min(n - 1, Int(((s + reach - t0) / p.samplingMs).rounded(.down)))
+                guard first <= last else { continue }
+                for k in first...last {
+                    let d = t0 + Double(k) * p.samplingMs - s
+                    if abs(d) <= reach { out[k] += 1000 * gaussian(d, sigma: p.sigmaMs) }
+                }
+            }
+        case .elephant:
+            // numpy.histogram with n bins on [t0, t0 + nΔ].
+            let histogram = NumpyHistogram.counts(train, first: t0, last: t0 + Double(n) * p.samplingMs, bins: n).map(Double.init)
+            let sigma = p.sigmaMs / p.samplingMs  // in sampling periods
+            let cutoffSigma = p.cutoff * sigma
+            let half = Int((p.cutoff * sigma).rounded(.up))
+            let length = 2 * half + 1
+            let kernel = (0..<length).map { j -> Double in
+                let t = -cutoffSigma + Double(j) * (2 * cutoffSigma) / Double(length - 1)
+                return gaussian(t, sigma: sigma) * 1000 / p.samplingMs
+            }
+            for k in 0..<n where histogram[k] != 0 {
+                for j in 0..<length {
+                    let i = k + j - half
+                    if i >= 0 && i < n { out[i] += histogram[k] * kernel[j] }
+                }
+            }
+            for i in out.indices where out[i] < 0 { out[i] = 0 }
+        }
+        return out
+    }
+}
