@@ -44,5 +44,16 @@ expect_failure "diverging run" "cell 0 (v) became NaN or infinite at t = 5" run 
 [ -f "$work/o3/summary.json" ] && grep -q '"status": "incomplete"' "$work/o3/summary.json" && passed=$((passed + 1)) || {
   failed=$((failed + 1)); echo "FAIL diverging run: summary.json missing or not marked incomplete"; }
 
+# hvnet analyze on malformed spike files: each stops with the line and column.
+printf 'cell,time_ms\n0,10\n0,10\n' > "$work/dup.csv"
+printf 'cell,time_ms\n0,150\n' > "$work/outside.csv"
+printf 'neuron,time_ms\n0,10\n' > "$work/column.csv"
+printf 'cell,time_ms\n0,ten\n' > "$work/text.csv"
+expect_failure "duplicate spike" "line 3: duplicate spike at 10.0 ms in cell 0" analyze "$work/dup.csv" --t-start 0 --t-stop 100 --out "$work/a1"
+expect_failure "spike outside the window" "line 2: spike at 150.0 ms is outside the window" analyze "$work/outside.csv" --t-start 0 --t-stop 100 --out "$work/a2"
+expect_failure "misnamed column" "no column 'cell' (set it with --cell-column)" analyze "$work/column.csv" --t-start 0 --t-stop 100 --out "$work/a3"
+expect_failure "non-numeric time" "line 2, column time_ms: 'ten' is not a finite number" analyze "$work/text.csv" --t-start 0 --t-stop 100 --out "$work/a4"
+expect_failure "unknown measure" "unknown measure 'fano'" analyze "$work/dup.csv" --t-start 0 --t-stop 100 --measures fano
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -71,7 +71,7 @@ enum Report {
         lines.append("  spikes: \(r.spikes.count) (upward crossings of \(s.recording.thresholdMV) mV)")
         if s.cellCount > 1 || s.trials > 1 {
             for p in r.populations {
-                lines.append("  population \(p.name) (\(p.cells) cells): rate \(String(format: "%.2f", p.meanRateHz)) Hz, ISI CV \(String(format: "%.3f", p.meanCV)), CV2 \(String(format: "%.3f", p.meanCV2))")
+                lines.append("  population \(p.name) (\(p.cells) cells): rate \(String(format: "%.2f", p.meanRateHz)) Hz, ISI CV \(String(format: "%.3f", p.meanCV)), CV2 \(String(format: "%.3f", p.meanCV2)), Fano (100 ms) \(String(format: "%.3f", p.meanFano)), χ \(String(format: "%.3f", p.chi))")
             }
         }
         for spike in r.spikes.prefix(s.cellCount > 2 ? 0 : 10) {

@@ -34,6 +34,7 @@ enum RunSummary {
                 .object([
                     ("name", .string($0.name)), ("cells", .integer($0.cells)), ("spikes", .integer($0.spikes)),
                     ("mean_rate_hz", .number($0.meanRateHz)), ("mean_cv", .number($0.meanCV)), ("mean_cv2", .number($0.meanCV2)),
+                    ("mean_fano_100ms", .number($0.meanFano)), ("chi_kernel_rate", .number($0.chi)),
                 ])
             })),
             ("threshold_mV", .number(s.recording.thresholdMV)),
