@@ -29,7 +29,6 @@ struct Validate: ParsableCommand {
     func run() throws {
         let s = try loadScenario(scenario)
         do { _ = try s.initialState() } catch { throw RuntimeError("\(scenario): \(error)") }
-        let steps = Int((s.durationMs / s.solver.dtMs).rounded())
-        print("\(scenario): valid. \(s.cellCount) cell(s) in \(s.populations.count) population(s), \(s.durationMs) ms, \(s.solver.method) with dt = \(s.solver.dtMs) ms (\(steps) steps).")
+        print("\(scenario): valid. \(s.cellCount) cell(s) in \(s.populations.count) population(s), \(s.durationMs) ms, \(s.solver.summary).")
     }
 }

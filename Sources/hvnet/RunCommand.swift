@@ -19,12 +19,15 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Print nothing but errors (no summary, no progress line).")
     var quiet = false
 
+    @OptionGroup var solver: SolverFlags
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        let s = try loadScenario(scenario)
+        var s = try loadScenario(scenario)
+        try solver.apply(to: &s)
         let directory = out ?? defaultDirectory(for: s.name)
         let result: Simulation.Result
         let progress = quiet ? nil : ProgressLine.makeReporter()
@@ -66,7 +69,7 @@ enum Report {
         var lines: [String] = []
         let trials = s.trials > 1 ? ", \(s.trials) trials on \(r.threads) thread(s)" : ""
         let noise = s.noiseModel == nil ? "" : ", \(s.solver.noiseIntegration.rawValue) noise"
-        lines.append("hvnet \(HVNetVersion.string): \(s.name), \(s.cellCount) cell(s), \(s.durationMs) ms, \(s.solver.method) dt = \(short(s.solver.dtMs)) ms\(noise)\(trials)")
+        lines.append("hvnet \(HVNetVersion.string): \(s.name), \(s.cellCount) cell(s), \(s.durationMs) ms, \(s.solver.summary)\(noise)\(trials)")
         lines.append("  work: \(r.statistics.acceptedSteps) steps, \(r.statistics.evaluations) right-hand-side evaluations, \(String(format: "%.3f", r.wallSeconds)) s")
         lines.append("  spikes: \(r.spikes.count) (upward crossings of \(s.recording.thresholdMV) mV)")
         if s.cellCount > 1 || s.trials > 1 {

@@ -71,6 +71,9 @@ public final class NetworkEvaluator {
 
     public var isShifted: Bool { noiseIntegration == .shifted }
 
+    /// The start of the current step (shifted integration).
+    public var currentAnchorTime: Double { anchorTime }
+
     /// Sets the piecewise-constant inputs for the open interval (`start`, `end`), which holds no
     /// breakpoint.
     public func beginSegment(from start: Double, to end: Double) {

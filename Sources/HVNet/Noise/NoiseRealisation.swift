@@ -55,6 +55,18 @@ public final class NoiseRealisation {
         }
     }
 
+    /// dη_i/dt at t (for the time derivative of the right-hand side in plain integration).
+    public func fluctuationSlope(at t: Double, into slope: UnsafeMutablePointer<Double>) {
+        let slopes = paths.map { $0.slope(at: t) }
+        for i in 0..<model.cells.count {
+            let cell = model.cells[i]
+            var v = 0.0
+            if privateSlot[i] >= 0 { v += cell.privateWeight * slopes[privateSlot[i]] }
+            if sharedSlot[i] >= 0 { v += cell.sharedWeight * slopes[sharedSlot[i]] }
+            slope[i] = v
+        }
+    }
+
     /// (x, I) of source `id` at t, for tests and diagnostics.
     public func source(_ id: Int, at t: Double) -> (x: Double, integral: Double)? {
         slot[id].map { paths[$0].value(at: t) }

@@ -65,6 +65,16 @@ public final class OUPath {
         return (hermite.derivative(at: s), hermite.value(at: s))
     }
 
+    /// dx/dt at t: the second derivative of the Hermite interpolant of I (piecewise linear in t,
+    /// discontinuous at grid points, where the value of the interval starting there is used).
+    public func slope(at t: Double) -> Double {
+        let (k, s) = gridPosition(t)
+        let b = k / blockLength
+        let i = k - b * blockLength
+        let (xs, ins) = arrays(forBlock: b)
+        return CubicHermite(h: grid, y0: ins[i], f0: xs[i], y1: ins[i + 1], f1: xs[i + 1]).secondDerivative(at: s)
+    }
+
     private func arrays(forBlock b: Int) -> ([Double], [Double]) {
         if b == block { return (x, integral) }
         if b == block - 1 { return (previousX, previousIntegral) }

@@ -60,9 +60,7 @@ public enum Simulation {
     {
         let network = scenario.makeNetwork()
         let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: nil, keepRows: true)
-        let (_, statistics) = try ClassicalRK4(dt: scenario.solver.dtMs).integrate(
-            evaluator, from: try scenario.initialState(trial: trial, network: network), duration: scenario.durationMs,
-            observer: recorder)
+        let (_, statistics) = try integrate(scenario, evaluator, from: try scenario.initialState(trial: trial, network: network), observer: recorder)
         recorder.finish()
         return (recorder.spikes.sorted(by: spikeOrder), recorder.rows, statistics)
     }
@@ -75,9 +73,17 @@ public enum Simulation {
         var settings = scenario.recording
         if traces == nil && !keepRows { settings.traceCells = [] }
         let recorder = try Recorder(
-            evaluator: evaluator, settings: settings, dt: scenario.solver.dtMs, duration: scenario.durationMs,
+            evaluator: evaluator, settings: settings, dt: scenario.traceIntervalMs, duration: scenario.durationMs,
             traces: traces, keepRows: keepRows, trial: trial)
         return (evaluator, recorder)
+    }
+
+    /// Integrates with the scenario's method and options.
+    static func integrate(_ scenario: Scenario, _ evaluator: NetworkEvaluator, from initial: [Double], observer: Recorder,
+                          progress: ((Double) -> Void)? = nil) throws -> (state: [Double], statistics: IntegrationStatistics) {
+        try Integrator.integrate(
+            evaluator, method: scenario.solver.method, options: scenario.solver.options, noiseGridMs: scenario.noiseGridMs,
+            from: initial, duration: scenario.durationMs, observer: observer, progress: progress)
     }
 
     static func spikeOrder(_ a: Spike, _ b: Spike) -> Bool { (a.trial, a.timeMs, a.cell) < (b.trial, b.timeMs, b.cell) }
@@ -132,14 +138,17 @@ public enum Simulation {
                     var failure: String? = nil
                     var reached = scenario.durationMs
                     do {
-                        statistics = try ClassicalRK4(dt: scenario.solver.dtMs).integrate(
-                            evaluator, from: initial[trial], duration: scenario.durationMs, observer: recorder,
+                        statistics = try integrate(
+                            scenario, evaluator, from: initial[trial], observer: recorder,
                             progress: { meter.update(trial: trial, fraction: $0) }
                         ).statistics
                     } catch let error as IntegrationError {
                         failure = error.description
                         statistics.evaluations = evaluator.evaluations
-                        if case .nonFinite(let t, _) = error { reached = t }
+                        if let t = error.timeMs { reached = t }
+                    } catch let error as GSLError {
+                        failure = error.description
+                        statistics.evaluations = evaluator.evaluations
                     }
                     recorder.finish()
                     meter.update(trial: trial, fraction: 1)

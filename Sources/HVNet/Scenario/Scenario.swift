@@ -31,12 +31,25 @@ public struct Scenario: Sendable {
 
 /// The integration method and its options.
 public struct SolverSettings: Sendable, Equatable {
-    public static let methods = ["rk4"]
-    public var method: String
-    /// Fixed step in ms.
-    public var dtMs: Double
+    public var method: SolverMethod
+    public var options: SolverOptions
     /// How noise enters the integration: shifted (default) or plain.
     public var noiseIntegration: NoiseIntegration = .shifted
+
+    public init(method: SolverMethod, options: SolverOptions, noiseIntegration: NoiseIntegration = .shifted) {
+        self.method = method
+        self.options = options
+        self.noiseIntegration = noiseIntegration
+    }
+
+    /// The fixed step (ms) of fixed-step methods.
+    public var dtMs: Double? { options.dtMs }
+
+    /// A short description: "rk4 dt = 0.01 ms" or "rkf45 rtol = 1e-06, atol = 1e-08".
+    public var summary: String {
+        if let dt = options.dtMs { return "\(method.name) dt = \(formatNumber(dt)) ms" }
+        return "\(method.name) rtol = \(formatNumber(options.rtol)), atol = \(formatNumber(options.atol))"
+    }
 }
 
 /// Scenario-wide noise settings: the generator and the grid of the noise paths.

@@ -95,11 +95,22 @@ public enum ScenarioLoader {
     // MARK: Parts
 
     static func parseSolver(_ node: ScenarioNode) throws -> SolverSettings {
-        let m = try node.mapping(allowed: ["method", "dt_ms", "noise_integration"])
-        let method = try m["method"]?.string(oneOf: SolverSettings.methods) ?? "rk4"
-        let dt = try m.required("dt_ms", "the step in ms (a number or a fraction such as 1/70)")
-            .number(where: { $0 > 0 }, "a positive step in ms (a number or a fraction such as 1/70)")
-        var settings = SolverSettings(method: method, dtMs: dt)
+        let m = try node.mapping(allowed: ["method", "dt_ms", "atol", "rtol", "h0_ms", "hmax_ms", "noise_integration"])
+        let method = try SolverMethod.named(try m["method"]?.string(oneOf: SolverMethod.names) ?? "rk4")
+        var options = SolverOptions()
+        if method.family == .fixedStep {
+            options.dtMs = try m.required("dt_ms", "the step in ms (a number or a fraction such as 1/70)")
+                .number(where: { $0 > 0 }, "a positive step in ms (a number or a fraction such as 1/70)")
+        }
+        for key in ["atol", "rtol", "h0_ms", "hmax_ms"] where method.family == .fixedStep && m[key] != nil {
+            throw m[key]!.invalid("no \(key) with the fixed-step method \(method.name) (it takes dt_ms)")
+        }
+        if method.family != .fixedStep, let n = m["dt_ms"] { throw n.invalid("no dt_ms with the adaptive method \(method.name): give rtol, atol, h0_ms, hmax_ms") }
+        if let n = m["atol"] { options.absoluteTolerance = try n.number(where: { $0 >= 0 }, "a non-negative absolute tolerance") }
+        if let n = m["rtol"] { options.relativeTolerance = try n.number(where: { $0 >= 0 }, "a non-negative relative tolerance") }
+        if let n = m["h0_ms"] { options.initialStepMs = try n.number(where: { $0 > 0 }, "a positive initial step in ms") }
+        if let n = m["hmax_ms"] { options.maxStepMs = try n.number(where: { $0 > 0 }, "a positive maximum step in ms") }
+        var settings = SolverSettings(method: method, options: options)
         if let n = m["noise_integration"] {
             settings.noiseIntegration = NoiseIntegration(rawValue: try n.string(oneOf: NoiseIntegration.allCases.map(\.rawValue)))!
         }

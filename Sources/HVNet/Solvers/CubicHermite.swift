@@ -20,6 +20,9 @@ public struct CubicHermite: Sendable {
     /// dp/dt (not d/ds) at s.
     @inlinable public func derivative(at s: Double) -> Double { ((3 * a * s + 2 * b) * s + c) / h }
 
+    /// d²p/dt² at s.
+    @inlinable public func secondDerivative(at s: Double) -> Double { (6 * a * s + 2 * b) / (h * h) }
+
     /// The first s in [0, 1] where p crosses `level` upwards, given p(0) < level ≤ p(1);
     /// bisection to full precision on the first bracketing subinterval.
     public func upwardCrossing(of level: Double) -> Double {

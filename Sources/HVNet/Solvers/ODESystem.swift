@@ -24,6 +24,9 @@ public protocol ODESystem: AnyObject {
     func unshift(at t: Double, state: UnsafeMutablePointer<Double>)
     /// Shifted systems: dy/dt = dỹ/dt + J′(t).
     func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>)
+    /// Writes ∂f/∂y (row-major, dimension × dimension) and ∂f/∂t at (t, state); false when the
+    /// system has no analytic Jacobian.
+    func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool
 }
 
 extension ODESystem {
@@ -31,6 +34,7 @@ extension ODESystem {
     public func beginStep(at t: Double) {}
     public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {}
     public func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>) {}
+    public func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool { false }
 }
 
 extension NetworkEvaluator: ODESystem {

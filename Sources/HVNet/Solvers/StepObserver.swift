@@ -32,7 +32,11 @@ public protocol StepObserver: AnyObject {
 
 /// Work done by an integration.
 public struct IntegrationStatistics: Sendable, Equatable {
+    /// Right-hand-side evaluations of the method, rejected steps included.
     public var evaluations = 0
+    /// Evaluations made only for output (derivatives at step ends for spike detection, where the
+    /// method does not provide them).
+    public var outputEvaluations = 0
     public var acceptedSteps = 0
     public var rejectedSteps = 0
     public init() {}

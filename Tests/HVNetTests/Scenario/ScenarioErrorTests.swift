@@ -19,7 +19,7 @@ struct ScenarioErrorTests {
     @Test("A minimal scenario parses, with fractions for dt")
     func minimal() throws {
         let s = try ScenarioLoader.parse(Self.valid)
-        #expect(s.solver.dtMs == 1.0 / 70)
+        #expect(s.solver.dtMs == 1.0 / 70 && s.solver.method.name == "rk4")
         #expect(s.cellCount == 1)
         #expect(s.populations[0].initial == .explicit(potentialMV: [-30], w: [0.001]))
     }
@@ -68,7 +68,7 @@ struct ScenarioErrorTests {
             """
         #expect(error(badMatrix)?.description.contains("1 rows (cells of cell) of 1 non-negative numbers") == true)
         let badMethod = Self.valid.replacingOccurrences(of: "method: rk4", with: "method: rk5")
-        #expect(error(badMethod)?.description.contains("expected one of rk4") == true)
+        #expect(error(badMethod)?.description.contains("expected one of euler, heun, rk4, rk2, rk4-gsl, rkf45") == true)
         let badReceptor = Self.valid + """
 
             stimuli:

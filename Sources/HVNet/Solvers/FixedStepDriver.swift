@@ -1,27 +1,36 @@
-/// The classical four-stage Runge–Kutta method with a fixed step (the notebook's method):
+/// The fixed-step explicit Runge–Kutta methods, each with k1 = f(t, y) reused from the end of the
+/// previous step (reference: E. Hairer, S. P. Nørsett, G. Wanner, *Solving Ordinary Differential
+/// Equations I*, 2nd ed., Springer 1993, §II.1):
 ///
-///     k1 = f(t, y)
-///     k2 = f(t + h/2, y + h k1/2)
-///     k3 = f(t + h/2, y + h k2/2)
-///     k4 = f(t + h, y + h k3)
-///     y⁺ = y + h (k1 + 2 k2 + 2 k3 + k4)/6
+/// - `euler` (order 1, 1 evaluation per step): y⁺ = y + h k1.
+/// - `heun` (order 2, 2 evaluations): k2 = f(t + h, y + h k1), y⁺ = y + h (k1 + k2)/2.
+/// - `rk4` (order 4, 4 evaluations), the notebook's method:
 ///
-/// Order 4 on smooth problems; four evaluations per step (k1 is f at the end of the previous
-/// step). Under Ornstein–Uhlenbeck input it is strong order 1 when the noise is evaluated at the
-/// stage times (plain) and about 2 on the shifted system (DESIGN.md, "Noise path").
-/// Reference: E. Hairer, S. P. Nørsett, G. Wanner, *Solving Ordinary Differential Equations I*,
-/// 2nd ed., Springer 1993, §II.1.
+///       k2 = f(t + h/2, y + h k1/2)
+///       k3 = f(t + h/2, y + h k2/2)
+///       k4 = f(t + h, y + h k3)
+///       y⁺ = y + h (k1 + 2 k2 + 2 k3 + k4)/6
+///
+/// Under Ornstein–Uhlenbeck input RK4 is strong order 1 when the noise is evaluated at the stage
+/// times (plain) and about 2 on the shifted system (DESIGN.md, "Noise path").
 ///
 /// The grid is t_n = n·dt for n < N = round(T/dt) and t_N = T. A step that would pass a breakpoint
 /// is split there, so inputs are smooth inside every step and the order is kept.
-public struct ClassicalRK4: Sendable, Equatable {
-    public static let name = "rk4"
-    public static let order = 4
+public struct FixedStepDriver: Sendable, Equatable {
+    public enum Scheme: String, Sendable, CaseIterable {
+        case euler, heun, rk4
+        public var order: Int { switch self { case .euler: 1; case .heun: 2; case .rk4: 4 } }
+        public var evaluationsPerStep: Int { switch self { case .euler: 1; case .heun: 2; case .rk4: 4 } }
+    }
 
+    public var scheme: Scheme
     /// The step in ms.
     public var dt: Double
 
-    public init(dt: Double) { self.dt = dt }
+    public init(scheme: Scheme, dt: Double) {
+        self.scheme = scheme
+        self.dt = dt
+    }
 
     /// Integrates `system` from `initial` at t = 0 to `duration`, reporting each step to
     /// `observer` (in y, with dy/dt, also for shifted systems). Returns the final state and the
@@ -82,13 +91,22 @@ public struct ClassicalRK4: Sendable, Equatable {
                     if breaks[nextBreak] < gridEnd - snap { target = breaks[nextBreak] }
                 }
                 let h = target - t
-                for i in 0..<dim { stage[i] = y[i] + 0.5 * h * f[i] }
-                system.evaluate(t: t + 0.5 * h, state: stage, into: k2)
-                for i in 0..<dim { stage[i] = y[i] + 0.5 * h * k2[i] }
-                system.evaluate(t: t + 0.5 * h, state: stage, into: k3)
-                for i in 0..<dim { stage[i] = y[i] + h * k3[i] }
-                system.evaluate(t: target, state: stage, into: fNew)  // k4
-                for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + fNew[i]) }
+                switch scheme {
+                case .euler:
+                    for i in 0..<dim { yNew[i] = y[i] + h * f[i] }
+                case .heun:
+                    for i in 0..<dim { stage[i] = y[i] + h * f[i] }
+                    system.evaluate(t: target, state: stage, into: k2)
+                    for i in 0..<dim { yNew[i] = y[i] + 0.5 * h * (f[i] + k2[i]) }
+                case .rk4:
+                    for i in 0..<dim { stage[i] = y[i] + 0.5 * h * f[i] }
+                    system.evaluate(t: t + 0.5 * h, state: stage, into: k2)
+                    for i in 0..<dim { stage[i] = y[i] + 0.5 * h * k2[i] }
+                    system.evaluate(t: t + 0.5 * h, state: stage, into: k3)
+                    for i in 0..<dim { stage[i] = y[i] + h * k3[i] }
+                    system.evaluate(t: target, state: stage, into: fNew)  // k4
+                    for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + fNew[i]) }
+                }
                 // f at the step's end: on ỹ with the old anchor this is the new step's k1.
                 system.evaluate(t: target, state: yNew, into: fNew)
                 if shifted { system.unshift(at: target, state: yNew) }
@@ -117,5 +135,21 @@ public struct ClassicalRK4: Sendable, Equatable {
         }
         statistics.evaluations = system.evaluations - evaluationsBefore
         return (Array(UnsafeBufferPointer(start: y, count: dim)), statistics)
+    }
+}
+
+/// The classical four-stage Runge–Kutta method with a fixed step: ``FixedStepDriver`` with the
+/// `rk4` scheme.
+public struct ClassicalRK4: Sendable, Equatable {
+    public static let name = "rk4"
+    public static let order = 4
+    public var dt: Double
+    public init(dt: Double) { self.dt = dt }
+
+    public func integrate<System: ODESystem, Observer: StepObserver>(
+        _ system: System, from initial: [Double], duration: Double, observer: Observer,
+        progress: ((Double) -> Void)? = nil
+    ) throws -> (state: [Double], statistics: IntegrationStatistics) {
+        try FixedStepDriver(scheme: .rk4, dt: dt).integrate(system, from: initial, duration: duration, observer: observer, progress: progress)
     }
 }
