@@ -40,9 +40,13 @@ expect_failure "negative w0" "populations[0].initial.w (line 5): '-0.001' is not
 expect_failure "string for a number" "populations[0].initial.v_mV (line 5): 'thirty' is not allowed" validate "$work/string.yaml"
 expect_failure "missing file" "scenario file not found" run "$work/nope.yaml"
 expect_failure "broken YAML" "not valid YAML or JSON" validate "$work/broken.yaml"
-expect_failure "diverging run" "cell 0 (v) became NaN or infinite at t = 5" run "$work/diverging.yaml" --out "$work/o3" --quiet
+expect_failure "diverging run" "the run diverged: cell 0 (" run "$work/diverging.yaml" --out "$work/o3" --quiet
 [ -f "$work/o3/summary.json" ] && grep -q '"status": "incomplete"' "$work/o3/summary.json" && passed=$((passed + 1)) || {
   failed=$((failed + 1)); echo "FAIL diverging run: summary.json missing or not marked incomplete"; }
+
+expect_failure "diverging run under rkf45" "became NaN or infinite at t = 5" run "$work/diverging.yaml" --method rkf45 --hmax 0.05 --out "$work/o4" --quiet
+expect_failure "unknown method" "unknown method 'rk5'; valid methods: euler, heun, rk4" run "$work/diverging.yaml" --method rk5 --out "$work/o5"
+expect_failure "option of another method" "rk4 takes only dt" run "$work/diverging.yaml" --rtol 1e-6 --out "$work/o6"
 
 # hvnet analyze on malformed spike files: each stops with the line and column.
 printf 'cell,time_ms\n0,10\n0,10\n' > "$work/dup.csv"

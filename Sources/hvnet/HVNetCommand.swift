@@ -8,7 +8,7 @@ struct HVNetCommand: ParsableCommand {
         commandName: "hvnet",
         abstract: "Simulate small noisy networks of Herrera-Valdez neurons.",
         version: HVNetVersion.string,
-        subcommands: [Run.self, Analyze.self, Validate.self])
+        subcommands: [Run.self, Compare.self, Analyze.self, Validate.self])
 }
 
 /// Loads a scenario or exits with its error message.

@@ -36,6 +36,13 @@ public final class NetworkEvaluator {
     /// Ī at the start of the current step (shifted integration).
     private let anchorIntegral: UnsafeMutableBufferPointer<Double>
     private var anchorTime = 0.0
+    /// Vectorised path scratch (padded to 4 cells): y, w, exp(y/2), exp(−y/2), exp(b g_w y).
+    private let padY: UnsafeMutableBufferPointer<Double>
+    private let padW: UnsafeMutableBufferPointer<Double>
+    private let halfExp: UnsafeMutableBufferPointer<Double>
+    private let inverseHalfExp: UnsafeMutableBufferPointer<Double>
+    private let biasExp: UnsafeMutableBufferPointer<Double>
+    private let vectorConstants: UnsafeMutableBufferPointer<Double>
 
     /// - Parameters:
     ///   - noise: the trial's noise paths; required when the model has noise.
@@ -46,8 +53,9 @@ public final class NetworkEvaluator {
         self.noise = noise
         self.noiseIntegration = noise == nil ? .plain : noiseIntegration
         n = model.cellCount
+        let padded = (model.cellCount + 3) / 4 * 4
         func buffer() -> UnsafeMutableBufferPointer<Double> {
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: model.cellCount)
+            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: padded)
             b.initialize(repeating: 0)
             return b
         }
@@ -62,11 +70,26 @@ public final class NetworkEvaluator {
         fluctuation = buffer()
         noiseIntegral = buffer()
         anchorIntegral = buffer()
+        halfExp = buffer()
+        inverseHalfExp = buffer()
+        biasExp = buffer()
+        padY = buffer()
+        padW = buffer()
+        // Columns of the vectorised path: 10 flux constants, then exp(g_m y_m), exp(g_w y_w) and
+        // r_w exp(−b g_w y_w), each padded to a multiple of 4 cells.
+        if let v = model.vectorized {
+            let columns = [v.natP, v.natQ, v.kadP, v.kadQ, v.nakaP, v.nakaQ, v.ampaP, v.ampaQ, v.gabaP, v.gabaQ,
+                           v.sodiumConstant, v.potassiumConstant, v.rateConstant]
+            vectorConstants = .allocate(capacity: columns.count * v.padded)
+            _ = vectorConstants.initialize(from: columns.flatMap { $0 })
+        } else {
+            vectorConstants = .allocate(capacity: 0)
+        }
     }
 
     deinit {
         for b in [pulseAmpa, pulseGabaA, injected, activation, ampaOpen, gabaAOpen, input, potential, fluctuation,
-                  noiseIntegral, anchorIntegral] { b.deallocate() }
+                  noiseIntegral, anchorIntegral, halfExp, inverseHalfExp, biasExp, padY, padW, vectorConstants] { b.deallocate() }
     }
 
     public var isShifted: Bool { noiseIntegration == .shifted }
@@ -155,6 +178,10 @@ public final class NetworkEvaluator {
         } else {
             for i in 0..<n { input[i] = injected[i] }
         }
+        if let v = model.vectorized {
+            evaluateVectorized(v, y: y, state: state, into: derivative)
+            return
+        }
         couple(model.ampa, offset: model.ampaStateOffset, pulses: pulseAmpa, into: ampaOpen, y: y, state: state, derivative: derivative)
         couple(model.gabaA, offset: model.gabaAStateOffset, pulses: pulseGabaA, into: gabaAOpen, y: y, state: state, derivative: derivative)
         if let fast = model.sharedExponential {
@@ -184,6 +211,69 @@ public final class NetworkEvaluator {
         }
         coupling.weights.multiply(UnsafePointer(activation.baseAddress!), into: open.baseAddress!)
         for i in 0..<n { open[i] += pulses[i] }
+    }
+
+    /// The vectorised path (``VectorizedCells``): exp(y/2) and exp(b g_w y) four cells at a time,
+    /// every sigmoid from powers of exp(−y/2).
+    private func evaluateVectorized(_ v: VectorizedCells, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+                                    into derivative: UnsafeMutablePointer<Double>) {
+        let yp = padY.baseAddress!, e = halfExp.baseAddress!, ie = inverseHalfExp.baseAddress!, eb = biasExp.baseAddress!
+        let w = padW.baseAddress!
+        for i in 0..<n {
+            yp[i] = y[i]
+            w[i] = state[n + i]
+        }
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> SIMD4<Double> { SIMD4(p[i], p[i + 1], p[i + 2], p[i + 3]) }
+        @inline(__always) func store(_ x: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+            p[i] = x[0]; p[i + 1] = x[1]; p[i + 2] = x[2]; p[i + 3] = x[3]
+        }
+        for i in stride(from: 0, to: v.padded, by: 4) {
+            let y4 = load(yp, i)
+            let e4 = VectorExp.exp(0.5 * y4)
+            store(e4, e, i)
+            store(1 / e4, ie, i)
+            store(VectorExp.exp(v.biasGain * y4), eb, i)
+        }
+        // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
+        var computed: (power: Int, constant: Double)? = nil
+        for (coupling, offset, pulses, open) in [(model.ampa, model.ampaStateOffset, pulseAmpa, ampaOpen), (model.gabaA, model.gabaAStateOffset, pulseGabaA, gabaAOpen)] {
+            if coupling.isEmpty || coupling.isKinetic {
+                couple(coupling, offset: offset, pulses: pulses, into: open, y: y, state: state, derivative: derivative)
+                continue
+            }
+            let (power, constant) = VectorizedCells.sigmoidPower(coupling)!
+            if computed.map({ $0.power != power || $0.constant != constant }) ?? true {
+                let a = activation.baseAddress!
+                for i in stride(from: 0, to: v.padded, by: 4) {
+                    store(1 / (1 + constant * integerPower(load(ie, i), power)), a, i)
+                }
+                computed = (power, constant)
+            }
+            coupling.weights.multiply(UnsafePointer(activation.baseAddress!), into: open.baseAddress!)
+            for i in 0..<n { open[i] += pulses[i] }
+        }
+        let c = vectorConstants.baseAddress!
+        let stride13 = v.padded
+        let gA = ampaOpen.baseAddress!, gG = gabaAOpen.baseAddress!, inp = input.baseAddress!
+        for i in Swift.stride(from: 0, to: v.padded, by: 4) {
+            let e4 = load(e, i), ie4 = load(ie, i), w4 = load(w, i)
+            @inline(__always) func k(_ column: Int) -> SIMD4<Double> { load(c + column * stride13, i) }
+            let m = 1 / (1 + k(10) * integerPower(ie4, v.sodiumPower))
+            let em = k(11) * integerPower(ie4, v.potassiumPower)
+            let wInf = 1 / (1 + em)
+            let rate = k(12) * load(eb, i) * (1 + em)
+            let sodium: SIMD4<Double> = m * (1 - w4) * (k(0) * e4 - k(1) * ie4)
+            let potassium: SIMD4<Double> = w4 * (k(2) * e4 - k(3) * ie4)
+            let pump: SIMD4<Double> = k(4) * e4 - k(5) * ie4
+            let ampa: SIMD4<Double> = load(gA, i) * (k(6) * e4 - k(7) * ie4)
+            let gaba: SIMD4<Double> = load(gG, i) * (k(8) * e4 - k(9) * ie4)
+            let dy: SIMD4<Double> = load(inp, i) - (sodium + potassium + pump + ampa + gaba)
+            let dw = w4 * rate * (wInf - w4)
+            for l in 0..<4 where i + l < n {
+                derivative[i + l] = dy[l]
+                derivative[n + i + l] = dw[l]
+            }
+        }
     }
 
     private func evaluateGeneral(y: UnsafePointer<Double>, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {

@@ -16,6 +16,8 @@ public struct NetworkModel: Sendable {
     /// Per-cell constants of the shared-exponential fast path, or nil when some cell needs the
     /// general flux (r ≠ 1/2, |η| ≠ 1, or an approximate flux form).
     let sharedExponential: [SharedExponentialCell]?
+    /// Constants of the vectorised path (two exponentials per cell), when the gains allow it.
+    let vectorized: VectorizedCells?
 
     public init(cells: [NormalizedCell], ampa: SynapticCoupling, gabaA: SynapticCoupling, stimuli: [Stimulus] = [],
                 noise: NoiseModel? = nil) {
@@ -31,6 +33,8 @@ public struct NetworkModel: Sendable {
         self.noise = noise?.isStochastic == true || noise?.cells.contains(where: { $0.mean != 0 }) == true ? noise : nil
         self.sharedExponential =
             cells.allSatisfy(\.admitsSharedExponential) ? cells.map(SharedExponentialCell.init) : nil
+        let sigmoidsAllow = [ampa, gabaA].allSatisfy { $0.isEmpty || $0.isKinetic || VectorizedCells.sigmoidPower($0) != nil }
+        self.vectorized = sigmoidsAllow ? VectorizedCells(cells) : nil
     }
 
     /// An uncoupled network of `cells`, with the notebook's presynaptic sigmoids.

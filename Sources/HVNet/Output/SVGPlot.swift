@@ -12,6 +12,8 @@ public struct SVGPlot {
         public var dashed: Bool
         /// Draw dots instead of a polyline.
         public var markers: Bool
+        /// Half-lengths of vertical error bars (data units), one per point.
+        public var errorBars: [Double]? = nil
 
         public init(label: String, x: [Double], y: [Double], color: String = "#1f4e9c", width: Double = 1.2,
                     dashed: Bool = false, markers: Bool = false) {
@@ -33,6 +35,9 @@ public struct SVGPlot {
     public var yRange: ClosedRange<Double>? = nil
     public var width = 800.0
     public var height = 450.0
+    /// Logarithmic axes (base 10); non-positive values are left out.
+    public var logX = false
+    public var logY = false
 
     public init(title: String, xLabel: String, yLabel: String) {
         self.title = title
@@ -45,11 +50,18 @@ public struct SVGPlot {
     public func render() -> String {
         let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
         let plotW = width - left - right, plotH = height - top - bottom
-        let xs = series.flatMap(\.x).filter(\.isFinite), ys = series.flatMap(\.y).filter(\.isFinite)
-        let xr = xRange ?? Self.padded(xs.min() ?? 0, xs.max() ?? 1, pad: 0)
-        let yr = yRange ?? Self.padded(ys.min() ?? 0, ys.max() ?? 1, pad: 0.05)
-        func px(_ x: Double) -> Double { left + (x - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW }
-        func py(_ y: Double) -> Double { top + (yr.upperBound - y) / (yr.upperBound - yr.lowerBound) * plotH }
+        func tx(_ v: Double) -> Double { logX ? (v > 0 ? log10(v) : .nan) : v }
+        func ty(_ v: Double) -> Double { logY ? (v > 0 ? log10(v) : .nan) : v }
+        let xs = series.flatMap(\.x).map(tx).filter(\.isFinite), ys = series.flatMap(\.y).map(ty).filter(\.isFinite)
+        let xr = xRange.map { tx($0.lowerBound)...tx($0.upperBound) } ?? Self.padded(xs.min() ?? 0, xs.max() ?? 1, pad: logX ? 0.05 : 0)
+        let yr = yRange.map { ty($0.lowerBound)...ty($0.upperBound) } ?? Self.padded(ys.min() ?? 0, ys.max() ?? 1, pad: 0.05)
+        func px(_ x: Double) -> Double { left + (tx(x) - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW }
+        func py(_ y: Double) -> Double { top + (yr.upperBound - ty(y)) / (yr.upperBound - yr.lowerBound) * plotH }
+        func ticks(_ r: ClosedRange<Double>, log: Bool) -> [(position: Double, label: String)] {
+            guard log else { return Self.ticks(r).map { ($0, Self.tickLabel($0)) } }
+            let exponents = Int(r.lowerBound.rounded(.up))...max(Int(r.lowerBound.rounded(.up)), Int(r.upperBound.rounded(.down)))
+            return exponents.map { (pow(10, Double($0)), "1e\($0)") }
+        }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
         var s = """
@@ -60,15 +72,15 @@ public struct SVGPlot {
 
             """
         // Ticks and grid.
-        for t in Self.ticks(xr) {
+        for (t, label) in ticks(xr, log: logX) {
             let x = px(t)
             s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>\n"
-            s += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(Self.tickLabel(t))</text>\n"
+            s += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(label)</text>\n"
         }
-        for t in Self.ticks(yr) {
+        for (t, label) in ticks(yr, log: logY) {
             let y = py(t)
             s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.tickLabel(t))</text>\n"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(label)</text>\n"
         }
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
@@ -76,8 +88,17 @@ public struct SVGPlot {
         s += "<defs><clipPath id=\"plot\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath></defs>\n"
         s += "<g clip-path=\"url(#plot)\">\n"
         for series in self.series {
+            if let bars = series.errorBars {
+                for (k, (x, y)) in zip(series.x, series.y).enumerated() where k < bars.count && bars[k] > 0 {
+                    let lo = logY ? max(y - bars[k], y / 100) : y - bars[k]
+                    let a = py(lo), b = py(y + bars[k]), xx = px(x)
+                    if a.isFinite && b.isFinite && xx.isFinite {
+                        s += "<line x1=\"\(f(xx))\" y1=\"\(f(a))\" x2=\"\(f(xx))\" y2=\"\(f(b))\" stroke=\"\(series.color)\" stroke-width=\"1\"/>\n"
+                    }
+                }
+            }
             if series.markers {
-                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
+                for (x, y) in zip(series.x, series.y) where px(x).isFinite && py(y).isFinite {
                     s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"\(f(series.width))\" fill=\"\(series.color)\"/>\n"
                 }
                 continue
@@ -85,7 +106,7 @@ public struct SVGPlot {
             // Split the polyline at non-finite values.
             var runs: [[String]] = [[]]
             for (x, y) in zip(series.x, series.y) {
-                if x.isFinite && y.isFinite { runs[runs.count - 1].append("\(f(px(x))),\(f(py(y)))") } else if !runs.last!.isEmpty { runs.append([]) }
+                if px(x).isFinite && py(y).isFinite { runs[runs.count - 1].append("\(f(px(x))),\(f(py(y)))") } else if !runs.last!.isEmpty { runs.append([]) }
             }
             let dash = series.dashed ? " stroke-dasharray=\"6,4\"" : ""
             for run in runs where run.count > 1 {
