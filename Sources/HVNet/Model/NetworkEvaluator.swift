@@ -236,12 +236,12 @@ public final class NetworkEvaluator {
         }
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
         var computed: (power: Int, constant: Double)? = nil
-        for (coupling, offset, pulses, open) in [(model.ampa, model.ampaStateOffset, pulseAmpa, ampaOpen), (model.gabaA, model.gabaAStateOffset, pulseGabaA, gabaAOpen)] {
-            if coupling.isEmpty || coupling.isKinetic {
+        func drive(_ coupling: SynapticCoupling, _ sigmoid: (power: Int, constant: Double)?, offset: Int?,
+                   pulses: UnsafeMutableBufferPointer<Double>, open: UnsafeMutableBufferPointer<Double>) {
+            guard let (power, constant) = sigmoid, !coupling.isEmpty else {
                 couple(coupling, offset: offset, pulses: pulses, into: open, y: y, state: state, derivative: derivative)
-                continue
+                return
             }
-            let (power, constant) = VectorizedCells.sigmoidPower(coupling)!
             if computed.map({ $0.power != power || $0.constant != constant }) ?? true {
                 let a = activation.baseAddress!
                 for i in stride(from: 0, to: v.padded, by: 4) {
@@ -252,6 +252,8 @@ public final class NetworkEvaluator {
             coupling.weights.multiply(UnsafePointer(activation.baseAddress!), into: open.baseAddress!)
             for i in 0..<n { open[i] += pulses[i] }
         }
+        drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, pulses: pulseAmpa, open: ampaOpen)
+        drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, pulses: pulseGabaA, open: gabaAOpen)
         let c = vectorConstants.baseAddress!
         let stride13 = v.padded
         let gA = ampaOpen.baseAddress!, gG = gabaAOpen.baseAddress!, inp = input.baseAddress!

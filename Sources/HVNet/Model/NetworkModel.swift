@@ -18,6 +18,9 @@ public struct NetworkModel: Sendable {
     let sharedExponential: [SharedExponentialCell]?
     /// Constants of the vectorised path (two exponentials per cell), when the gains allow it.
     let vectorized: VectorizedCells?
+    /// Instantaneous sigmoids as powers of exp(−y/2) (nil for kinetic synapses or other gains).
+    let ampaSigmoidPower: (power: Int, constant: Double)?
+    let gabaASigmoidPower: (power: Int, constant: Double)?
 
     public init(cells: [NormalizedCell], ampa: SynapticCoupling, gabaA: SynapticCoupling, stimuli: [Stimulus] = [],
                 noise: NoiseModel? = nil) {
@@ -33,6 +36,8 @@ public struct NetworkModel: Sendable {
         self.noise = noise?.isStochastic == true || noise?.cells.contains(where: { $0.mean != 0 }) == true ? noise : nil
         self.sharedExponential =
             cells.allSatisfy(\.admitsSharedExponential) ? cells.map(SharedExponentialCell.init) : nil
+        ampaSigmoidPower = ampa.isKinetic ? nil : VectorizedCells.sigmoidPower(ampa)
+        gabaASigmoidPower = gabaA.isKinetic ? nil : VectorizedCells.sigmoidPower(gabaA)
         let sigmoidsAllow = [ampa, gabaA].allSatisfy { $0.isEmpty || $0.isKinetic || VectorizedCells.sigmoidPower($0) != nil }
         self.vectorized = sigmoidsAllow ? VectorizedCells(cells) : nil
     }

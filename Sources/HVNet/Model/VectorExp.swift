@@ -14,8 +14,12 @@ public enum VectorExp {
     public static func exp(_ input: SIMD4<Double>) -> SIMD4<Double> {
         var x = input
         x.replace(with: 0, where: input .!= input)
-        x.clamp(lowerBound: SIMD4(repeating: -708), upperBound: SIMD4(repeating: 709))
-        let k = (x * log2e).rounded(.toNearestOrEven)
+        x.replace(with: -708, where: x .< -708)
+        x.replace(with: 709, where: x .> 709)
+        // Round x·log2(e) to an integer with the 1.5·2⁵² trick: the sum's low bits hold k.
+        let magic = SIMD4<Double>(repeating: 6755399441055744.0)
+        let shifted = x * log2e + magic
+        let k = shifted - magic
         let r = (x - k * ln2Hi) - k * ln2Lo
         // Horner: 1 + r(1 + r(1/2 + r(1/6 + … + r/13!)))
         var p = SIMD4<Double>(repeating: 1.0 / 6227020800.0)  // 1/13!
@@ -32,7 +36,8 @@ public enum VectorExp {
         p = p * r + 0.5
         p = p * r + 1.0
         p = p * r + 1.0
-        let bits = (SIMD4<Int64>(truncatingIfNeeded: SIMD4<Int64>(k)) &+ 1023) &<< 52
+        let integer = unsafeBitCast(shifted, to: SIMD4<Int64>.self) &- unsafeBitCast(magic, to: SIMD4<Int64>.self)
+        let bits = (integer &+ 1023) &<< 52
         let scale = unsafeBitCast(bits, to: SIMD4<Double>.self)
         var result = p * scale
         result.replace(with: .infinity, where: input .> 709.782712893384)

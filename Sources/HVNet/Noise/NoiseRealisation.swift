@@ -5,51 +5,73 @@
 public final class NoiseRealisation {
     public let model: NoiseModel
     public let trial: Int
-    private let paths: [OUPath]
+    private let paths: OUPathSet
     /// Position of each source id in `paths`.
     private let slot: [Int: Int]
     private let privateSlot: [Int]
     private let sharedSlot: [Int]
-    private var sourceX: [Double]
-    private var sourceI: [Double]
+    private let sourceX: UnsafeMutablePointer<Double>
+    private let sourceI: UnsafeMutablePointer<Double>
+    private let privatePointer: UnsafeMutablePointer<Int>
+    private let sharedPointer: UnsafeMutablePointer<Int>
+    private let privateWeight: UnsafeMutablePointer<Double>
+    private let sharedWeight: UnsafeMutablePointer<Double>
     private var cachedTime = Double.nan
 
     public init(model: NoiseModel, scenarioSeed: UInt64, trial: Int, blockLength: Int = 512) {
         self.model = model
         self.trial = trial
-        paths = model.sources.map {
-            OUPath(
-                tau: $0.tauMs, grid: model.gridMs,
-                stream: RandomStream(
-                    type: model.generator, seed: SeedDerivation.noise(scenarioSeed: scenarioSeed, trial: trial, source: $0.id)),
-                blockLength: blockLength)
-        }
+        cellCount = model.cells.count
+        paths = OUPathSet(
+            taus: model.sources.map(\.tauMs), grid: model.gridMs,
+            streams: model.sources.map {
+                RandomStream(type: model.generator, seed: SeedDerivation.noise(scenarioSeed: scenarioSeed, trial: trial, source: $0.id))
+            },
+            blockLength: blockLength)
         var slot: [Int: Int] = [:]
         for (k, s) in model.sources.enumerated() { slot[s.id] = k }
         self.slot = slot
         privateSlot = model.cells.map { $0.privateSource.flatMap { slot[$0] } ?? -1 }
         sharedSlot = model.cells.map { $0.sharedSource.flatMap { slot[$0] } ?? -1 }
-        sourceX = Array(repeating: 0, count: paths.count)
-        sourceI = sourceX
+        sourceX = .allocate(capacity: max(1, model.sources.count))
+        sourceI = .allocate(capacity: max(1, model.sources.count))
+        sourceX.initialize(repeating: 0, count: max(1, model.sources.count))
+        sourceI.initialize(repeating: 0, count: max(1, model.sources.count))
+        privatePointer = .allocate(capacity: privateSlot.count)
+        privatePointer.initialize(from: privateSlot, count: privateSlot.count)
+        sharedPointer = .allocate(capacity: sharedSlot.count)
+        sharedPointer.initialize(from: sharedSlot, count: sharedSlot.count)
+        privateWeight = .allocate(capacity: model.cells.count)
+        privateWeight.initialize(from: model.cells.map(\.privateWeight), count: model.cells.count)
+        sharedWeight = .allocate(capacity: model.cells.count)
+        sharedWeight.initialize(from: model.cells.map(\.sharedWeight), count: model.cells.count)
     }
 
-    public var cellCount: Int { model.cells.count }
+    deinit {
+        sourceX.deallocate()
+        sourceI.deallocate()
+        privatePointer.deallocate()
+        sharedPointer.deallocate()
+        privateWeight.deallocate()
+        sharedWeight.deallocate()
+    }
+
+    public let cellCount: Int
 
     private func update(_ t: Double) {
         if t == cachedTime { return }
-        for k in paths.indices { (sourceX[k], sourceI[k]) = paths[k].value(at: t) }
+        paths.values(at: t, x: sourceX, integral: sourceI)
         cachedTime = t
     }
 
     /// Writes η_i(t) into `fluctuation` and, when `integral` is given, Ī_i(t) into it.
     public func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?) {
         update(t)
-        for i in 0..<model.cells.count {
-            let cell = model.cells[i]
+        for i in 0..<cellCount {
             var eta = 0.0, big = 0.0
-            let p = privateSlot[i], s = sharedSlot[i]
-            if p >= 0 { eta += cell.privateWeight * sourceX[p]; big += cell.privateWeight * sourceI[p] }
-            if s >= 0 { eta += cell.sharedWeight * sourceX[s]; big += cell.sharedWeight * sourceI[s] }
+            let p = privatePointer[i], s = sharedPointer[i]
+            if p >= 0 { eta += privateWeight[i] * sourceX[p]; big += privateWeight[i] * sourceI[p] }
+            if s >= 0 { eta += sharedWeight[i] * sourceX[s]; big += sharedWeight[i] * sourceI[s] }
             fluctuation[i] = eta
             integral?[i] = big
         }
@@ -57,7 +79,8 @@ public final class NoiseRealisation {
 
     /// dη_i/dt at t (for the time derivative of the right-hand side in plain integration).
     public func fluctuationSlope(at t: Double, into slope: UnsafeMutablePointer<Double>) {
-        let slopes = paths.map { $0.slope(at: t) }
+        var slopes = [Double](repeating: 0, count: max(1, model.sources.count))
+        paths.slopes(at: t, into: &slopes)
         for i in 0..<model.cells.count {
             let cell = model.cells[i]
             var v = 0.0
@@ -69,6 +92,8 @@ public final class NoiseRealisation {
 
     /// (x, I) of source `id` at t, for tests and diagnostics.
     public func source(_ id: Int, at t: Double) -> (x: Double, integral: Double)? {
-        slot[id].map { paths[$0].value(at: t) }
+        guard let k = slot[id] else { return nil }
+        update(t)
+        return (sourceX[k], sourceI[k])
     }
 }

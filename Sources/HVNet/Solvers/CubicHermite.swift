@@ -28,7 +28,8 @@ public struct CubicHermite: Sendable {
     public func upwardCrossing(of level: Double) -> Double {
         // Bracket the first crossing: p may wiggle, so look at the extrema first.
         var lo = 0.0, hi = 1.0
-        for s in criticalPoints() where value(at: s) >= level {
+        let (c1, c2) = criticalPair()
+        for s in [c1, c2] where s.isFinite && value(at: s) >= level {
             hi = min(hi, s)
         }
         for _ in 0..<100 where hi - lo > 1e-16 {
@@ -40,6 +41,25 @@ public struct CubicHermite: Sendable {
 
     /// The points of [0, 1] where dp/ds = 0.
     public func criticalPoints() -> [Double] {
+        let (a, b) = criticalPair()
+        return [a, b].filter(\.isFinite).sorted()
+    }
+
+    /// Up to two points of (0, 1) where dp/ds = 0, NaN where there is none (no allocation).
+    @inlinable public func criticalPair() -> (Double, Double) {
+        let qa = 3 * a, qb = 2 * b, qc = c
+        func inside(_ s: Double) -> Double { s > 0 && s < 1 ? s : .nan }
+        if abs(qa) < 1e-300 { return (qb != 0 ? inside(-qc / qb) : .nan, .nan) }
+        let disc = qb * qb - 4 * qa * qc
+        guard disc >= 0 else { return (.nan, .nan) }
+        let r = disc.squareRoot()
+        let q = -0.5 * (qb + (qb >= 0 ? r : -r))
+        if q == 0 { return (.nan, .nan) }
+        return (inside(q / qa), inside(qc / q))
+    }
+
+    /// The former list-based search, kept for reference in tests.
+    func criticalPointsByList() -> [Double] {
         // 3a s² + 2b s + c = 0
         let qa = 3 * a, qb = 2 * b, qc = c
         var roots: [Double] = []
@@ -59,7 +79,8 @@ public struct CubicHermite: Sendable {
     /// The maximum of p on [0, 1] as (s, value).
     public func maximum() -> (s: Double, value: Double) {
         var best = (s: 0.0, value: value(at: 0))
-        for s in criticalPoints() + [1] {
+        let (c1, c2) = criticalPair()
+        for s in [c1, c2, 1] where s.isFinite {
             let v = value(at: s)
             if v > best.value { best = (s, v) }
         }
