@@ -59,8 +59,17 @@ public struct SVGPlot {
         func py(_ y: Double) -> Double { top + (yr.upperBound - ty(y)) / (yr.upperBound - yr.lowerBound) * plotH }
         func ticks(_ r: ClosedRange<Double>, log: Bool) -> [(position: Double, label: String)] {
             guard log else { return Self.ticks(r).map { ($0, Self.tickLabel($0)) } }
-            let exponents = Int(r.lowerBound.rounded(.up))...max(Int(r.lowerBound.rounded(.up)), Int(r.upperBound.rounded(.down)))
-            return exponents.map { (pow(10, Double($0)), "1e\($0)") }
+            let low = Int(r.lowerBound.rounded(.down)), high = Int(r.upperBound.rounded(.up))
+            var marks: [(Double, String)] = []
+            let mantissas: [Double] = high - low <= 2 ? [1, 2, 5] : [1]
+            for e in low...high {
+                for m in mantissas {
+                    let v = m * pow(10, Double(e))
+                    let lv = log10(v)
+                    if lv >= r.lowerBound - 1e-9 && lv <= r.upperBound + 1e-9 { marks.append((v, m == 1 ? "1e\(e)" : "\(Int(m))e\(e)")) }
+                }
+            }
+            return marks
         }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 

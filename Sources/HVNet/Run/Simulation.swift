@@ -68,7 +68,11 @@ public enum Simulation {
     static func prepare(_ scenario: Scenario, network: NetworkModel, trial: Int, traces: TraceSink?, keepRows: Bool) throws
         -> (NetworkEvaluator, Recorder)
     {
-        let noise = network.noise.flatMap { $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial) : nil }
+        // Blocks long enough that a rejected step never reaches back past the previous block.
+        let blockLength = max(512, Int((2.5 * scenario.solver.options.largestStep / scenario.noiseGridMs).rounded(.up)))
+        let noise = network.noise.flatMap {
+            $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial, blockLength: blockLength) : nil
+        }
         let evaluator = NetworkEvaluator(model: network, noise: noise, noiseIntegration: scenario.solver.noiseIntegration)
         var settings = scenario.recording
         if traces == nil && !keepRows { settings.traceCells = [] }

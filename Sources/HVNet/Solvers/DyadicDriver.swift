@@ -1,5 +1,7 @@
 /// `bs32-dyadic`: the Bogacki–Shampine 3(2) pair (P. Bogacki, L. F. Shampine, Appl. Math. Lett.
-/// 2:321, 1989) with FSAL, on the shifted system, with dyadic steps h = 4δ·2ᵐ on the noise grid δ:
+/// 2:321, 1989) with FSAL, on the shifted system, with dyadic steps h = 4δ·2ᵐ on the noise grid δ
+/// (m may be negative down to −10 when the error test demands it; such steps have stage times
+/// between grid points, where the noise is the path's cubic Hermite interpolant):
 ///
 ///     k1 = f(t, y)                      k2 = f(t + h/2, y + h k1/2)
 ///     k3 = f(t + 3h/4, y + 3h k2/4)     y⁺ = y + h (2 k1 + 3 k2 + 4 k3)/9
@@ -13,7 +15,7 @@
 /// evaluations per accepted step, 3 per rejected one.
 public struct DyadicDriver {
     public let options: SolverOptions
-    /// δ, the noise grid (ms); the smallest step is 4δ.
+    /// δ, the noise grid (ms); steps of at least 4δ have every stage time on the grid.
     public let gridMs: Double
 
     public init(options: SolverOptions, gridMs: Double) {
@@ -21,10 +23,11 @@ public struct DyadicDriver {
         self.gridMs = gridMs
     }
 
-    /// The largest 4δ·2ᵐ not above `limit` (at least 4δ).
+    /// The largest 4δ·2ᵐ not above `limit` (m ≥ −10).
     func dyadic(atMost limit: Double) -> Double {
         var h = 4 * gridMs
         while 2 * h <= limit * (1 + 1e-12) { h *= 2 }
+        while h > limit * (1 + 1e-12) && h > 4 * gridMs / 1024 { h /= 2 }
         return h
     }
 
@@ -33,8 +36,8 @@ public struct DyadicDriver {
         progress: ((Double) -> Void)? = nil
     ) throws -> (state: [Double], statistics: IntegrationStatistics) {
         let dim = system.dimension
-        let hmin = 4 * gridMs
-        let hmax = dyadic(atMost: options.maxStepMs ?? 1)
+        let hmin = 4 * gridMs / 1024
+        let hmax = dyadic(atMost: options.hmax)
         var h = min(dyadic(atMost: options.initialStepMs ?? 1.0 / 16), hmax)
         let atol = options.atol, rtol = options.rtol
         let shifted = system.isShifted

@@ -73,6 +73,12 @@ public struct SolverOptions: Sendable, Equatable {
     /// Defaults for adaptive methods.
     public var atol: Double { absoluteTolerance ?? 1e-8 }
     public var rtol: Double { relativeTolerance ?? 1e-6 }
+    /// The largest step of an adaptive method: 1 ms unless set. It bounds the cubic Hermite
+    /// interpolation that locates spikes between steps, and how far back a rejected step reaches.
+    public var hmax: Double { maxStepMs ?? 1 }
+
+    /// The largest step any method takes with these options (ms).
+    public var largestStep: Double { dtMs ?? hmax }
 
     /// Checks that the options fit the method.
     public func validated(for method: SolverMethod) throws -> SolverOptions {

@@ -60,7 +60,7 @@ public struct GSLDriver {
         }
         defer { gsl_odeiv2_driver_free(driver) }
         let evolve = driver.pointee.e!, control = driver.pointee.c!, step = driver.pointee.s!
-        let hmax = options.maxStepMs ?? .infinity
+        let hmax = options.hmax
 
         let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 4 * dim)
         defer { buffer.deallocate() }
@@ -102,17 +102,32 @@ public struct GSLDriver {
                 h = min(h, hmax, end - t)
                 if segmentStart { segmentStart = false }
                 box.reset()
+                let hTried = h
                 let status = gsl_odeiv2_evolve_apply(evolve, control, step, sys, &t, end, &h, y)
-                if let bad = box.nonFinite {
-                    throw IntegrationError.nonFinite(timeMs: bad.t, component: system.describeStateComponent(bad.index))
+                // GSL's explicit steppers can accept a step whose state is NaN or infinite (the
+                // error estimate is NaN, which passes the control's test), and a non-finite
+                // derivative aborts the step with GSL_EBADFUNC. Either way: back to the step's
+                // start with a quarter of the step, as a rejection; a run that stays non-finite
+                // down to a step of 1e-12 ms has diverged.
+                let badState = (0..<dim).first(where: { !y[$0].isFinite })
+                if box.nonFinite != nil || badState != nil {
+                    let location = box.nonFinite.map { ($0.t, $0.index) } ?? (t, badState!)
+                    guard hTried > 1e-12 else {
+                        throw IntegrationError.nonFinite(timeMs: location.0, component: system.describeStateComponent(location.1))
+                    }
+                    for i in 0..<dim { y[i] = y0[i] }
+                    t = t0
+                    h = hTried / 4
+                    statistics.rejectedSteps += 1
+                    statistics.rejectedSteps += Int(evolve.pointee.failed_steps)
+                    gsl_odeiv2_step_reset(step)
+                    gsl_odeiv2_evolve_reset(evolve)
+                    continue
                 }
                 if Int(status) != GSL_SUCCESS {
                     throw GSLError(status: status, context: "\(method.name) at t = \(t) ms (step \(h) ms)")
                 }
                 if system.isShifted { system.unshift(at: t, state: y) }
-                if let bad = (0..<dim).first(where: { !y[$0].isFinite }) {
-                    throw IntegrationError.nonFinite(timeMs: t, component: system.describeStateComponent(bad))
-                }
                 statistics.acceptedSteps += 1
                 if statistics.acceptedSteps > options.maxSteps {
                     throw GSLError(status: Int32(GSL_EMAXITER), context: "\(method.name): more than \(options.maxSteps) steps before t = \(t) ms")
