@@ -213,26 +213,19 @@ public final class NetworkEvaluator {
         for i in 0..<n { open[i] += pulses[i] }
     }
 
-    /// The vectorised path (``VectorizedCells``): exp(y/2) and exp(b g_w y) four cells at a time,
-    /// every sigmoid from powers of exp(−y/2).
+    /// The vectorised path (``VectorizedCells``): straight-line loops over the cells that the
+    /// compiler vectorises, with two exponentials per cell (``VectorExp``) and every sigmoid from
+    /// whole powers of exp(−y/2).
     private func evaluateVectorized(_ v: VectorizedCells, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
                                     into derivative: UnsafeMutablePointer<Double>) {
-        let yp = padY.baseAddress!, e = halfExp.baseAddress!, ie = inverseHalfExp.baseAddress!, eb = biasExp.baseAddress!
-        let w = padW.baseAddress!
+        let e = halfExp.baseAddress!, ie = inverseHalfExp.baseAddress!, eb = biasExp.baseAddress!
+        let biasGain = v.biasGain
         for i in 0..<n {
-            yp[i] = y[i]
-            w[i] = state[n + i]
-        }
-        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> SIMD4<Double> { SIMD4(p[i], p[i + 1], p[i + 2], p[i + 3]) }
-        @inline(__always) func store(_ x: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
-            p[i] = x[0]; p[i + 1] = x[1]; p[i + 2] = x[2]; p[i + 3] = x[3]
-        }
-        for i in stride(from: 0, to: v.padded, by: 4) {
-            let y4 = load(yp, i)
-            let e4 = VectorExp.exp(0.5 * y4)
-            store(e4, e, i)
-            store(1 / e4, ie, i)
-            store(VectorExp.exp(v.biasGain * y4), eb, i)
+            let yi = y[i]
+            let ei = VectorExp.exp(0.5 * yi)
+            e[i] = ei
+            ie[i] = 1 / ei
+            eb[i] = VectorExp.exp(biasGain * yi)
         }
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
         var computed: (power: Int, constant: Double)? = nil
@@ -244,9 +237,7 @@ public final class NetworkEvaluator {
             }
             if computed.map({ $0.power != power || $0.constant != constant }) ?? true {
                 let a = activation.baseAddress!
-                for i in stride(from: 0, to: v.padded, by: 4) {
-                    store(1 / (1 + constant * integerPower(load(ie, i), power)), a, i)
-                }
+                for i in 0..<n { a[i] = 1 / (1 + constant * integerPower(ie[i], power)) }
                 computed = (power, constant)
             }
             coupling.weights.multiply(UnsafePointer(activation.baseAddress!), into: open.baseAddress!)
@@ -254,27 +245,26 @@ public final class NetworkEvaluator {
         }
         drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, pulses: pulseAmpa, open: ampaOpen)
         drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, pulses: pulseGabaA, open: gabaAOpen)
-        let c = vectorConstants.baseAddress!
-        let stride13 = v.padded
+        let c = vectorConstants.baseAddress!, p = v.padded
+        let natP = c, natQ = c + p, kadP = c + 2 * p, kadQ = c + 3 * p, nakaP = c + 4 * p, nakaQ = c + 5 * p
+        let ampaP = c + 6 * p, ampaQ = c + 7 * p, gabaP = c + 8 * p, gabaQ = c + 9 * p
+        let cm = c + 10 * p, cw = c + 11 * p, cr = c + 12 * p
         let gA = ampaOpen.baseAddress!, gG = gabaAOpen.baseAddress!, inp = input.baseAddress!
-        for i in Swift.stride(from: 0, to: v.padded, by: 4) {
-            let e4 = load(e, i), ie4 = load(ie, i), w4 = load(w, i)
-            @inline(__always) func k(_ column: Int) -> SIMD4<Double> { load(c + column * stride13, i) }
-            let m = 1 / (1 + k(10) * integerPower(ie4, v.sodiumPower))
-            let em = k(11) * integerPower(ie4, v.potassiumPower)
+        let sodiumPower = v.sodiumPower, potassiumPower = v.potassiumPower
+        let dy = derivative, dw = derivative + n
+        for i in 0..<n {
+            let ei = e[i], iei = ie[i], w = state[n + i]
+            let m = 1 / (1 + cm[i] * integerPower(iei, sodiumPower))
+            let em = cw[i] * integerPower(iei, potassiumPower)
             let wInf = 1 / (1 + em)
-            let rate = k(12) * load(eb, i) * (1 + em)
-            let sodium: SIMD4<Double> = m * (1 - w4) * (k(0) * e4 - k(1) * ie4)
-            let potassium: SIMD4<Double> = w4 * (k(2) * e4 - k(3) * ie4)
-            let pump: SIMD4<Double> = k(4) * e4 - k(5) * ie4
-            let ampa: SIMD4<Double> = load(gA, i) * (k(6) * e4 - k(7) * ie4)
-            let gaba: SIMD4<Double> = load(gG, i) * (k(8) * e4 - k(9) * ie4)
-            let dy: SIMD4<Double> = load(inp, i) - (sodium + potassium + pump + ampa + gaba)
-            let dw = w4 * rate * (wInf - w4)
-            for l in 0..<4 where i + l < n {
-                derivative[i + l] = dy[l]
-                derivative[n + i + l] = dw[l]
-            }
+            let rate = cr[i] * eb[i] * (1 + em)
+            var flux = m * (1 - w) * (natP[i] * ei - natQ[i] * iei)
+            flux += w * (kadP[i] * ei - kadQ[i] * iei)
+            flux += nakaP[i] * ei - nakaQ[i] * iei
+            flux += gA[i] * (ampaP[i] * ei - ampaQ[i] * iei)
+            flux += gG[i] * (gabaP[i] * ei - gabaQ[i] * iei)
+            dy[i] = inp[i] - flux
+            dw[i] = w * rate * (wInf - w)
         }
     }
 
