@@ -84,6 +84,8 @@ public struct GSLDriver {
         var t = 0.0
         var h = min(h0, hmax)
         var segmentStart = true
+        /// Where the last rejected non-finite step went bad, until a step succeeds.
+        var recentNonFinite: (Double, Int)? = nil
         system.beginSegment(from: 0, to: breaks[0])
         observedRate(0, into: rate)
         try observer.begin(time: 0, state: y, derivative: rate)
@@ -115,6 +117,7 @@ public struct GSLDriver {
                     guard hTried > 1e-12 else {
                         throw IntegrationError.nonFinite(timeMs: location.0, component: system.describeStateComponent(location.1))
                     }
+                    recentNonFinite = location
                     for i in 0..<dim { y[i] = y0[i] }
                     t = t0
                     h = hTried / 4
@@ -125,8 +128,19 @@ public struct GSLDriver {
                     continue
                 }
                 if Int(status) != GSL_SUCCESS {
-                    throw GSLError(status: status, context: "\(method.name) at t = \(t) ms (step \(h) ms)")
+                    // A step that kept producing non-finite states until GSL gave up has diverged.
+                    if let location = recentNonFinite {
+                        throw IntegrationError.nonFinite(timeMs: location.0, component: system.describeStateComponent(location.1))
+                    }
+                    // Name the component that changes fastest relative to the tolerance: the one
+                    // that forced the step down.
+                    system.evaluate(t: t, state: y, into: rateNew)
+                    let fastest = (0..<dim).max { i, j in
+                        abs(rateNew[i]) / (options.atol + options.rtol * abs(y[i])) < abs(rateNew[j]) / (options.atol + options.rtol * abs(y[j]))
+                    } ?? 0
+                    throw GSLError(status: status, context: "\(method.name) at t = \(t) ms (step \(h) ms), fastest-changing state \(system.describeStateComponent(fastest))")
                 }
+                recentNonFinite = nil
                 if system.isShifted { system.unshift(at: t, state: y) }
                 statistics.acceptedSteps += 1
                 if statistics.acceptedSteps > options.maxSteps {
