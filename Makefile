@@ -12,7 +12,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 build: deps
-	$(SWIFT) build -c release --product hvnet
+	$(SWIFT) build -c release --product hvnet --static-swift-stdlib
 
 run: build
 	.build/release/hvnet run $(SCENARIO) --out $(OUT)

@@ -17,12 +17,10 @@ public final class CSVTraceSink: TraceSink {
     public func begin(columns: [String], rows: Int) throws { try file.write(columns.joined(separator: ",") + "\n") }
 
     public func write(_ row: [Double]) throws {
-        var line = ""
         for (k, value) in row.enumerated() {
-            if k > 0 { line += "," }
-            line += formatNumber(value)
+            try file.write(k == 0 ? formatNumber(value) : "," + formatNumber(value))
         }
-        try file.write(line + "\n")
+        try file.write("\n")
     }
 
     public func commit() throws -> [String] {

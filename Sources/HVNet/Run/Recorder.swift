@@ -183,7 +183,7 @@ public struct PlotTrace: Sendable {
     public private(set) var dvdt: [Double] = []
     private var stride = 1
     private var counter = 0
-    static let limit = 20_000
+    static let limit = 8_192
 
     init(cell: Int) { self.cell = cell }
 
