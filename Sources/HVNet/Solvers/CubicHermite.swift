@@ -58,24 +58,6 @@ public struct CubicHermite: Sendable {
         return (inside(q / qa), inside(qc / q))
     }
 
-    /// The former list-based search, kept for reference in tests.
-    func criticalPointsByList() -> [Double] {
-        // 3a s² + 2b s + c = 0
-        let qa = 3 * a, qb = 2 * b, qc = c
-        var roots: [Double] = []
-        if abs(qa) < 1e-300 {
-            if qb != 0 { roots.append(-qc / qb) }
-        } else {
-            let disc = qb * qb - 4 * qa * qc
-            if disc >= 0 {
-                let r = disc.squareRoot()
-                let q = -0.5 * (qb + (qb >= 0 ? r : -r))
-                if q != 0 { roots.append(q / qa); roots.append(qc / q) } else { roots.append(0) }
-            }
-        }
-        return roots.filter { $0 > 0 && $0 < 1 }.sorted()
-    }
-
     /// The maximum of p on [0, 1] as (s, value).
     public func maximum() -> (s: Double, value: Double) {
         var best = (s: 0.0, value: value(at: 0))

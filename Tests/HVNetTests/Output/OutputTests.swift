@@ -75,3 +75,17 @@ struct OutputTests {
         #expect(abs(m.s - 0.5) < 1e-15 && abs(m.value - 0.25) < 1e-15)
     }
 }
+
+@Suite("Cubic Hermite extrema")
+struct CubicHermiteTests {
+    @Test("Critical points of p(s) = s³ − 1.5 s² + 0.48 s lie at 0.2 and 0.8")
+    func criticalPoints() {
+        // p′(s) = 3s² − 3s + 0.48 = 3(s − 0.2)(s − 0.8); with h = 1: y0 = 0, f0 = 0.48, y1 = −0.02, f1 = 0.48.
+        let h = CubicHermite(h: 1, y0: 0, f0: 0.48, y1: -0.02, f1: 0.48)
+        let points = h.criticalPoints()
+        #expect(points.count == 2)
+        #expect(abs(points[0] - 0.2) < 1e-12 && abs(points[1] - 0.8) < 1e-12)
+        let m = h.maximum()
+        #expect(abs(m.s - 0.2) < 1e-12)
+    }
+}
