@@ -38,14 +38,10 @@ extension NetworkEvaluator {
         var integral = [Double](repeating: 0, count: n)
         for i in 0..<n { y[i] = state[i] }
         if let noise {
+            var anchor = [Double](repeating: 0, count: n)
+            if isShifted { noise.evaluate(at: currentAnchorTime, fluctuation: &eta, integral: &anchor) }
             noise.evaluate(at: t, fluctuation: &eta, integral: &integral)
-            if isShifted {
-                var anchor = [Double](repeating: 0, count: n)
-                var ignored = [Double](repeating: 0, count: n)
-                noise.evaluate(at: currentAnchorTime, fluctuation: &ignored, integral: &anchor)
-                noise.evaluate(at: t, fluctuation: &eta, integral: &integral)
-                for i in 0..<n { y[i] += integral[i] - anchor[i] }
-            }
+            if isShifted { for i in 0..<n { y[i] += integral[i] - anchor[i] } }
         }
         var open = [Double](repeating: 0, count: 2 * n)
         y.withUnsafeBufferPointer { yb in

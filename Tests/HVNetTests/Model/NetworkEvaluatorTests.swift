@@ -22,10 +22,11 @@ struct NetworkEvaluatorTests {
         return out
     }
 
-    static func pairModel(rectification: Double = 0.5) -> NetworkModel {
+    static func pairModel(rectification: Double = 0.5, exponent: Double = 1) -> NetworkModel {
         var p = CellParameters()
         p.ampa.units = 10
         p.nat.rectification = rectification
+        p.kadExponent = exponent
         let cells = [p.normalized(), p.normalized()]
         return NetworkModel(
             cells: cells,
@@ -34,10 +35,13 @@ struct NetworkEvaluatorTests {
             stimuli: [Stimulus(kind: .pulse(receptor: .ampa, activation: 0.5), cells: [1], windowsMs: [1...2])])
     }
 
-    @Test("The shared-exponential path (one exp(y/2) per cell) matches the reference to 1e-12", arguments: [0.5, 0.4])
-    func matchesReference(rectification: Double) {
-        let model = Self.pairModel(rectification: rectification)
+    /// Three evaluation paths: vectorised (r = 1/2, half-integer gains, κ = 1), shared exponential
+    /// (r = 1/2, κ = 2) and general (r = 0.4).
+    @Test("Every evaluation path matches the reference to 1e-12", arguments: [(0.5, 1.0), (0.5, 2.0), (0.4, 1.0)])
+    func matchesReference(rectification: Double, exponent: Double) {
+        let model = Self.pairModel(rectification: rectification, exponent: exponent)
         #expect(model.usesSharedExponential == (rectification == 0.5))
+        #expect((model.vectorized != nil) == (rectification == 0.5 && exponent == 1))
         let evaluator = NetworkEvaluator(model: model)
         evaluator.beginSegment(from: 1, to: 2)
         var generator = SystemRandomNumberGenerator()
