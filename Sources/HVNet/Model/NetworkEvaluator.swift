@@ -213,19 +213,26 @@ public final class NetworkEvaluator {
         for i in 0..<n { open[i] += pulses[i] }
     }
 
-    /// The vectorised path (``VectorizedCells``): straight-line loops over the cells that the
-    /// compiler vectorises, with two exponentials per cell (``VectorExp``) and every sigmoid from
-    /// whole powers of exp(−y/2).
+    /// The vectorised path (``VectorizedCells``): loops over blocks of four cells in SIMD
+    /// registers, with two exponentials per cell (``VectorExp``) and every sigmoid from whole
+    /// powers of exp(−y/2). The potentials and gating variables are copied into padded scratch
+    /// first, so the last block needs no special case; the derivatives are written there in place
+    /// and copied out.
     private func evaluateVectorized(_ v: VectorizedCells, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
                                     into derivative: UnsafeMutablePointer<Double>) {
         let e = halfExp.baseAddress!, ie = inverseHalfExp.baseAddress!, eb = biasExp.baseAddress!
-        let biasGain = v.biasGain
+        let py = padY.baseAddress!, pw = padW.baseAddress!, padded = v.padded
         for i in 0..<n {
-            let yi = y[i]
-            let ei = VectorExp.exp(0.5 * yi)
-            e[i] = ei
-            ie[i] = 1 / ei
-            eb[i] = VectorExp.exp(biasGain * yi)
+            py[i] = y[i]
+            pw[i] = state[n + i]
+        }
+        let biasGain = v.biasGain
+        for b in stride(from: 0, to: padded, by: 4) {
+            let yb = load4(py + b)
+            let eHalf = VectorExp.exp(0.5 * yb)
+            store4(eHalf, e + b)
+            store4(1 / eHalf, ie + b)
+            store4(VectorExp.exp(biasGain * yb), eb + b)
         }
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
         var computed: (power: Int, constant: Double)? = nil
@@ -237,7 +244,9 @@ public final class NetworkEvaluator {
             }
             if computed.map({ $0.power != power || $0.constant != constant }) ?? true {
                 let a = activation.baseAddress!
-                for i in 0..<n { a[i] = 1 / (1 + constant * integerPower(ie[i], power)) }
+                for b in stride(from: 0, to: padded, by: 4) {
+                    store4(1 / (1 + constant * integerPower(load4(ie + b), power)), a + b)
+                }
                 computed = (power, constant)
             }
             coupling.weights.multiply(UnsafePointer(activation.baseAddress!), into: open.baseAddress!)
@@ -245,26 +254,30 @@ public final class NetworkEvaluator {
         }
         drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, pulses: pulseAmpa, open: ampaOpen)
         drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, pulses: pulseGabaA, open: gabaAOpen)
-        let c = vectorConstants.baseAddress!, p = v.padded
-        let natP = c, natQ = c + p, kadP = c + 2 * p, kadQ = c + 3 * p, nakaP = c + 4 * p, nakaQ = c + 5 * p
-        let ampaP = c + 6 * p, ampaQ = c + 7 * p, gabaP = c + 8 * p, gabaQ = c + 9 * p
-        let cm = c + 10 * p, cw = c + 11 * p, cr = c + 12 * p
+        let c = vectorConstants.baseAddress!
+        let natP = c, natQ = c + padded, kadP = c + 2 * padded, kadQ = c + 3 * padded
+        let nakaP = c + 4 * padded, nakaQ = c + 5 * padded, ampaP = c + 6 * padded, ampaQ = c + 7 * padded
+        let gabaP = c + 8 * padded, gabaQ = c + 9 * padded
+        let cm = c + 10 * padded, cw = c + 11 * padded, cr = c + 12 * padded
         let gA = ampaOpen.baseAddress!, gG = gabaAOpen.baseAddress!, inp = input.baseAddress!
         let sodiumPower = v.sodiumPower, potassiumPower = v.potassiumPower
-        let dy = derivative, dw = derivative + n
-        for i in 0..<n {
-            let ei = e[i], iei = ie[i], w = state[n + i]
-            let m = 1 / (1 + cm[i] * integerPower(iei, sodiumPower))
-            let em = cw[i] * integerPower(iei, potassiumPower)
+        for b in stride(from: 0, to: padded, by: 4) {
+            let eHalf = load4(e + b), inverse = load4(ie + b), w = load4(pw + b)
+            let m = 1 / (1 + load4(cm + b) * integerPower(inverse, sodiumPower))
+            let em = load4(cw + b) * integerPower(inverse, potassiumPower)
             let wInf = 1 / (1 + em)
-            let rate = cr[i] * eb[i] * (1 + em)
-            var flux = m * (1 - w) * (natP[i] * ei - natQ[i] * iei)
-            flux += w * (kadP[i] * ei - kadQ[i] * iei)
-            flux += nakaP[i] * ei - nakaQ[i] * iei
-            flux += gA[i] * (ampaP[i] * ei - ampaQ[i] * iei)
-            flux += gG[i] * (gabaP[i] * ei - gabaQ[i] * iei)
-            dy[i] = inp[i] - flux
-            dw[i] = w * rate * (wInf - w)
+            let rate = load4(cr + b) * load4(eb + b) * (1 + em)
+            var flux = m * (1 - w) * (load4(natP + b) * eHalf - load4(natQ + b) * inverse)
+            flux += w * (load4(kadP + b) * eHalf - load4(kadQ + b) * inverse)
+            flux += load4(nakaP + b) * eHalf - load4(nakaQ + b) * inverse
+            flux += load4(gA + b) * (load4(ampaP + b) * eHalf - load4(ampaQ + b) * inverse)
+            flux += load4(gG + b) * (load4(gabaP + b) * eHalf - load4(gabaQ + b) * inverse)
+            store4(load4(inp + b) - flux, py + b)
+            store4(w * rate * (wInf - w), pw + b)
+        }
+        for i in 0..<n {
+            derivative[i] = py[i]
+            derivative[n + i] = pw[i]
         }
     }
 

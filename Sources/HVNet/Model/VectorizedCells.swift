@@ -71,3 +71,34 @@ func integerPower(_ x: Double, _ k: Int) -> Double {
     r *= k & 32 != 0 ? x32 : 1
     return r
 }
+
+/// x^k lane by lane, with the scalar version's products in the same order (so the lanes equal it).
+@inline(__always)
+func integerPower(_ x: SIMD4<Double>, _ k: Int) -> SIMD4<Double> {
+    let one = SIMD4<Double>(repeating: 1)
+    let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4, x16 = x8 * x8, x32 = x16 * x16
+    var r = k & 1 != 0 ? x : one
+    r *= k & 2 != 0 ? x2 : one
+    r *= k & 4 != 0 ? x4 : one
+    r *= k & 8 != 0 ? x8 : one
+    r *= k & 16 != 0 ? x16 : one
+    r *= k & 32 != 0 ? x32 : one
+    return r
+}
+
+/// Four doubles from `p` (any alignment).
+@inline(__always)
+func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+@inline(__always)
+func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+/// Stores four doubles at `p` (any alignment).
+@inline(__always)
+func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+}

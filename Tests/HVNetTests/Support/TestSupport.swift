@@ -53,3 +53,14 @@ final class HarmonicOscillator: ODESystem {
     }
     func describeStateComponent(_ index: Int) -> String { "component \(index)" }
 }
+
+/// A seeded generator for test inputs (SplitMix64 in counter mode), so every test run draws the
+/// same points.
+struct SeededGenerator: RandomNumberGenerator {
+    private var counter: UInt64
+    init(seed: UInt64) { counter = seed }
+    mutating func next() -> UInt64 {
+        counter &+= 1
+        return SeedDerivation.mix(counter)
+    }
+}
