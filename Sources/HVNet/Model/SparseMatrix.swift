@@ -1,5 +1,10 @@
 /// A sparse matrix in compressed sparse row (CSR) form. In hvnet rows are postsynaptic cells and
 /// columns presynaptic cells: entry (i, j) is the number of channels cell j drives in cell i.
+///
+/// For the product it keeps a second copy in sliced ELLPACK form (Monakov, Lokhmotov & Avetisyan,
+/// HiPEAC 2010): rows in slices of four, each slice padded to its longest row and stored position
+/// by position, so that one loop of SIMD multiply-adds sums four rows at once and the loop's length
+/// changes once per slice instead of once per row.
 public struct SparseMatrix: Sendable, Equatable {
     public let rowCount: Int
     public let columnCount: Int
@@ -7,6 +12,14 @@ public struct SparseMatrix: Sendable, Equatable {
     public let rowStart: [Int]
     public let columnIndex: [Int]
     public let values: [Double]
+    /// Sliced ELLPACK: slice s holds positions `sliceStart[s] ..< sliceStart[s + 1]`, each of four
+    /// (column, value) pairs, lane l for row 4s + l. Padding repeats a column of the same row with
+    /// value 0 (adding +0 leaves a sum unchanged, so each row's sum equals the CSR one in order and
+    /// rounding); a row without entries pads with column 0 and is zeroed by `emptyRows`.
+    @usableFromInline let sliceStart: [Int]
+    @usableFromInline let sliceColumns: [Int32]
+    @usableFromInline let sliceValues: [Double]
+    @usableFromInline let emptyRows: [SIMDMask<SIMD4<Int64>>]
 
     /// A matrix from (row, column, value) entries; duplicates are summed, zeros dropped.
     public init(rowCount: Int, columnCount: Int, entries: [(row: Int, column: Int, value: Double)]) {
@@ -45,6 +58,39 @@ public struct SparseMatrix: Sendable, Equatable {
         self.rowStart = keptStart
         self.columnIndex = keptColumns
         self.values = keptValues
+        (sliceStart, sliceColumns, sliceValues, emptyRows) = Self.slices(
+            rowCount: rowCount, rowStart: keptStart, columns: keptColumns, values: keptValues)
+    }
+
+    private static func slices(rowCount: Int, rowStart: [Int], columns: [Int], values: [Double])
+        -> (start: [Int], columns: [Int32], values: [Double], empty: [SIMDMask<SIMD4<Int64>>])
+    {
+        precondition(rowStart.last ?? 0 <= Int(Int32.max), "too many columns for 32-bit indices")
+        var start = [0], sliceColumns: [Int32] = [], sliceValues: [Double] = []
+        var empty: [SIMDMask<SIMD4<Int64>>] = []
+        for first in stride(from: 0, to: rowCount, by: 4) {
+            let rows = first..<min(first + 4, rowCount)
+            let width = rows.map { rowStart[$0 + 1] - rowStart[$0] }.max() ?? 0
+            var mask = SIMDMask<SIMD4<Int64>>()
+            for lane in 0..<4 { mask[lane] = first + lane >= rowCount || rowStart[first + lane] == rowStart[first + lane + 1] }
+            for position in 0..<width {
+                for lane in 0..<4 {
+                    let i = first + lane
+                    guard i < rowCount, rowStart[i] < rowStart[i + 1] else {
+                        sliceColumns.append(0)
+                        sliceValues.append(0)
+                        continue
+                    }
+                    let k = rowStart[i] + position
+                    let inRow = k < rowStart[i + 1]
+                    sliceColumns.append(Int32(columns[inRow ? k : rowStart[i]]))
+                    sliceValues.append(inRow ? values[k] : 0)
+                }
+            }
+            start.append(start.last! + width)
+            empty.append(mask)
+        }
+        return (start, sliceColumns, sliceValues, empty)
     }
 
     /// A matrix from a dense row-major array `dense[row][column]`.
@@ -70,16 +116,27 @@ public struct SparseMatrix: Sendable, Equatable {
         (0..<rowCount).flatMap { i in (rowStart[i]..<rowStart[i + 1]).map { (i, columnIndex[$0], values[$0]) } }
     }
 
-    /// y = A x.
+    /// y = A x, four rows at a time.
     @inlinable
     public func multiply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
-        rowStart.withUnsafeBufferPointer { start in
-            columnIndex.withUnsafeBufferPointer { column in
-                values.withUnsafeBufferPointer { value in
-                    for i in 0..<rowCount {
-                        var sum = 0.0
-                        for k in start[i]..<start[i + 1] { sum += value[k] * x[column[k]] }
-                        y[i] = sum
+        sliceStart.withUnsafeBufferPointer { start in
+            sliceColumns.withUnsafeBufferPointer { column in
+                sliceValues.withUnsafeBufferPointer { value in
+                    let c = column.baseAddress!, v = value.baseAddress!
+                    for s in 0..<emptyRows.count {
+                        var sum = SIMD4<Double>()
+                        for position in start[s]..<start[s + 1] {
+                            let k = 4 * position
+                            let gathered = SIMD4(x[Int(c[k])], x[Int(c[k + 1])], x[Int(c[k + 2])], x[Int(c[k + 3])])
+                            sum += UnsafeRawPointer(v + k).loadUnaligned(as: SIMD4<Double>.self) * gathered
+                        }
+                        sum.replace(with: 0, where: emptyRows[s])
+                        let first = 4 * s
+                        if first + 4 <= rowCount {
+                            UnsafeMutableRawPointer(y + first).storeBytes(of: sum, as: SIMD4<Double>.self)
+                        } else {
+                            for lane in 0..<(rowCount - first) { y[first + lane] = sum[lane] }
+                        }
                     }
                 }
             }
