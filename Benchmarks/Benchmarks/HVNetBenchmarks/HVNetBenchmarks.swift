@@ -41,7 +41,10 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
         for _ in benchmark.scaledIterations {
             let streams = (0..<100).map { RandomStream(type: .mt19937, seed: SeedDerivation.noise(scenarioSeed: 1, trial: 0, source: $0)) }
-            let paths = OUPathSet(taus: Array(repeating: 5, count: 100), grid: 0.005, streams: streams)
+            let integralStreams = (0..<100).map {
+                RandomStream(type: .mt19937, seed: SeedDerivation.noiseIntegral(scenarioSeed: 1, trial: 0, source: $0))
+            }
+            let paths = OUPathSet(taus: Array(repeating: 5, count: 100), grid: 0.005, streams: streams, integralStreams: integralStreams)
             var x = [Double](repeating: 0, count: 100)
             for k in stride(from: 0, to: 200_000, by: 512) { paths.values(at: Double(k) * 0.005, x: &x, integral: nil) }
             blackHole(x)
@@ -50,8 +53,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("analysis of 20 000 spikes: 100 cells, 20 Hz, 10 s, every measure (4 950 pairs)",
               configuration: .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
-        var generator = SystemRandomNumberGenerator()
-        let trains = (0..<100).map { _ in (0..<200).map { _ in Double.random(in: 0..<10_000, using: &generator) }.sorted() }
+        let stream = RandomStream(type: .mt19937, seed: 20_000)
+        let trains = (0..<100).map { _ in (0..<200).map { _ in 10_000 * stream.uniform() }.sorted() }
         let spikes = SpikeTrains(trains: trains, startMs: 0, stopMs: 10_000)
         for _ in benchmark.scaledIterations { blackHole(SpikeAnalysis(spikes).matrices.count) }
     }

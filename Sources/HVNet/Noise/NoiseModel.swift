@@ -20,8 +20,9 @@ public struct OUNoiseParameters: Sendable, Equatable {
 /// private and shared sources. A plain value; ``NoiseRealisation`` makes one trial's paths.
 ///
 /// Sources are numbered: cell i's private source is i; population p's shared source is
-/// cellCount + p. A source's stream is seeded by ``SeedDerivation/noise(scenarioSeed:trial:source:)``,
-/// so adding trials or changing the thread count never changes a path.
+/// cellCount + p. A source's two streams are seeded by ``SeedDerivation/noise(scenarioSeed:trial:source:)``
+/// and ``SeedDerivation/noiseIntegral(scenarioSeed:trial:source:)``, so adding trials or changing
+/// the thread count never changes a path.
 public struct NoiseModel: Sendable, Equatable {
     public struct Cell: Sendable, Equatable {
         /// μ / (C_m v_T), 1/ms.

@@ -17,6 +17,8 @@ public final class NoiseRealisation {
     private let privateWeight: UnsafeMutablePointer<Double>
     private let sharedWeight: UnsafeMutablePointer<Double>
     private var cachedTime = Double.nan
+    /// Whether `sourceI` holds the integrals at `cachedTime`.
+    private var cachedIntegrals = false
 
     public init(model: NoiseModel, scenarioSeed: UInt64, trial: Int, blockLength: Int = 512) {
         self.model = model
@@ -26,6 +28,9 @@ public final class NoiseRealisation {
             taus: model.sources.map(\.tauMs), grid: model.gridMs,
             streams: model.sources.map {
                 RandomStream(type: model.generator, seed: SeedDerivation.noise(scenarioSeed: scenarioSeed, trial: trial, source: $0.id))
+            },
+            integralStreams: model.sources.map {
+                RandomStream(type: model.generator, seed: SeedDerivation.noiseIntegral(scenarioSeed: scenarioSeed, trial: trial, source: $0.id))
             },
             blockLength: blockLength)
         var slot: [Int: Int] = [:]
@@ -58,22 +63,29 @@ public final class NoiseRealisation {
 
     public let cellCount: Int
 
-    private func update(_ t: Double) {
-        if t == cachedTime { return }
-        paths.values(at: t, x: sourceX, integral: sourceI)
+    /// Fetches the sources' x (and I when `integrals`) at t, unless already there.
+    private func update(_ t: Double, integrals: Bool) {
+        if t == cachedTime && (cachedIntegrals || !integrals) { return }
+        paths.values(at: t, x: sourceX, integral: integrals ? sourceI : nil)
         cachedTime = t
+        cachedIntegrals = integrals
     }
 
     /// Writes η_i(t) into `fluctuation` and, when `integral` is given, Ī_i(t) into it.
     public func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?) {
-        update(t)
+        update(t, integrals: integral != nil)
+        combine(sourceX, into: fluctuation)
+        if let integral { combine(sourceI, into: integral) }
+    }
+
+    /// out_i = a_i v_private + b_i v_shared for per-source values v.
+    private func combine(_ values: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
         for i in 0..<cellCount {
-            var eta = 0.0, big = 0.0
+            var sum = 0.0
             let p = privatePointer[i], s = sharedPointer[i]
-            if p >= 0 { eta += privateWeight[i] * sourceX[p]; big += privateWeight[i] * sourceI[p] }
-            if s >= 0 { eta += sharedWeight[i] * sourceX[s]; big += sharedWeight[i] * sourceI[s] }
-            fluctuation[i] = eta
-            integral?[i] = big
+            if p >= 0 { sum += privateWeight[i] * values[p] }
+            if s >= 0 { sum += sharedWeight[i] * values[s] }
+            out[i] = sum
         }
     }
 
@@ -93,7 +105,7 @@ public final class NoiseRealisation {
     /// (x, I) of source `id` at t, for tests and diagnostics.
     public func source(_ id: Int, at t: Double) -> (x: Double, integral: Double)? {
         guard let k = slot[id] else { return nil }
-        update(t)
+        update(t, integrals: true)
         return (sourceX[k], sourceI[k])
     }
 }

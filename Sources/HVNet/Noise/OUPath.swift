@@ -2,22 +2,22 @@
 /// time τ) and its integral I(t) = ∫₀ᵗ x, as a fixed function of t.
 ///
 /// (x, I) is sampled exactly (``OUTransition``) on the grid t_k = kδ, x₀ from the stationary
-/// normal and I₀ = 0, from one GSL stream. Between grid points I is the cubic Hermite interpolant
+/// normal and I₀ = 0, Z₁ from `stream` and Z₂ from `integralStream`. Between grid points I is the cubic Hermite interpolant
 /// with I′ = x at both ends, and x(t) is its derivative, so x is exact on the grid and continuous.
 /// The grid is generated lazily in blocks of `blockLength` intervals as time advances; only the
 /// current and the previous block are kept, so memory does not grow with duration. A query
 /// before the previous block replays the stream from its seed: the values are the same however,
 /// how often and in whatever order the path is queried. (A single-source ``OUPathSet``.)
 public final class OUPath {
-    private let paths: OUPathSet
+    let paths: OUPathSet
     public let tau: Double
     public var grid: Double { paths.grid }
     public var blockLength: Int { paths.blockLength }
 
-    public init(tau: Double, grid: Double, stream: RandomStream, blockLength: Int = 512) {
+    public init(tau: Double, grid: Double, stream: RandomStream, integralStream: RandomStream, blockLength: Int = 512) {
         precondition(tau > 0 && grid > 0 && blockLength > 0)
         self.tau = tau
-        paths = OUPathSet(taus: [tau], grid: grid, streams: [stream], blockLength: blockLength)
+        paths = OUPathSet(taus: [tau], grid: grid, streams: [stream], integralStreams: [integralStream], blockLength: blockLength)
     }
 
     /// (x(t), I(t)) for t ≥ 0.

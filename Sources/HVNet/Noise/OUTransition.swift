@@ -65,6 +65,9 @@ public struct OUTransition: Sendable, Equatable {
         (sigmaX * sigmaX, correlation * sigmaX * sigmaI, sigmaI * sigmaI)
     }
 
+    /// Advances x alone by h with the normal z1 (the x of ``advance(x:integral:z1:z2:)``).
+    @inlinable public func advanceX(_ x: Double, z1: Double) -> Double { decay * x + sigmaX * z1 }
+
     /// Advances (x, I) by h with the normals z1, z2.
     @inlinable public func advance(x: Double, integral: Double, z1: Double, z2: Double) -> (x: Double, integral: Double) {
         (decay * x + sigmaX * z1, integral + integralDecay * x + sigmaI * (correlation * z1 + complement * z2))

@@ -60,6 +60,7 @@ public enum SeedDerivation {
         case noise = 1
         case connectivity = 2
         case initialConditions = 3
+        case noiseIntegral = 4
     }
 
     public static func mix(_ x: UInt64) -> UInt64 {
@@ -73,8 +74,13 @@ public enum SeedDerivation {
         parts.reduce(mix(scenarioSeed)) { mix($0 ^ $1) }
     }
 
-    /// The seed of noise source `source` in trial `trial`.
+    /// The seed of noise source `source` in trial `trial`: its x₀ and Z₁ stream.
     public static func noise(scenarioSeed: UInt64, trial: Int, source: Int) -> UInt64 {
         seed(scenarioSeed, Purpose.noise.rawValue, UInt64(trial), UInt64(source))
+    }
+
+    /// The seed of the Z₂ stream of noise source `source` in trial `trial` (the integral's own part).
+    public static func noiseIntegral(scenarioSeed: UInt64, trial: Int, source: Int) -> UInt64 {
+        seed(scenarioSeed, Purpose.noiseIntegral.rawValue, UInt64(trial), UInt64(source))
     }
 }

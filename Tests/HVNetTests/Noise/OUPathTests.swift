@@ -8,7 +8,8 @@ import Testing
 @Suite("Ornstein–Uhlenbeck noise paths")
 struct OUPathTests {
     static func path(seed: UInt64 = 11, tau: Double = 5, grid: Double = 0.05, blockLength: Int = 512) -> OUPath {
-        OUPath(tau: tau, grid: grid, stream: RandomStream(type: .mt19937, seed: seed), blockLength: blockLength)
+        OUPath(tau: tau, grid: grid, stream: RandomStream(type: .mt19937, seed: seed),
+               integralStream: RandomStream(type: .mt19937, seed: SeedDerivation.mix(seed)), blockLength: blockLength)
     }
 
     /// x on the grid every `every` points, from one long path.
@@ -103,7 +104,7 @@ struct OUPathTests {
         let times = (0..<3000).map { Double($0) * 0.0137 }
         let forward = Self.path(blockLength: 64)
         let inOrder = times.map { forward.value(at: $0) }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(seed: 1)
         let shuffled = times.indices.shuffled(using: &generator)
         let other = Self.path(blockLength: 64)
         var values = [(x: Double, integral: Double)](repeating: (0, 0), count: times.count)
@@ -118,6 +119,27 @@ struct OUPathTests {
         for j in 0...160 {
             let v = coarse.value(at: Double(j) * 0.25)
             #expect(v.x == fineValues[j]!.0 && v.integral == fineValues[j]!.1)
+        }
+    }
+
+    @Test("x does not depend on whether I is computed; I switches on at the first query that needs it")
+    func lazyIntegrals() {
+        let grid = 0.05
+        let eager = Self.path(grid: grid, blockLength: 64), lazy = Self.path(grid: grid, blockLength: 64)
+        var seen: [Double] = []
+        for k in 0...1000 {  // grid points only, x only: no integrals drawn
+            var x = 0.0
+            lazy.paths.values(at: Double(k) * grid, x: &x, integral: nil)
+            seen.append(x)
+        }
+        #expect(!lazy.paths.computesIntegrals)
+        let late = lazy.value(at: 40.0137)  // between grid points: switches I on and replays
+        #expect(lazy.paths.computesIntegrals)
+        let expected = eager.value(at: 40.0137)
+        #expect(late.x == expected.x && late.integral == expected.integral)
+        for k in stride(from: 0, through: 1000, by: 7) {
+            let v = eager.value(interval: k, fraction: 0), w = lazy.value(interval: k, fraction: 0)
+            #expect(v.x == seen[k] && w.x == seen[k] && v.integral == w.integral, "k = \(k)")
         }
     }
 

@@ -36,19 +36,25 @@ final class LinearNoisySystem: ODESystem {
 
 @Suite("RK4 under Ornstein–Uhlenbeck noise")
 struct NoisyConvergenceTests {
-    /// Mean |y(T) − y_ref(T)| over 16 paths for dt = 2⁻², …, 2⁻⁵ ms against shifted RK4 at
+    /// Mean |y(T) − y_ref(T)| over 64 paths for dt = 2⁻², …, 2⁻⁵ ms against shifted RK4 at
     /// 2⁻⁶ × the smallest step, all on the same paths (grid δ = half the reference step, so every
     /// stage time of every run is a grid point).
+    ///
+    /// The tolerance of the observed order is its sampling error: over 12 independent sets of 64
+    /// paths (scenario seeds 200–211) the estimate had mean 1.996 and SD 0.063 for shifted RK4,
+    /// mean 1.004 and SD 0.055 for plain RK4, so ± 0.25 is four standard deviations. (With 16
+    /// paths the spread is twice as large, too wide to tell order 2 from 2.4.)
     func strongErrors(shifted: Bool) throws -> (steps: [Double], errors: [Double]) {
         let exponents = [2, 3, 4, 5]
         let referenceStep = pow(2, -Double(exponents.last! + 6))
         let tau = 2.0, duration = 8.0, a = 1.0, sigma = 1.0
         var totals = [Double](repeating: 0, count: exponents.count)
-        let paths = 16
+        let paths = 64
         for p in 0..<paths {
             func path() -> OUPath {
                 OUPath(tau: tau, grid: referenceStep / 2,
-                       stream: RandomStream(type: .mt19937, seed: SeedDerivation.noise(scenarioSeed: 99, trial: p, source: 0)))
+                       stream: RandomStream(type: .mt19937, seed: SeedDerivation.noise(scenarioSeed: 99, trial: p, source: 0)),
+                       integralStream: RandomStream(type: .mt19937, seed: SeedDerivation.noiseIntegral(scenarioSeed: 99, trial: p, source: 0)))
             }
             let reference = try ClassicalRK4(dt: referenceStep).integrate(
                 LinearNoisySystem(a: a, sigma: sigma, path: path(), shifted: true), from: [0], duration: duration,
@@ -63,17 +69,17 @@ struct NoisyConvergenceTests {
         return (exponents.map { pow(2, -Double($0)) }, totals)
     }
 
-    @Test("Shifted RK4 has strong order ≈ 2 (± 0.3)")
+    @Test("Shifted RK4 has strong order 2 (± 0.25, 4 SD)")
     func shiftedOrder() throws {
         let (steps, errors) = try strongErrors(shifted: true)
         let order = observedOrder(steps: steps, errors: errors)
-        #expect(abs(order - 2) <= 0.3, "observed order \(order), errors \(errors)")
+        #expect(abs(order - 2) <= 0.25, "observed order \(order), errors \(errors)")
     }
 
-    @Test("Plain RK4 (noise at the stage times) has strong order ≈ 1 (± 0.3)")
+    @Test("Plain RK4 (noise at the stage times) has strong order 1 (± 0.25, 4 SD)")
     func plainOrder() throws {
         let (steps, errors) = try strongErrors(shifted: false)
         let order = observedOrder(steps: steps, errors: errors)
-        #expect(abs(order - 1) <= 0.3, "observed order \(order), errors \(errors)")
+        #expect(abs(order - 1) <= 0.25, "observed order \(order), errors \(errors)")
     }
 }
