@@ -29,9 +29,8 @@ public struct CubicHermite: Sendable {
         // Bracket the first crossing: p may wiggle, so look at the extrema first.
         var lo = 0.0, hi = 1.0
         let (c1, c2) = criticalPair()
-        for s in [c1, c2] where s.isFinite && value(at: s) >= level {
-            hi = min(hi, s)
-        }
+        if c1.isFinite && value(at: c1) >= level { hi = min(hi, c1) }
+        if c2.isFinite && value(at: c2) >= level { hi = min(hi, c2) }
         for _ in 0..<100 where hi - lo > 1e-16 {
             let mid = 0.5 * (lo + hi)
             if value(at: mid) < level { lo = mid } else { hi = mid }
@@ -61,11 +60,15 @@ public struct CubicHermite: Sendable {
     /// The maximum of p on [0, 1] as (s, value).
     public func maximum() -> (s: Double, value: Double) {
         var best = (s: 0.0, value: value(at: 0))
-        let (c1, c2) = criticalPair()
-        for s in [c1, c2, 1] where s.isFinite {
+        func consider(_ s: Double) {
+            guard s.isFinite else { return }
             let v = value(at: s)
             if v > best.value { best = (s, v) }
         }
+        let (c1, c2) = criticalPair()
+        consider(c1)
+        consider(c2)
+        consider(1)
         return best
     }
 }
