@@ -4,6 +4,11 @@ SWIFT ?= swift
 SCENARIO ?= scenarios/ten-cell-ei.yaml
 OUT ?= runs/default
 
+# AVX2 and FMA instructions where this machine has them (the SIMD right-hand side gains about
+# 8 %); the numbers are the same bit for bit, since Swift never fuses a*b + c on its own.
+# `make build CPUFLAGS=` builds for any x86-64.
+CPUFLAGS ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -target-cpu -Xswiftc haswell)
+
 .PHONY: all deps build run test clean
 
 all: build
@@ -12,7 +17,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 build: deps
-	$(SWIFT) build -c release --product hvnet --static-swift-stdlib
+	$(SWIFT) build -c release --product hvnet --static-swift-stdlib $(CPUFLAGS)
 
 run: build
 	.build/release/hvnet run $(SCENARIO) --out $(OUT)
@@ -20,7 +25,7 @@ run: build
 
 # Tests run optimised (the SIMD right-hand side is 10-100x slower unoptimised), with
 # -enable-testing so that they can reach internal API.
-TESTFLAGS = -c release -Xswiftc -enable-testing
+TESTFLAGS = -c release -Xswiftc -enable-testing $(CPUFLAGS)
 
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
