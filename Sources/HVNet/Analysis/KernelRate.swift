@@ -37,22 +37,30 @@ public enum KernelRate {
         exp(-0.5 * (x / sigma) * (x / sigma)) / (sigma * (2 * Double.pi).squareRoot())
     }
 
+    /// The exact rate at the sample times t₀ + kΔ for k in `samples`, into `out[k − samples.lowerBound]`
+    /// (added to what is there). Each sample sums the spikes in train order, so a rate computed in
+    /// pieces equals the rate computed whole, bit for bit.
+    static func exactRate(of train: [Double], start t0: Double, _ p: KernelRateParameters, samples: Range<Int>,
+                          into out: inout [Double]) {
+        let reach = p.cutoff * p.sigmaMs
+        for s in train {
+            let first = max(samples.lowerBound, Int(((s - reach - t0) / p.samplingMs).rounded(.up)))
+            let last = min(samples.upperBound - 1, Int(((s + reach - t0) / p.samplingMs).rounded(.down)))
+            guard first <= last else { continue }
+            for k in first...last {
+                let d = t0 + Double(k) * p.samplingMs - s
+                if abs(d) <= reach { out[k - samples.lowerBound] += 1000 * gaussian(d, sigma: p.sigmaMs) }
+            }
+        }
+    }
+
     public static func rate(of train: [Double], window: (Double, Double), _ p: KernelRateParameters, mode: Mode) -> [Double] {
         let (t0, t1) = window
         let n = Int((t1 - t0) / p.samplingMs)
         var out = [Double](repeating: 0, count: n)
         switch mode {
         case .exact:
-            let reach = p.cutoff * p.sigmaMs
-            for s in train {
-                let first = max(0, Int(((s - reach - t0) / p.samplingMs).rounded(.up)))
-                let last = min(n - 1, Int(((s + reach - t0) / p.samplingMs).rounded(.down)))
-                guard first <= last else { continue }
-                for k in first...last {
-                    let d = t0 + Double(k) * p.samplingMs - s
-                    if abs(d) <= reach { out[k] += 1000 * gaussian(d, sigma: p.sigmaMs) }
-                }
-            }
+            exactRate(of: train, start: t0, p, samples: 0..<n, into: &out)
         case .elephant:
             // numpy.histogram with n bins on [t0, t0 + nΔ].
             let histogram = NumpyHistogram.counts(train, first: t0, last: t0 + Double(n) * p.samplingMs, bins: n).map(Double.init)

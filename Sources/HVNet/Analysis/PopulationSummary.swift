@@ -43,21 +43,39 @@ public struct PopulationSummary: Sendable, Equatable {
         chi = finiteMean(chis)
     }
 
-    /// χ² computed one cell at a time, so memory is one rate vector and the population sum.
-    static func streamingChiSquared(_ trains: [[Double]], _ window: SpikeTrains, _ p: KernelRateParameters) -> Double {
-        var population: [Double] = []
-        var varianceSum = 0.0
-        for train in trains {
-            let rate = KernelRate.rate(of: train, window: (window.startMs, window.stopMs), p, mode: .exact)
-            if population.isEmpty { population = [Double](repeating: 0, count: rate.count) }
-            let mean = rate.reduce(0, +) / Double(rate.count)
-            varianceSum += rate.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(rate.count)
-            for k in rate.indices { population[k] += rate[k] }
+    /// χ² from the cells' exact kernel rates, computed in pieces of `chunk` samples in two passes
+    /// (means, then variances), so memory does not grow with the duration; the sums run in the
+    /// same order as over whole rate vectors, so the result is the same bit for bit.
+    static func streamingChiSquared(_ trains: [[Double]], _ window: SpikeTrains, _ p: KernelRateParameters,
+                                    chunk: Int = 4096) -> Double {
+        let samples = Int((window.stopMs - window.startMs) / p.samplingMs)
+        guard samples > 0, !trains.isEmpty else { return .nan }
+        let n = Double(trains.count), count = Double(samples)
+        var rate = [Double](repeating: 0, count: chunk), population = rate
+        /// Calls `body(range, population)` per piece after filling the population sum, and
+        /// `cell(i, range, rate)` with each cell's rate of the piece.
+        func sweep(cell: (Int, Range<Int>, [Double]) -> Void, body: (Range<Int>, [Double]) -> Void) {
+            for first in stride(from: 0, to: samples, by: chunk) {
+                let range = first..<min(first + chunk, samples)
+                for k in 0..<range.count { population[k] = 0 }
+                for (i, train) in trains.enumerated() {
+                    for k in 0..<range.count { rate[k] = 0 }
+                    KernelRate.exactRate(of: train, start: window.startMs, p, samples: range, into: &rate)
+                    cell(i, range, rate)
+                    for k in 0..<range.count { population[k] += rate[k] }
+                }
+                body(range, population)
+            }
         }
-        let n = Double(trains.count)
-        let scaled = population.map { $0 / n }
-        let mean = scaled.reduce(0, +) / Double(scaled.count)
-        let variance = scaled.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scaled.count)
+        var cellSums = [Double](repeating: 0, count: trains.count), populationSum = 0.0
+        sweep(cell: { i, range, r in for k in 0..<range.count { cellSums[i] += r[k] } },
+              body: { range, pop in for k in 0..<range.count { populationSum += pop[k] / n } })
+        let cellMeans = cellSums.map { $0 / count }, populationMean = populationSum / count
+        var cellSquares = [Double](repeating: 0, count: trains.count), populationSquares = 0.0
+        sweep(cell: { i, range, r in for k in 0..<range.count { cellSquares[i] += (r[k] - cellMeans[i]) * (r[k] - cellMeans[i]) } },
+              body: { range, pop in for k in 0..<range.count { populationSquares += (pop[k] / n - populationMean) * (pop[k] / n - populationMean) } })
+        let varianceSum = cellSquares.reduce(0) { $0 + $1 / count }
+        let variance = populationSquares / count
         let meanVariance = varianceSum / n
         return meanVariance > 0 ? variance / meanVariance : .nan
     }

@@ -87,3 +87,26 @@ public final class OutputFile {
         try file.commit()
     }
 }
+
+/// Text streamed into an ``OutputFile``; the first write error is kept for
+/// ``OutputFile/write(to:_:)`` to throw.
+public struct OutputFileStream: TextOutputStream {
+    let file: OutputFile
+    var error: Error?
+
+    public mutating func write(_ string: String) {
+        guard error == nil else { return }
+        do { try file.write(string) } catch { self.error = error }
+    }
+}
+
+extension OutputFile {
+    /// Writes what `body` streams to `path` atomically, without holding the whole text.
+    public static func write(to path: String, _ body: (inout OutputFileStream) throws -> Void) throws {
+        let file = try OutputFile(path: path)
+        var stream = OutputFileStream(file: file)
+        try body(&stream)
+        if let error = stream.error { throw error }
+        try file.commit()
+    }
+}

@@ -47,7 +47,15 @@ public struct SVGPlot {
 
     public static let palette = ["#1f4e9c", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b"]
 
+    /// The SVG document as one string.
     public func render() -> String {
+        var s = ""
+        render(into: &s)
+        return s
+    }
+
+    /// Writes the SVG document into `s` piece by piece (to a file, without holding it whole).
+    public func render<Target: TextOutputStream>(into s: inout Target) {
         let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
         let plotW = width - left - right, plotH = height - top - bottom
         func tx(_ v: Double) -> Double { logX ? (v > 0 ? log10(v) : .nan) : v }
@@ -73,70 +81,85 @@ public struct SVGPlot {
         }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
-        var s = """
+        s.write("""
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
             viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(f(width / 2))" y="22" text-anchor="middle" font-size="15">\(Self.escape(title))</text>
 
-            """
+            """)
         // Ticks and grid.
         for (t, label) in ticks(xr, log: logX) {
             let x = px(t)
-            s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>\n"
-            s += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(label)</text>\n"
+            s.write("<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>\n")
+            s.write("<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(label)</text>\n")
         }
         for (t, label) in ticks(yr, log: logY) {
             let y = py(t)
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(label)</text>\n"
+            s.write("<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n")
+            s.write("<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(label)</text>\n")
         }
-        s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
-        s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
-        s += "<text transform=\"translate(18,\(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
-        s += "<defs><clipPath id=\"plot\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath></defs>\n"
-        s += "<g clip-path=\"url(#plot)\">\n"
+        s.write("<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#333\"/>\n")
+        s.write("<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n")
+        s.write("<text transform=\"translate(18,\(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n")
+        s.write("<defs><clipPath id=\"plot\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath></defs>\n")
+        s.write("<g clip-path=\"url(#plot)\">\n")
         for series in self.series {
             if let bars = series.errorBars {
                 for (k, (x, y)) in zip(series.x, series.y).enumerated() where k < bars.count && bars[k] > 0 {
                     let lo = logY ? max(y - bars[k], y / 100) : y - bars[k]
                     let a = py(lo), b = py(y + bars[k]), xx = px(x)
                     if a.isFinite && b.isFinite && xx.isFinite {
-                        s += "<line x1=\"\(f(xx))\" y1=\"\(f(a))\" x2=\"\(f(xx))\" y2=\"\(f(b))\" stroke=\"\(series.color)\" stroke-width=\"1\"/>\n"
+                        s.write("<line x1=\"\(f(xx))\" y1=\"\(f(a))\" x2=\"\(f(xx))\" y2=\"\(f(b))\" stroke=\"\(series.color)\" stroke-width=\"1\"/>\n")
                     }
                 }
             }
             if series.markers {
                 for (x, y) in zip(series.x, series.y) where px(x).isFinite && py(y).isFinite {
-                    s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"\(f(series.width))\" fill=\"\(series.color)\"/>\n"
+                    s.write("<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"\(f(series.width))\" fill=\"\(series.color)\"/>\n")
                 }
                 continue
             }
-            // Split the polyline at non-finite values.
-            var runs: [[String]] = [[]]
-            for (x, y) in zip(series.x, series.y) {
-                if px(x).isFinite && py(y).isFinite { runs[runs.count - 1].append("\(f(px(x))),\(f(py(y)))") } else if !runs.last!.isEmpty { runs.append([]) }
-            }
+            // One polyline per run of finite points.
             let dash = series.dashed ? " stroke-dasharray=\"6,4\"" : ""
-            for run in runs where run.count > 1 {
-                s += "<polyline fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"\(series.width)\"\(dash) points=\"\(run.joined(separator: " "))\"/>\n"
+            let opening = "<polyline fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"\(series.width)\"\(dash) points=\""
+            var pending: String? = nil  // the first point of a run, written once a second one follows
+            var open = false
+            for (x, y) in zip(series.x, series.y) {
+                let (u, v) = (px(x), py(y))
+                guard u.isFinite && v.isFinite else {
+                    if open { s.write("\"/>\n") }
+                    open = false
+                    pending = nil
+                    continue
+                }
+                let point = "\(f(u)),\(f(v))"
+                if open {
+                    s.write(" " + point)
+                } else if let first = pending {
+                    s.write(opening + first + " " + point)
+                    open = true
+                } else {
+                    pending = point
+                }
             }
+            if open { s.write("\"/>\n") }
         }
-        s += "</g>\n"
+        s.write("</g>\n")
         // Legend.
         let labelled = series.filter { !$0.label.isEmpty }
         if !labelled.isEmpty {
             let boxW = 14.0 + 7.0 * Double(labelled.map(\.label.count).max() ?? 0) + 26
             let x0 = left + plotW - boxW - 8, y0 = top + 8
-            s += "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(boxW))\" height=\"\(f(Double(labelled.count) * 18 + 8))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
+            s.write("<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(boxW))\" height=\"\(f(Double(labelled.count) * 18 + 8))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n")
             for (k, series) in labelled.enumerated() {
                 let y = y0 + 16 + Double(k) * 18
                 let dash = series.dashed ? " stroke-dasharray=\"6,4\"" : ""
-                s += "<line x1=\"\(f(x0 + 6))\" y1=\"\(f(y - 4))\" x2=\"\(f(x0 + 26))\" y2=\"\(f(y - 4))\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>\n"
-                s += "<text x=\"\(f(x0 + 32))\" y=\"\(f(y))\">\(Self.escape(series.label))</text>\n"
+                s.write("<line x1=\"\(f(x0 + 6))\" y1=\"\(f(y - 4))\" x2=\"\(f(x0 + 26))\" y2=\"\(f(y - 4))\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>\n")
+                s.write("<text x=\"\(f(x0 + 32))\" y=\"\(f(y))\">\(Self.escape(series.label))</text>\n")
             }
         }
-        return s + "</svg>\n"
+        s.write("</svg>\n")
     }
 
     static func padded(_ lo: Double, _ hi: Double, pad: Double) -> ClosedRange<Double> {

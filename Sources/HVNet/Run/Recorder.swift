@@ -91,6 +91,15 @@ public final class Recorder: StepObserver {
         }
     }
 
+    /// Hands the spikes over in (trial, time, cell) order, sorted in place; the recorder keeps none.
+    public func takeSortedSpikes() -> [Spike] {
+        var taken = spikes
+        spikes = []
+        spikeIndexOfCell = Array(repeating: nil, count: n)
+        taken.sort { ($0.trial, $0.timeMs, $0.cell) < ($1.trial, $1.timeMs, $1.cell) }
+        return taken
+    }
+
     /// Closes peaks still open at the end of the run.
     public func finish() {
         for i in 0..<n { closePeak(cell: i) }

@@ -1,14 +1,16 @@
 /// The SVG figures of a run: v(t), the phase plane (w, v) with both nullclines, and (dv/dt, v).
 enum RunPlots {
-    static func figures(scenario: Scenario, traces: [PlotTrace], network: NetworkModel, trains: [SpikeTrains]) -> [(String, String)] {
+    /// The figures by file name; each is rendered when written (``SVGPlot/render(into:)``).
+    static func figures(scenario: Scenario, traces: [PlotTrace], network: NetworkModel, trains: [SpikeTrains]) -> [(String, SVGPlot)] {
         var figures = spikeFigures(scenario: scenario, trains: trains)
         figures += traceFigures(scenario: scenario, traces: traces, network: network)
         return figures
     }
 
-    /// Raster of the first trial with population colours, and the population rates (5 ms bins,
-    /// averaged over cells and trials).
-    static func spikeFigures(scenario: Scenario, trains: [SpikeTrains]) -> [(String, String)] {
+    /// Raster of the first trial with population colours, and the population rates averaged over
+    /// cells and trials, in 5 ms bins or, beyond 10 s, in wider whole-ms bins so that a plot never
+    /// has more than 2 000 (its size does not grow with the duration).
+    static func spikeFigures(scenario: Scenario, trains: [SpikeTrains]) -> [(String, SVGPlot)] {
         guard let first = trains.first, scenario.cellCount > 1 || scenario.trials > 1 else { return [] }
         let offsets = scenario.populationOffsets
         var raster = SVGPlot(title: "\(scenario.name): spikes\(scenario.trials > 1 ? " (trial 0)" : "")", xLabel: "t (ms)", yLabel: "cell")
@@ -23,9 +25,9 @@ enum RunPlots {
                 label: population.name, x: x, y: y, color: SVGPlot.palette[p % SVGPlot.palette.count],
                 width: scenario.cellCount > 200 ? 0.8 : 1.6, markers: true))
         }
-        let bin = 5.0
+        let bin = max(5, (scenario.durationMs / 2000).rounded(.up))
         let bins = max(1, Int((scenario.durationMs / bin).rounded(.down)))
-        var rates = SVGPlot(title: "\(scenario.name): population rate (\(Int(bin)) ms bins)", xLabel: "t (ms)", yLabel: "rate (Hz per cell)")
+        var rates = SVGPlot(title: "\(scenario.name): population rate (\(formatNumber(bin)) ms bins)", xLabel: "t (ms)", yLabel: "rate (Hz per cell)")
         rates.xRange = 0...scenario.durationMs
         for (p, population) in scenario.populations.enumerated() {
             var counts = [Double](repeating: 0, count: bins)
@@ -39,10 +41,10 @@ enum RunPlots {
                 label: population.name, x: (0..<bins).map { (Double($0) + 0.5) * bin }, y: counts.map { $0 * scale },
                 color: SVGPlot.palette[p % SVGPlot.palette.count]))
         }
-        return [("raster.svg", raster.render()), ("population-rate.svg", rates.render())]
+        return [("raster.svg", raster), ("population-rate.svg", rates)]
     }
 
-    static func traceFigures(scenario: Scenario, traces: [PlotTrace], network: NetworkModel) -> [(String, String)] {
+    static func traceFigures(scenario: Scenario, traces: [PlotTrace], network: NetworkModel) -> [(String, SVGPlot)] {
         guard let first = traces.first, !first.t.isEmpty else { return [] }
         func color(_ k: Int) -> String { SVGPlot.palette[k % SVGPlot.palette.count] }
         func label(_ trace: PlotTrace) -> String { traces.count > 1 ? "cell \(trace.cell)" : "" }
@@ -70,7 +72,7 @@ enum RunPlots {
         var velocity = SVGPlot(title: "\(scenario.name): (dv/dt, v)", xLabel: "dv/dt (mV/ms)", yLabel: "v (mV)")
         velocity.series = traces.enumerated().map { SVGPlot.Series(label: label($1), x: $1.dvdt, y: $1.v, color: color($0)) }
 
-        return [("voltage.svg", voltage.render()), ("phase-plane.svg", phase.render()), ("dvdt-v.svg", velocity.render())]
+        return [("voltage.svg", voltage), ("phase-plane.svg", phase), ("dvdt-v.svg", velocity)]
     }
 
     /// The w at which dy/dt = 0 for potential y without input:

@@ -42,8 +42,8 @@ enum RunSummary {
                 ])
             })),
             ("threshold_mV", .number(s.recording.thresholdMV)),
-            ("spike_count", .integer(r.spikes.count)),
-            ("spikes", r.spikes.count > 1_000 ? .string("more than 1000: see spikes.csv") : .array(r.spikes.map {
+            ("spike_count", .integer(r.spikeCount)),
+            ("spikes", r.spikeCount > 1_000 ? .string("more than 1000: see spikes.csv") : .array(r.spikes.map {
                 .object([
                     ("trial", .integer($0.trial)), ("cell", .integer($0.cell)), ("time_ms", .number($0.timeMs)),
                     ("peak_mV", .number($0.peakMV)), ("peak_time_ms", .number($0.peakTimeMs)),

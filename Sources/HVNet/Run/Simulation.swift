@@ -40,6 +40,7 @@ public enum Simulation {
         public var outputDirectory: String
 
         public var spikes: [Spike] { trials.flatMap(\.spikes) }
+        public var spikeCount: Int { trials.reduce(0) { $0 + $1.spikes.count } }
         public var statistics: IntegrationStatistics {
             trials.reduce(into: IntegrationStatistics()) {
                 $0.evaluations += $1.statistics.evaluations
@@ -62,7 +63,7 @@ public enum Simulation {
         let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: nil, keepRows: true)
         let (_, statistics) = try integrate(scenario, evaluator, from: try scenario.initialState(trial: trial, network: network), observer: recorder)
         recorder.finish()
-        return (recorder.spikes.sorted(by: spikeOrder), recorder.rows, statistics)
+        return (recorder.takeSortedSpikes(), recorder.rows, statistics)
     }
 
     static func prepare(_ scenario: Scenario, network: NetworkModel, trial: Int, traces: TraceSink?, keepRows: Bool) throws
@@ -89,8 +90,6 @@ public enum Simulation {
             evaluator, method: scenario.solver.method, options: scenario.solver.options, noiseGridMs: scenario.noiseGridMs,
             from: initial, duration: scenario.durationMs, observer: observer, progress: progress)
     }
-
-    static func spikeOrder(_ a: Spike, _ b: Spike) -> Bool { (a.trial, a.timeMs, a.cell) < (b.trial, b.timeMs, b.cell) }
 
     /// Runs every trial of `scenario` (in parallel over `options.threads`) and writes spikes.csv,
     /// connectivity.csv, traces of the recorded trial, summary.json and SVG plots into
@@ -157,7 +156,7 @@ public enum Simulation {
                     recorder.finish()
                     meter.update(trial: trial, fraction: 1)
                     work.store(
-                        Trial(index: trial, spikes: recorder.spikes.sorted(by: spikeOrder), statistics: statistics,
+                        Trial(index: trial, spikes: recorder.takeSortedSpikes(), statistics: statistics,
                               failure: failure, reachedMs: reached),
                         efficiency: trial == recordedTrial ? recorder.efficiency : nil,
                         plots: trial == recordedTrial ? recorder.plotData : nil)
@@ -171,11 +170,14 @@ public enum Simulation {
         let wall = Date().timeIntervalSince(start)
         if let traceSink { files += try traceSink.commit() }
 
-        let spikes = trials.flatMap(\.spikes)
-        let header = scenario.trials > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n"
-        try OutputFile.write(
-            header + spikes.map { (scenario.trials > 1 ? "\($0.trial)," : "") + "\($0.cell),\(formatNumber($0.timeMs))\n" }.joined(),
-            to: path("spikes.csv"))
+        try OutputFile.write(to: path("spikes.csv")) { out in
+            out.write(scenario.trials > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n")
+            for trial in trials {
+                for spike in trial.spikes {
+                    out.write((scenario.trials > 1 ? "\(spike.trial)," : "") + "\(spike.cell),\(formatNumber(spike.timeMs))\n")
+                }
+            }
+        }
         files.append("spikes.csv")
 
         let trains = trials.map { trial in
@@ -187,8 +189,8 @@ public enum Simulation {
         }
 
         let plotData = work.plots ?? []
-        for (name, svg) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
-            try OutputFile.write(svg, to: path(name))
+        for (name, plot) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
+            try OutputFile.write(to: path(name)) { plot.render(into: &$0) }
             files.append(name)
         }
 

@@ -45,6 +45,21 @@ struct AnalysisPropertyTests {
         }
     }
 
+    @Test("χ² computed in pieces equals χ² of the whole kernel-rate vectors")
+    func chunkedChi() async {
+        await propertyCheck(input: Self.times, Self.times, Self.times) { a, b, c in
+            let trains = [Self.train(a), Self.train(b), Self.train(c)]
+            let window = SpikeTrains(trains: trains, startMs: 0, stopMs: 1000)
+            let p = KernelRateParameters()
+            let whole = Synchrony.golombChiSquared(KernelRate.rates(window, p, mode: .exact))
+            let pieces = [1, 7, 333, 4096].map { PopulationSummary.streamingChiSquared(trains, window, p, chunk: $0) }
+            for value in pieces {
+                #expect(value.bitPattern == pieces[3].bitPattern)
+                #expect(whole.isNaN ? value.isNaN : abs(value - whole) <= 1e-12 * whole, "\(value) vs \(whole)")
+            }
+        }
+    }
+
     @Test("The exact kernel rate integrates to the spike count away from the window edges")
     func exactKernelMass() {
         let spikes = [200.3, 400.77, 401.1, 640.05]
