@@ -2,9 +2,10 @@
 /// columns presynaptic cells: entry (i, j) is the number of channels cell j drives in cell i.
 ///
 /// For the product it keeps a second copy in sliced ELLPACK form (Monakov, Lokhmotov & Avetisyan,
-/// HiPEAC 2010): rows in slices of four, each slice padded to its longest row and stored position
-/// by position, so that one loop of SIMD multiply-adds sums four rows at once and the loop's length
-/// changes once per slice instead of once per row.
+/// HiPEAC 2010): rows sorted by length and taken in slices of four, each slice padded to its
+/// longest row and stored position by position, so that one loop of SIMD multiply-adds sums four
+/// rows at once and the loop's length changes once per slice instead of once per row; sorting
+/// keeps the padding small.
 public struct SparseMatrix: Sendable, Equatable {
     public let rowCount: Int
     public let columnCount: Int
@@ -13,13 +14,14 @@ public struct SparseMatrix: Sendable, Equatable {
     public let columnIndex: [Int]
     public let values: [Double]
     /// Sliced ELLPACK: slice s holds positions `sliceStart[s] ..< sliceStart[s + 1]`, each of four
-    /// (column, value) pairs, lane l for row 4s + l. Padding repeats a column of the same row with
+    /// (column, value) pairs, lane l for row `sliceRows[4s + l]` (−1 past the last row). Padding repeats a column of the same row with
     /// value 0 (adding +0 leaves a sum unchanged, so each row's sum equals the CSR one in order and
     /// rounding); a row without entries pads with column 0 and is zeroed by `emptyRows`.
     @usableFromInline let sliceStart: [Int]
     @usableFromInline let sliceColumns: [Int32]
     @usableFromInline let sliceValues: [Double]
     @usableFromInline let emptyRows: [SIMDMask<SIMD4<Int64>>]
+    @usableFromInline let sliceRows: [Int]
 
     /// A matrix from (row, column, value) entries; duplicates are summed, zeros dropped.
     public init(rowCount: Int, columnCount: Int, entries: [(row: Int, column: Int, value: Double)]) {
@@ -58,25 +60,29 @@ public struct SparseMatrix: Sendable, Equatable {
         self.rowStart = keptStart
         self.columnIndex = keptColumns
         self.values = keptValues
-        (sliceStart, sliceColumns, sliceValues, emptyRows) = Self.slices(
+        (sliceStart, sliceColumns, sliceValues, emptyRows, sliceRows) = Self.slices(
             rowCount: rowCount, rowStart: keptStart, columns: keptColumns, values: keptValues)
     }
 
     private static func slices(rowCount: Int, rowStart: [Int], columns: [Int], values: [Double])
-        -> (start: [Int], columns: [Int32], values: [Double], empty: [SIMDMask<SIMD4<Int64>>])
+        -> (start: [Int], columns: [Int32], values: [Double], empty: [SIMDMask<SIMD4<Int64>>], rows: [Int])
     {
-        precondition(rowStart.last ?? 0 <= Int(Int32.max), "too many columns for 32-bit indices")
+        precondition(columns.count <= Int(Int32.max), "too many columns for 32-bit indices")
+        func length(_ i: Int) -> Int { rowStart[i + 1] - rowStart[i] }
+        // Longest rows first; ties in row order, so the layout is deterministic.
+        let order = (0..<rowCount).sorted { (length($0), -$0) > (length($1), -$1) }
+        let padded = order + Array(repeating: -1, count: (4 - rowCount % 4) % 4)
         var start = [0], sliceColumns: [Int32] = [], sliceValues: [Double] = []
         var empty: [SIMDMask<SIMD4<Int64>>] = []
         for first in stride(from: 0, to: rowCount, by: 4) {
-            let rows = first..<min(first + 4, rowCount)
-            let width = rows.map { rowStart[$0 + 1] - rowStart[$0] }.max() ?? 0
+            let rows = padded[first..<(first + 4)]
+            let width = rows.map { $0 < 0 ? 0 : length($0) }.max() ?? 0
             var mask = SIMDMask<SIMD4<Int64>>()
-            for lane in 0..<4 { mask[lane] = first + lane >= rowCount || rowStart[first + lane] == rowStart[first + lane + 1] }
+            for lane in 0..<4 { mask[lane] = rows[first + lane] < 0 || length(rows[first + lane]) == 0 }
             for position in 0..<width {
                 for lane in 0..<4 {
-                    let i = first + lane
-                    guard i < rowCount, rowStart[i] < rowStart[i + 1] else {
+                    let i = rows[first + lane]
+                    guard i >= 0, rowStart[i] < rowStart[i + 1] else {
                         sliceColumns.append(0)
                         sliceValues.append(0)
                         continue
@@ -90,7 +96,7 @@ public struct SparseMatrix: Sendable, Equatable {
             start.append(start.last! + width)
             empty.append(mask)
         }
-        return (start, sliceColumns, sliceValues, empty)
+        return (start, sliceColumns, sliceValues, empty, padded)
     }
 
     /// A matrix from a dense row-major array `dense[row][column]`.
@@ -131,11 +137,9 @@ public struct SparseMatrix: Sendable, Equatable {
                             sum += UnsafeRawPointer(v + k).loadUnaligned(as: SIMD4<Double>.self) * gathered
                         }
                         sum.replace(with: 0, where: emptyRows[s])
-                        let first = 4 * s
-                        if first + 4 <= rowCount {
-                            UnsafeMutableRawPointer(y + first).storeBytes(of: sum, as: SIMD4<Double>.self)
-                        } else {
-                            for lane in 0..<(rowCount - first) { y[first + lane] = sum[lane] }
+                        for lane in 0..<4 {
+                            let row = sliceRows[4 * s + lane]
+                            if row >= 0 { y[row] = sum[lane] }
                         }
                     }
                 }
