@@ -116,7 +116,11 @@ public final class Recorder: StepObserver {
             spikeIndexOfCell[i] = spikes.count - 1
             pendingPeak[i] = (y0, step.t0)
         }
-        if let peak = pendingPeak[i] {
+        // On [0, 1] the interpolant is at most max(y0, y1) + (4/27) h (|f0| + |f1|) (the Hermite
+        // basis functions of the slopes stay within ±4/27): no search when that cannot beat the peak.
+        if let peak = pendingPeak[i],
+            max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak.value)) > peak.value
+        {
             let m = hermite.maximum()
             if m.value > peak.value { pendingPeak[i] = (m.value, step.t0 + m.s * step.h) }
             if y1 < theta { closePeak(cell: i) }
