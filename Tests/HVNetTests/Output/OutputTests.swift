@@ -74,6 +74,17 @@ struct OutputTests {
         let m = CubicHermite(h: 1, y0: 0, f0: 1, y1: 0, f1: -1).maximum()  // p = s − s²
         #expect(abs(m.s - 0.5) < 1e-15 && abs(m.value - 0.25) < 1e-15)
     }
+
+    @Test("Plot coordinates print like \"%.2f\" (except exact halves, which round away from zero)")
+    func fixedTwoDecimals() {
+        var generator = SeededGenerator(seed: 11)
+        var values = (0..<20_000).map { _ in Double.random(in: -5_000...5_000, using: &generator) }
+        values += [0, -0, 0.004, -0.004, 0.996, -0.996, 99.999, 1e14, -3.5e-7]
+        for v in values where (abs(v) * 100).truncatingRemainder(dividingBy: 1) != 0.5 {
+            #expect(SVGPlot.fixed2(v) == String(format: "%.2f", v) || (abs(v) < 0.005 && SVGPlot.fixed2(v) == "0.00"), "\(v)")
+        }
+        #expect(SVGPlot.fixed2(0.125) == "0.13" && SVGPlot.fixed2(-2.5) == "-2.50" && SVGPlot.fixed2(.infinity) == "inf")
+    }
 }
 
 @Suite("Cubic Hermite extrema")
