@@ -24,12 +24,12 @@ duration=$(python3 -c "import json,sys; print(json.load(open('$work/hvnet/summar
 "$venv/bin/python" benchmarks/peers/brian2_w100.py "$work/hvnet/connectivity.csv" "$cells" "$work/brian2" --duration-ms "$duration" > "$work/brian2.txt"
 cat "$work/brian2.txt"
 
-now() { python3 -c 'import time; print(time.perf_counter())'; }
+# Wall clock from bash's own clock (no process started to read it).
 : > "$work/times.txt"
 for k in $(seq "$runs"); do
-  t0=$(now); "$hvnet" run "$workload" --out "$work/h$k" --quiet --threads 1; t1=$(now)
-  (cd "$work/brian2" && ./main >/dev/null); t2=$(now)
-  python3 -c "print($t1 - $t0, $t2 - $t1)" >> "$work/times.txt"
+  t0=$EPOCHREALTIME; "$hvnet" run "$workload" --out "$work/h$k" --quiet --threads 1; t1=$EPOCHREALTIME
+  (cd "$work/brian2" && exec ./main >/dev/null); t2=$EPOCHREALTIME
+  echo "$t0 $t1 $t2" | awk '{ printf "%.6f %.6f\n", $2 - $1, $3 - $2 }' >> "$work/times.txt"
 done
 python3 - "$work" "$cells" "$duration" <<'PY'
 import json, re, statistics, sys
