@@ -37,17 +37,22 @@ let benchmarks: @Sendable () -> Void = {
                scenario("scenarios/random-100.yaml", durationMs: 100, method: "rkf45", options: SolverOptions(relativeTolerance: 1e-6), noise: .shifted))
     simulation("seed single cell, 40 ms at dt = 1/70 ms", try! ScenarioLoader.load(path: root.appendingPathComponent("scenarios/seed-single-cell.yaml").path))
 
-    Benchmark("noise paths alone: 100 sources × 1 s on a 0.005 ms grid (2e7 grid points)",
-              configuration: .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
-        for _ in benchmark.scaledIterations {
-            let streams = (0..<100).map { RandomStream(type: .mt19937, seed: SeedDerivation.noise(scenarioSeed: 1, trial: 0, source: $0)) }
-            let integralStreams = (0..<100).map {
-                RandomStream(type: .mt19937, seed: SeedDerivation.noiseIntegral(scenarioSeed: 1, trial: 0, source: $0))
+    for integrals in [false, true] {
+        Benchmark("noise paths alone, \(integrals ? "x and I (shifted)" : "x only (plain)"): 100 sources × 1 s on a 0.005 ms grid (2e7 grid points)",
+                  configuration: .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                let streams = (0..<100).map { RandomStream(type: .mt19937, seed: SeedDerivation.noise(scenarioSeed: 1, trial: 0, source: $0)) }
+                let integralStreams = (0..<100).map {
+                    RandomStream(type: .mt19937, seed: SeedDerivation.noiseIntegral(scenarioSeed: 1, trial: 0, source: $0))
+                }
+                let paths = OUPathSet(taus: Array(repeating: 5, count: 100), grid: 0.005, streams: streams, integralStreams: integralStreams)
+                var x = [Double](repeating: 0, count: 100), i = x
+                for k in stride(from: 0, to: 200_000, by: 512) {
+                    if integrals { paths.values(at: Double(k) * 0.005, x: &x, integral: &i) } else { paths.values(at: Double(k) * 0.005, x: &x, integral: nil) }
+                }
+                blackHole(x)
+                blackHole(i)
             }
-            let paths = OUPathSet(taus: Array(repeating: 5, count: 100), grid: 0.005, streams: streams, integralStreams: integralStreams)
-            var x = [Double](repeating: 0, count: 100)
-            for k in stride(from: 0, to: 200_000, by: 512) { paths.values(at: Double(k) * 0.005, x: &x, integral: nil) }
-            blackHole(x)
         }
     }
 
