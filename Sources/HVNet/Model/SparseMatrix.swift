@@ -14,9 +14,10 @@ public struct SparseMatrix: Sendable, Equatable {
     public let columnIndex: [Int]
     public let values: [Double]
     /// Sliced ELLPACK: slice s holds positions `sliceStart[s] ..< sliceStart[s + 1]`, each of four
-    /// (column, value) pairs, lane l for row `sliceRows[4s + l]` (−1 past the last row). Padding repeats a column of the same row with
-    /// value 0 (adding +0 leaves a sum unchanged, so each row's sum equals the CSR one in order and
-    /// rounding); a row without entries pads with column 0 and is zeroed by `emptyRows`.
+    /// (column, value) pairs, lane l for row `sliceRows[4s + l]` (−1 past the last row). Padding
+    /// repeats a column of the same row with value 0 (adding +0 leaves a sum unchanged, so each
+    /// row's sum equals the CSR one in order and rounding); a row without entries pads with
+    /// column 0 and is zeroed by `emptyRows`.
     @usableFromInline let sliceStart: [Int]
     @usableFromInline let sliceColumns: [Int32]
     @usableFromInline let sliceValues: [Double]
@@ -134,7 +135,7 @@ public struct SparseMatrix: Sendable, Equatable {
                         for position in start[s]..<start[s + 1] {
                             let k = 4 * position
                             let gathered = SIMD4(x[Int(c[k])], x[Int(c[k + 1])], x[Int(c[k + 2])], x[Int(c[k + 3])])
-                            sum += UnsafeRawPointer(v + k).loadUnaligned(as: SIMD4<Double>.self) * gathered
+                            sum += load4(v + k) * gathered
                         }
                         sum.replace(with: 0, where: emptyRows[s])
                         for lane in 0..<4 {

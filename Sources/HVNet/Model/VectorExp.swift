@@ -1,9 +1,10 @@
-/// exp(x) on SIMD vectors (Swift has no vector math library): Cody–Waite range reduction x = k ln 2 + r, |r| ≤ ln 2 / 2 (ln 2 split in a high part
-/// with 32 significant bits and a low part, so that k ln2_hi is exact), k rounded with the
-/// 1.5·2⁵² trick, exp(r) by its Taylor polynomial of degree 13 in Horner form (truncation below
-/// 5e-18 relative), and 2ᵏ assembled in the exponent bits — straight-line arithmetic and bit
-/// operations on vector registers, no calls and no branches. Accurate to 2 ulp for |x| ≤ 708 (checked in the tests
-/// against the C library's exp). Beyond the range: +∞ above 709.78, 0 below −708 (no subnormal
+/// exp(x) on SIMD vectors (Swift has no vector math library): Cody–Waite range reduction
+/// x = k ln 2 + r, |r| ≤ ln 2 / 2 (ln 2 split in a high part with 32 significant bits and a low
+/// part, so that k ln2_hi is exact), k rounded with the 1.5·2⁵² trick, exp(r) by its Taylor
+/// polynomial of degree 13 in Horner form (truncation below 5e-18 relative), and 2ᵏ assembled in
+/// the exponent bits — straight-line arithmetic and bit operations on vector registers, no calls
+/// and no branches. Accurate to 2 ulp for |x| ≤ 708 (checked in the tests against the C
+/// library's exp). Beyond the range: +∞ above 709.78, 0 below −708 (no subnormal
 /// results), NaN for NaN, so that a diverging run still shows up as a non-finite state.
 public enum VectorExp {
     /// exp of four values at once, lane by lane.

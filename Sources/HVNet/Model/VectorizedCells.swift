@@ -9,7 +9,7 @@ import Foundation
 ///     σ(g (y − y_h)) = 1 / (1 + exp(g y_h) · e^{−2g}),    e^{−2g} by repeated squaring,
 ///
 /// so a cell needs two exponentials per evaluation: e and exp(b g_w y) for the KaD rate
-/// R_w = r_w exp(b x_w)(1 + exp(−x_w)), both by ``VectorExp`` in loops the compiler vectorises.
+/// R_w = r_w exp(b x_w)(1 + exp(−x_w)), both by ``VectorExp`` on blocks of four cells.
 struct VectorizedCells: Sendable {
     let count: Int
     let padded: Int
@@ -58,21 +58,8 @@ struct VectorizedCells: Sendable {
     }
 }
 
-/// x^k for a whole 1 ≤ k ≤ 63: the product of the binary powers x, x², x⁴, … selected by k's
-/// bits, without branches, so that loops over cells vectorise.
-@inline(__always)
-func integerPower(_ x: Double, _ k: Int) -> Double {
-    let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4, x16 = x8 * x8, x32 = x16 * x16
-    var r = k & 1 != 0 ? x : 1
-    r *= k & 2 != 0 ? x2 : 1
-    r *= k & 4 != 0 ? x4 : 1
-    r *= k & 8 != 0 ? x8 : 1
-    r *= k & 16 != 0 ? x16 : 1
-    r *= k & 32 != 0 ? x32 : 1
-    return r
-}
-
-/// x^k lane by lane, with the scalar version's products in the same order (so the lanes equal it).
+/// x^k lane by lane for a whole 1 ≤ k ≤ 63: the product of the binary powers x, x², x⁴, …
+/// selected by k's bits (k is the same for every call of a run, so the selections predict well).
 @inline(__always)
 func integerPower(_ x: SIMD4<Double>, _ k: Int) -> SIMD4<Double> {
     let one = SIMD4<Double>(repeating: 1)
@@ -87,18 +74,13 @@ func integerPower(_ x: SIMD4<Double>, _ k: Int) -> SIMD4<Double> {
 }
 
 /// Four doubles from `p` (any alignment).
-@inline(__always)
-func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
-}
-
-@inline(__always)
-func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+@usableFromInline @inline(__always)
+func load4(_ p: UnsafeRawPointer) -> SIMD4<Double> {
+    p.loadUnaligned(as: SIMD4<Double>.self)
 }
 
 /// Stores four doubles at `p` (any alignment).
-@inline(__always)
-func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+@usableFromInline @inline(__always)
+func store4(_ v: SIMD4<Double>, _ p: UnsafeMutableRawPointer) {
+    p.storeBytes(of: v, as: SIMD4<Double>.self)
 }
