@@ -13,8 +13,16 @@ public struct SpikeTrains: Sendable, Equatable {
     }
 
     /// Groups (cell, time) pairs into `cellCount` trains.
-    public init(cellCount: Int, spikes: [(cell: Int, timeMs: Double)], startMs: Double, stopMs: Double) {
-        var trains = [[Double]](repeating: [], count: cellCount)
+    public init<Spikes: Collection>(cellCount: Int, spikes: Spikes, startMs: Double, stopMs: Double)
+    where Spikes.Element == (cell: Int, timeMs: Double) {
+        // Each train allocated once at its final size (the spike list can be long).
+        var counts = [Int](repeating: 0, count: cellCount)
+        for s in spikes { counts[s.cell] += 1 }
+        var trains = counts.map { count -> [Double] in
+            var train: [Double] = []
+            train.reserveCapacity(count)
+            return train
+        }
         for s in spikes { trains[s.cell].append(s.timeMs) }
         self.init(trains: trains, startMs: startMs, stopMs: stopMs)
     }

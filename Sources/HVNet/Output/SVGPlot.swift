@@ -69,9 +69,21 @@ public struct SVGPlot {
         let plotW = width - left - right, plotH = height - top - bottom
         func tx(_ v: Double) -> Double { logX ? (v > 0 ? log10(v) : .nan) : v }
         func ty(_ v: Double) -> Double { logY ? (v > 0 ? log10(v) : .nan) : v }
-        let xs = series.flatMap(\.x).map(tx).filter(\.isFinite), ys = series.flatMap(\.y).map(ty).filter(\.isFinite)
-        let xr = xRange.map { tx($0.lowerBound)...tx($0.upperBound) } ?? Self.padded(xs.min() ?? 0, xs.max() ?? 1, pad: logX ? 0.05 : 0)
-        let yr = yRange.map { ty($0.lowerBound)...ty($0.upperBound) } ?? Self.padded(ys.min() ?? 0, ys.max() ?? 1, pad: 0.05)
+        /// The finite extent of the transformed values of every series, without copying them.
+        func extent(_ values: KeyPath<Series, [Double]>, _ transform: (Double) -> Double) -> (Double, Double)? {
+            var low = Double.infinity, high = -Double.infinity
+            for item in series {
+                for v in item[keyPath: values] {
+                    let u = transform(v)
+                    if u.isFinite { low = min(low, u); high = max(high, u) }
+                }
+            }
+            return low <= high ? (low, high) : nil
+        }
+        let xr = xRange.map { tx($0.lowerBound)...tx($0.upperBound) }
+            ?? extent(\.x, tx).map { Self.padded($0.0, $0.1, pad: logX ? 0.05 : 0) } ?? Self.padded(0, 1, pad: logX ? 0.05 : 0)
+        let yr = yRange.map { ty($0.lowerBound)...ty($0.upperBound) }
+            ?? extent(\.y, ty).map { Self.padded($0.0, $0.1, pad: 0.05) } ?? Self.padded(0, 1, pad: 0.05)
         func px(_ x: Double) -> Double { left + (tx(x) - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW }
         func py(_ y: Double) -> Double { top + (yr.upperBound - ty(y)) / (yr.upperBound - yr.lowerBound) * plotH }
         func ticks(_ r: ClosedRange<Double>, log: Bool) -> [(position: Double, label: String)] {

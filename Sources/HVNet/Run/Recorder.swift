@@ -91,9 +91,12 @@ public final class Recorder: StepObserver {
         }
     }
 
-    /// Hands the spikes over in (trial, time, cell) order, sorted in place; the recorder keeps none.
+    /// Hands the spikes over in (trial, time, cell) order, in an array of their exact size (the
+    /// recording one may have up to twice the room); the recorder keeps none.
     public func takeSortedSpikes() -> [Spike] {
-        var taken = spikes
+        var taken = [Spike]()
+        taken.reserveCapacity(spikes.count)
+        taken.append(contentsOf: spikes)
         spikes = []
         spikeIndexOfCell = Array(repeating: nil, count: n)
         taken.sort { ($0.trial, $0.timeMs, $0.cell) < ($1.trial, $1.timeMs, $1.cell) }

@@ -17,8 +17,11 @@ enum RunPlots {
         raster.xRange = 0...scenario.durationMs
         raster.yRange = -0.5...(Double(scenario.cellCount) - 0.5)
         for (p, population) in scenario.populations.enumerated() {
+            let cells = offsets[p]..<(offsets[p] + population.size)
             var x: [Double] = [], y: [Double] = []
-            for cell in offsets[p]..<(offsets[p] + population.size) {
+            x.reserveCapacity(cells.reduce(0) { $0 + first.trains[$1].count })
+            y.reserveCapacity(x.capacity)
+            for cell in cells {
                 for t in first.trains[cell] { x.append(t); y.append(Double(cell)) }
             }
             raster.series.append(SVGPlot.Series(
@@ -54,9 +57,10 @@ enum RunPlots {
         voltage.xRange = 0...scenario.durationMs
 
         var phase = SVGPlot(title: "\(scenario.name): phase plane (w, v)", xLabel: "w (KaD activation)", yLabel: "v (mV)")
-        let vs = traces.flatMap(\.v), ws = traces.flatMap(\.w)
-        let vLo = min(vs.min()! - 10, -90), vHi = max(vs.max()! + 10, 40)
-        let wHi = max(ws.max()! * 1.3, 0.05)
+        let vMin = traces.map { $0.v.min()! }.min()!, vMax = traces.map { $0.v.max()! }.max()!
+        let wMax = traces.map { $0.w.max()! }.max()!
+        let vLo = min(vMin - 10, -90), vHi = max(vMax + 10, 40)
+        let wHi = max(wMax * 1.3, 0.05)
         phase.xRange = 0...wHi
         phase.yRange = vLo...vHi
         let cell = network.cells[first.cell]

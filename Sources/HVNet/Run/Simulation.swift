@@ -181,7 +181,7 @@ public enum Simulation {
         files.append("spikes.csv")
 
         let trains = trials.map { trial in
-            SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.map { ($0.cell, $0.timeMs) }, startMs: 0, stopMs: scenario.durationMs)
+            SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.lazy.map { ($0.cell, $0.timeMs) }, startMs: 0, stopMs: scenario.durationMs)
         }
         let offsets = scenario.populationOffsets
         let populations = scenario.populations.enumerated().map { p, population in
