@@ -1,6 +1,8 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The pipeline stages are targets, so the compiler enforces the data flow of
+// docs/architecture.md: each target imports only the targets below it there.
 let package = Package(
     name: "hvnet",
     products: [
@@ -13,18 +15,36 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CGSL",
-            pkgConfig: "gsl",
-            providers: [.apt(["libgsl-dev"])]
-        ),
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        // GSLSupport is the only target that imports CGSL; the targets above it list CGSL only so that
+        // the compiler finds its module map when it loads GSLSupport.
+        .target(name: "GSLSupport", dependencies: ["CGSL"]),
+        .target(name: "Numerics"),
+        .target(name: "HVNetAnalysis"),
+        .target(name: "HVNetModel", dependencies: ["Numerics"]),
+        .target(name: "HVNetNoise", dependencies: ["Numerics", "GSLSupport", "CGSL"]),
+        .target(name: "HVNetSolvers", dependencies: ["Numerics", "GSLSupport", "CGSL"]),
+        .target(
+            name: "HVNetScenario",
+            dependencies: ["Numerics", "GSLSupport", "CGSL", "HVNetModel", "HVNetNoise", "HVNetSolvers", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "HVNetSimulation",
+            dependencies: ["Numerics", "HVNetModel", "HVNetNoise", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis", "GSLSupport", "CGSL"]),
+        .target(
+            name: "HVNetOutput",
+            dependencies: ["Numerics", "HVNetModel", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis", "HVNetSimulation", "CGSL"]),
+        .target(
+            name: "HVNetExperiments",
+            dependencies: [
+                "Numerics", "GSLSupport", "CGSL", "HVNetModel", "HVNetNoise", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis",
+                "HVNetSimulation", "HVNetOutput",
+            ]),
         .target(
             name: "HVNet",
-            dependencies: ["CGSL", .product(name: "Yams", package: "Yams")],
-            // The right-hand side and the noise paths run in class-owned buffers; dynamic
-            // exclusivity checks cost about 5 % of a W100 run (measured) and are off in release.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-        ),
+            dependencies: [
+                "GSLSupport", "CGSL", "Numerics", "HVNetModel", "HVNetNoise", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis",
+                "HVNetSimulation", "HVNetOutput", "HVNetExperiments",
+            ]),
         .executableTarget(
             name: "hvnet",
             dependencies: ["HVNet", .product(name: "ArgumentParser", package: "swift-argument-parser")]

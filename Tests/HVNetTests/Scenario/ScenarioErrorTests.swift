@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HVNet
+@testable import GSLSupport
+@testable import HVNetAnalysis
+@testable import HVNetExperiments
+@testable import HVNetModel
+@testable import HVNetNoise
+@testable import HVNetOutput
+@testable import HVNetScenario
+@testable import HVNetSimulation
+@testable import HVNetSolvers
+@testable import Numerics
 
 @Suite("Scenario files: validation and errors")
 struct ScenarioErrorTests {

@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HVNet
+@testable import GSLSupport
+@testable import HVNetAnalysis
+@testable import HVNetExperiments
+@testable import HVNetModel
+@testable import HVNetNoise
+@testable import HVNetOutput
+@testable import HVNetScenario
+@testable import HVNetSimulation
+@testable import HVNetSolvers
+@testable import Numerics
 
 /// The notebook's experiment against MODEL.md §7 (computed independently with an adaptive
 /// integrator at relative tolerance 1e-10, restarted at each pulse edge).

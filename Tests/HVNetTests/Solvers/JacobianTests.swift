@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HVNet
+@testable import GSLSupport
+@testable import HVNetAnalysis
+@testable import HVNetExperiments
+@testable import HVNetModel
+@testable import HVNetNoise
+@testable import HVNetOutput
+@testable import HVNetScenario
+@testable import HVNetSimulation
+@testable import HVNetSolvers
+@testable import Numerics
 
 @Suite("Analytic Jacobian")
 struct JacobianTests {
@@ -10,8 +19,9 @@ struct JacobianTests {
         if kinetic { s.ampaSynapse.tauMs = 2 }
         s.noise.gridMs = 0.01
         let network = s.makeNetwork()
-        let noise = NoiseRealisation(model: network.noise!, scenarioSeed: 3, trial: 0)
-        return (NetworkEvaluator(model: network, noise: noise, noiseIntegration: mode), s)
+        let noiseModel = s.noiseModel!
+        let noise = NoiseRealisation(model: noiseModel, scenarioSeed: 3, trial: 0)
+        return (NetworkEvaluator(model: network, noiseModel: noiseModel, noise: noise, noiseIntegration: mode), s)
     }
 
     @Test("∂f/∂y and ∂f/∂t match central differences", arguments: [(NoiseIntegration.plain, false), (.shifted, false), (.plain, true), (.shifted, true)])

@@ -1,5 +1,14 @@
 import Foundation
-@testable import HVNet
+@testable import GSLSupport
+@testable import HVNetAnalysis
+@testable import HVNetExperiments
+@testable import HVNetModel
+@testable import HVNetNoise
+@testable import HVNetOutput
+@testable import HVNetScenario
+@testable import HVNetSimulation
+@testable import HVNetSolvers
+@testable import Numerics
 
 /// The repository's root, for reading the shipped scenarios.
 let repositoryRoot = URL(fileURLWithPath: #filePath)

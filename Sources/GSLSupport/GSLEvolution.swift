@@ -1,0 +1,126 @@
+internal import CGSL
+
+/// GSL's odeiv2 steppers by their GSL names (`gsl_odeiv2_step_rk2`, …).
+public enum GSLStepType: String, Sendable, CaseIterable {
+    case rk2, rk4, rkf45, rkck, rk8pd, rk1imp, rk2imp, rk4imp, bsimp, msadams, msbdf
+
+    var gslType: UnsafePointer<gsl_odeiv2_step_type> {
+        switch self {
+        case .rk2: return hv_step_rk2()
+        case .rk4: return hv_step_rk4()
+        case .rkf45: return hv_step_rkf45()
+        case .rkck: return hv_step_rkck()
+        case .rk8pd: return hv_step_rk8pd()
+        case .rk1imp: return hv_step_rk1imp()
+        case .rk2imp: return hv_step_rk2imp()
+        case .rk4imp: return hv_step_rk4imp()
+        case .bsimp: return hv_step_bsimp()
+        case .msadams: return hv_step_msadams()
+        case .msbdf: return hv_step_msbdf()
+        }
+    }
+}
+
+/// The right-hand side and Jacobian that GSL calls back, with the first non-finite derivative
+/// seen (reported to GSL as `GSL_EBADFUNC`, so that the step fails instead of going on).
+public final class GSLCallbacks {
+    public typealias Function = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    public typealias Jacobian = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Bool
+
+    let evaluate: Function
+    let jacobian: Jacobian?
+    let dimension: Int
+    /// Where a derivative or state first became NaN or infinite since ``reset()``: time and component.
+    public private(set) var nonFinite: (t: Double, index: Int)?
+
+    /// - Parameters:
+    ///   - evaluate: writes f(t, y) (dimension values) into its third argument.
+    ///   - jacobian: writes ∂f/∂y (row-major) and ∂f/∂t; returns false when it has none.
+    public init(dimension: Int, evaluate: @escaping Function, jacobian: Jacobian?) {
+        self.dimension = dimension
+        self.evaluate = evaluate
+        self.jacobian = jacobian
+    }
+
+    public func reset() { nonFinite = nil }
+
+    fileprivate func callFunction(_ t: Double, _ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>) -> Int32 {
+        evaluate(t, y, dydt)
+        for i in 0..<dimension where !dydt[i].isFinite || !y[i].isFinite {
+            if nonFinite == nil { nonFinite = (t, i) }
+            return Int32(GSL_EBADFUNC)
+        }
+        return Int32(GSL_SUCCESS)
+    }
+}
+
+/// One `gsl_odeiv2_driver` (stepper, control on y with atol + rtol·|y|, evolve) for a system of
+/// `dimension` equations: hvnet's only door to gsl_odeiv2. Not thread-safe; one per integration.
+///
+/// Reference: M. Galassi et al., *GNU Scientific Library Reference Manual*, "Ordinary
+/// Differential Equations".
+public final class GSLEvolution {
+    public let stepType: GSLStepType
+    private let callbacks: GSLCallbacks
+    private let system: UnsafeMutablePointer<gsl_odeiv2_system>
+    private let driver: UnsafeMutablePointer<gsl_odeiv2_driver>
+
+    /// - Throws: ``GSLError`` (`GSL_ENOMEM`) when GSL cannot allocate the driver.
+    public init(stepType: GSLStepType, callbacks: GSLCallbacks, initialStep: Double, absoluteTolerance: Double,
+                relativeTolerance: Double) throws {
+        GSLRuntime.ensureInitialized()
+        self.stepType = stepType
+        self.callbacks = callbacks
+        system = .allocate(capacity: 1)
+        system.initialize(to: gsl_odeiv2_system(
+            function: gslFunction, jacobian: callbacks.jacobian == nil ? nil : gslJacobian,
+            dimension: callbacks.dimension, params: Unmanaged.passUnretained(callbacks).toOpaque()))
+        guard let driver = gsl_odeiv2_driver_alloc_y_new(system, stepType.gslType, initialStep, absoluteTolerance, relativeTolerance) else {
+            system.deallocate()
+            throw GSLError(status: Int32(GSL_ENOMEM), context: "\(stepType.rawValue): allocating the GSL driver")
+        }
+        self.driver = driver
+    }
+
+    deinit {
+        gsl_odeiv2_driver_free(driver)
+        system.deallocate()
+    }
+
+    /// `gsl_odeiv2_evolve_apply`: one step from `t` towards at most `end`, adapting `h`; returns
+    /// GSL's status (0 on success).
+    public func apply(t: inout Double, end: Double, h: inout Double, state: UnsafeMutablePointer<Double>) -> Int32 {
+        withExtendedLifetime(callbacks) {
+            gsl_odeiv2_evolve_apply(driver.pointee.e, driver.pointee.c, driver.pointee.s, system, &t, end, &h, state)
+        }
+    }
+
+    /// Steps the evolve object has rejected since its last reset.
+    public var failedSteps: Int { Int(driver.pointee.e.pointee.failed_steps) }
+
+    /// `gsl_odeiv2_driver_reset`: forget the history (at a breakpoint).
+    public func reset() { gsl_odeiv2_driver_reset(driver) }
+
+    /// `gsl_odeiv2_step_reset` and `gsl_odeiv2_evolve_reset`: start the stepper afresh.
+    public func resetStepper() {
+        gsl_odeiv2_step_reset(driver.pointee.s)
+        gsl_odeiv2_evolve_reset(driver.pointee.e)
+    }
+}
+
+extension GSLError {
+    /// `GSL_ENOMEM`, `GSL_EMAXITER`, … as statuses for errors that hvnet raises itself.
+    public static let outOfMemory = Int32(GSL_ENOMEM)
+    public static let maximumIterations = Int32(GSL_EMAXITER)
+    public static let success = Int32(GSL_SUCCESS)
+}
+
+private func gslFunction(_ t: Double, _ y: UnsafePointer<Double>?, _ dydt: UnsafeMutablePointer<Double>?, _ params: UnsafeMutableRawPointer?) -> Int32 {
+    Unmanaged<GSLCallbacks>.fromOpaque(params!).takeUnretainedValue().callFunction(t, y!, dydt!)
+}
+
+private func gslJacobian(_ t: Double, _ y: UnsafePointer<Double>?, _ dfdy: UnsafeMutablePointer<Double>?, _ dfdt: UnsafeMutablePointer<Double>?,
+                         _ params: UnsafeMutableRawPointer?) -> Int32 {
+    let box = Unmanaged<GSLCallbacks>.fromOpaque(params!).takeUnretainedValue()
+    return box.jacobian?(t, y!, dfdy!, dfdt!) == true ? Int32(GSL_SUCCESS) : Int32(GSL_EUNIMPL)
+}

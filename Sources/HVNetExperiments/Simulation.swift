@@ -1,0 +1,195 @@
+import Dispatch
+import Foundation
+import GSLSupport
+import HVNetAnalysis
+import HVNetModel
+import HVNetNoise
+import HVNetOutput
+import HVNetScenario
+import HVNetSimulation
+import HVNetSolvers
+import Numerics
+
+extension Simulation {
+    /// Runs every trial of `scenario` (in parallel over `options.threads`) and writes spikes.csv,
+    /// connectivity.csv, traces of the recorded trial, summary.json and SVG plots into
+    /// `outputDirectory`. Each file appears complete or not at all; outputs do not depend on the
+    /// number of threads or the order in which trials finish.
+    public static func run(_ scenario: Scenario, scenarioPath: String?, outputDirectory: String, options: Options = Options())
+        throws -> Result
+    {
+        let fm = FileManager.default
+        do { try fm.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch {
+            throw OutputError.cannotCreate(path: outputDirectory, reason: error.localizedDescription)
+        }
+        func path(_ name: String) -> String { (outputDirectory as NSString).appendingPathComponent(name) }
+        var files: [String] = []
+        let start = Date()
+
+        let connectivity = scenario.drawConnectivity()
+        let network = scenario.makeNetwork(connectivity: connectivity)
+        var initialStates: [[Double]] = []
+        for trial in 0..<scenario.trials { initialStates.append(try scenario.initialState(trial: trial, network: network)) }
+        try OutputFile.write(
+            "pre,post,receptor,channels\n"
+                + connectivity.map { "\($0.pre),\($0.post),\($0.receptor.rawValue),\(formatNumber($0.channels))\n" }.joined(),
+            to: path("connectivity.csv"))
+        files.append("connectivity.csv")
+
+        let recordedTrial = scenario.recording.trial
+        let tracing = !scenario.recording.traceCells.isEmpty
+        var traceSink: TraceSink? = nil
+        if tracing {
+            switch scenario.recording.format {
+            case .csv: traceSink = try CSVTraceSink(path: path("traces.csv"))
+            case .npy: traceSink = try NPYTraceSink(path: path("traces.npy"))
+            }
+        }
+        // Only the worker that runs the recorded trial touches the sink.
+        let sinkBox = ExclusiveBox(traceSink)
+        let initial = initialStates
+
+        let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, scenario.trials))
+        let meter = ProgressMeter(trials: scenario.trials, report: options.progress)
+        let work = TrialQueue(count: scenario.trials)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while let trial = work.next() {
+                do {
+                    let sink = trial == recordedTrial ? sinkBox.value : nil
+                    let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: sink, keepRows: false)
+                    var statistics = IntegrationStatistics()
+                    var failure: String? = nil
+                    var reached = scenario.durationMs
+                    do {
+                        statistics = try integrate(
+                            scenario, evaluator, from: initial[trial], observer: recorder,
+                            progress: { meter.update(trial: trial, fraction: $0) }
+                        ).statistics
+                    } catch let error as IntegrationError {
+                        failure = error.description
+                        statistics.evaluations = evaluator.evaluations
+                        if let t = error.timeMs { reached = t }
+                    } catch let error as GSLError {
+                        failure = error.description
+                        statistics.evaluations = evaluator.evaluations
+                    }
+                    recorder.finish()
+                    meter.update(trial: trial, fraction: 1)
+                    work.store(
+                        Trial(index: trial, spikes: recorder.takeSortedSpikes(), statistics: statistics,
+                              failure: failure, reachedMs: reached),
+                        efficiency: trial == recordedTrial ? recorder.efficiency : nil,
+                        plots: trial == recordedTrial ? recorder.plotData : nil)
+                } catch {
+                    work.fail(error)
+                }
+            }
+        }
+        if let error = work.error { throw error }
+        let trials = work.results.map { $0! }
+        let wall = Date().timeIntervalSince(start)
+        if let traceSink { files += try traceSink.commit() }
+
+        try OutputFile.write(to: path("spikes.csv")) { out in
+            out.write(scenario.trials > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n")
+            for trial in trials {
+                for spike in trial.spikes {
+                    out.write((scenario.trials > 1 ? "\(spike.trial)," : "") + "\(spike.cell),\(formatNumber(spike.timeMs))\n")
+                }
+            }
+        }
+        files.append("spikes.csv")
+
+        let trains = trials.map { trial in
+            SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.lazy.map { ($0.cell, $0.timeMs) }, startMs: 0, stopMs: scenario.durationMs)
+        }
+        let offsets = scenario.populationOffsets
+        let populations = scenario.populations.enumerated().map { p, population in
+            PopulationSummary(name: population.name, cells: offsets[p]..<(offsets[p] + population.size), trials: trains)
+        }
+
+        let plotData = work.plots ?? []
+        for (name, plot) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
+            try OutputFile.write(to: path(name)) { plot.render(into: &$0) }
+            files.append(name)
+        }
+
+        var result = Result(
+            scenario: scenario, trials: trials, wallSeconds: wall, threads: threads, efficiency: work.efficiency ?? [],
+            populations: populations, files: files, outputDirectory: outputDirectory)
+        result.files.append("summary.json")
+        try OutputFile.write(RunSummary.json(result, scenarioPath: scenarioPath).rendered() + "\n", to: path("summary.json"))
+        return result
+    }
+}
+
+/// A value handed to exactly one worker thread at a time (here: the trace sink of the recorded
+/// trial), so it needs no lock.
+final class ExclusiveBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Hands out trial indices to worker threads and collects their results by index, so that the
+/// output never depends on scheduling.
+final class TrialQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+    private(set) var results: [Simulation.Trial?]
+    private(set) var error: Error?
+    private(set) var efficiency: [EfficiencySums]?
+    private(set) var plots: [PlotTrace]?
+
+    init(count: Int) {
+        self.count = count
+        results = Array(repeating: nil, count: count)
+    }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard error == nil, nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func store(_ trial: Simulation.Trial, efficiency: [EfficiencySums]?, plots: [PlotTrace]?) {
+        lock.lock()
+        defer { lock.unlock() }
+        results[trial.index] = trial
+        if let efficiency { self.efficiency = efficiency }
+        if let plots { self.plots = plots }
+    }
+
+    func fail(_ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+}
+
+/// Aggregates per-trial progress into one fraction and reports it at most every 0.25 s.
+final class ProgressMeter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fractions: [Double]
+    private let report: (@Sendable (Double) -> Void)?
+    private var lastReport = Date.distantPast
+
+    init(trials: Int, report: (@Sendable (Double) -> Void)?) {
+        fractions = Array(repeating: 0, count: trials)
+        self.report = report
+    }
+
+    func update(trial: Int, fraction: Double) {
+        guard let report else { return }
+        lock.lock()
+        fractions[trial] = fraction
+        let now = Date()
+        let due = now.timeIntervalSince(lastReport) >= 0.25
+        if due { lastReport = now }
+        let total = fractions.reduce(0, +) / Double(fractions.count)
+        lock.unlock()
+        if due { report(total) }
+    }
+}

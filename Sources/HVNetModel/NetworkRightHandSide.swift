@@ -1,0 +1,259 @@
+import Foundation
+import Numerics
+
+/// The deterministic right-hand side of a ``NetworkModel``, evaluated into caller-provided
+/// buffers: dy/dt, dw/dt (and ds/dt of kinetic synapses) for given membrane potentials, gating
+/// state and external input. It owns its scratch space and the stimuli of the current segment,
+/// so it allocates nothing per evaluation; one instance serves one integration (not shared
+/// between threads).
+///
+/// In normalised units (docs/model.md §2–§4), with y = v/v_T and the input u_i in 1/ms:
+///
+///     dy_i/dt = u_i − Σ_k N_k a_k(y_i, w_i) φ_k(y_i) − g_A,i φ_A(y_i) − g_G,i φ_G(y_i)
+///     dw_i/dt = w_i^κ R(y_i) (w∞(y_i) − w_i)
+///
+/// where g_A and g_G are the open AMPA and GABA-A channels (W s plus pulses). Three paths give
+/// the same numbers: vectorised (SIMD blocks of four cells, two exponentials per cell), shared
+/// exponential (r = 1/2: one exp(y/2) for all fluxes), and general.
+///
+/// The pointer arguments are raw because every solver (GSL's C steppers included) hands the state
+/// over as a C array; the benchmark in docs/performance.md shows the cost of anything else.
+public final class NetworkRightHandSide {
+    public let model: NetworkModel
+    private let n: Int
+    /// Open channels from pulses, per cell, for the current segment.
+    private let pulseAmpa: Workspace
+    private let pulseGabaA: Workspace
+    /// Injected stimulus current (1/ms, depolarising positive) of the current segment.
+    public let stimulusInput: Workspace
+    /// Scratch: presynaptic activations, open synaptic channels.
+    private let activation: Workspace
+    private let ampaOpen: Workspace
+    private let gabaAOpen: Workspace
+    /// Vectorised path scratch (padded to 4 cells): y, w, exp(y/2), exp(−y/2), exp(b g_w y).
+    private let padY: Workspace
+    private let padW: Workspace
+    private let padInput: Workspace
+    private let halfExp: Workspace
+    private let inverseHalfExp: Workspace
+    private let biasExp: Workspace
+    private let vectorConstants: Workspace
+
+    public init(model: NetworkModel) {
+        self.model = model
+        n = model.cellCount
+        let padded = (model.cellCount + 3) / 4 * 4
+        pulseAmpa = Workspace(count: padded)
+        pulseGabaA = Workspace(count: padded)
+        stimulusInput = Workspace(count: padded)
+        activation = Workspace(count: padded)
+        ampaOpen = Workspace(count: padded)
+        gabaAOpen = Workspace(count: padded)
+        halfExp = Workspace(count: padded)
+        inverseHalfExp = Workspace(count: padded)
+        biasExp = Workspace(count: padded)
+        padY = Workspace(count: padded)
+        padW = Workspace(count: padded)
+        padInput = Workspace(count: padded)
+        // Columns of the vectorised path: 10 flux constants, then exp(g_m y_m), exp(g_w y_w) and
+        // r_w exp(−b g_w y_w), each padded to a multiple of 4 cells.
+        if let v = model.vectorized {
+            let columns = [v.natP, v.natQ, v.kadP, v.kadQ, v.nakaP, v.nakaQ, v.ampaP, v.ampaQ, v.gabaP, v.gabaQ,
+                           v.sodiumConstant, v.potassiumConstant, v.rateConstant]
+            vectorConstants = Workspace(columns.flatMap { $0 })
+        } else {
+            vectorConstants = Workspace(count: 0)
+        }
+    }
+
+    /// Sets the piecewise-constant stimuli (pulses and current steps) for the open interval
+    /// (`start`, `end`), which holds no breakpoint.
+    public func beginSegment(from start: Double, to end: Double) {
+        let mid = 0.5 * (start + end)
+        for i in 0..<n {
+            pulseAmpa.base[i] = 0
+            pulseGabaA.base[i] = 0
+            stimulusInput.base[i] = 0
+        }
+        for stimulus in model.stimuli where stimulus.isActive(atMidpoint: mid) {
+            for i in stimulus.cells {
+                let cell = model.cells[i]
+                switch stimulus.kind {
+                case .pulse(.ampa, let p): pulseAmpa.base[i] += p * cell.ampa.units
+                case .pulse(.gabaA, let p): pulseGabaA.base[i] += p * cell.gabaA.units
+                case .currentStep(let pA): stimulusInput.base[i] += pA / cell.currentScalePA
+                }
+            }
+        }
+    }
+
+    /// Open AMPA and GABA-A channels of cell `i` for a state whose first n entries are the
+    /// potentials y: synaptic plus pulses.
+    public func openChannels(state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
+        func open(_ coupling: SynapticCoupling, offset: Int?) -> Double {
+            let w = coupling.weights
+            var sum = 0.0
+            for k in w.rowStart[i]..<w.rowStart[i + 1] {
+                let j = w.columnIndex[k]
+                sum += w.values[k] * (offset.map { state[$0 + j] } ?? coupling.steadyActivation(state[j]))
+            }
+            return sum
+        }
+        return (open(model.ampa, offset: model.ampaStateOffset) + pulseAmpa.base[i],
+                open(model.gabaA, offset: model.gabaAStateOffset) + pulseGabaA.base[i])
+    }
+
+    /// Writes the right-hand side into `derivative` (stateSize values) for the potentials `y`
+    /// (n values, dimensionless), the rest of the state taken from `state` (w from n, kinetic
+    /// synapses after 2n), and the external input `input` (n values, 1/ms, depolarising positive).
+    public func evaluate(potentials y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,
+                         into derivative: UnsafeMutablePointer<Double>) {
+        if let v = model.vectorized {
+            evaluateVectorized(v, y: y, state: state, input: input, into: derivative)
+            return
+        }
+        couple(model.ampa, offset: model.ampaStateOffset, pulses: pulseAmpa, into: ampaOpen, y: y, state: state, derivative: derivative)
+        couple(model.gabaA, offset: model.gabaAStateOffset, pulses: pulseGabaA, into: gabaAOpen, y: y, state: state, derivative: derivative)
+        if let fast = model.sharedExponential {
+            fast.withUnsafeBufferPointer { evaluateShared($0, y: y, state: state, input: input, into: derivative) }
+        } else {
+            evaluateGeneral(y: y, state: state, input: input, into: derivative)
+        }
+    }
+
+    /// open = W s + pulses, s instantaneous or the kinetic state (whose derivative is written too).
+    private func couple(
+        _ coupling: SynapticCoupling, offset: Int?, pulses: Workspace,
+        into open: Workspace, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+        derivative: UnsafeMutablePointer<Double>
+    ) {
+        let activation = activation.base, open = open.base, pulses = pulses.base
+        if let offset, case .firstOrder(let tau) = coupling.kinetics {
+            let rate = 1 / tau
+            for j in 0..<n {
+                activation[j] = state[offset + j]
+                derivative[offset + j] = (coupling.steadyActivation(y[j]) - state[offset + j]) * rate
+            }
+        } else if coupling.isEmpty {
+            for i in 0..<n { open[i] = pulses[i] }
+            return
+        } else {
+            for j in 0..<n { activation[j] = coupling.steadyActivation(y[j]) }
+        }
+        coupling.weights.multiply(UnsafePointer(activation), into: open)
+        for i in 0..<n { open[i] += pulses[i] }
+    }
+
+    /// The vectorised path (``VectorizedCells``): loops over blocks of four cells in SIMD
+    /// registers, with two exponentials per cell (``VectorExp``) and every sigmoid from whole
+    /// powers of exp(−y/2). The potentials and gating variables are copied into padded scratch
+    /// first, so the last block needs no special case; the derivatives are written there in place
+    /// and copied out.
+    private func evaluateVectorized(_ v: VectorizedCells, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+                                    input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
+        let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
+        let py = padY.base, pw = padW.base, padded = v.padded
+        for i in 0..<n {
+            py[i] = y[i]
+            pw[i] = state[n + i]
+        }
+        let biasGain = v.biasGain
+        for b in stride(from: 0, to: padded, by: 4) {
+            let yb = load4(py + b)
+            let eHalf = VectorExp.exp(0.5 * yb)
+            store4(eHalf, e + b)
+            store4(1 / eHalf, ie + b)
+            store4(VectorExp.exp(biasGain * yb), eb + b)
+        }
+        // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
+        var computed: (power: Int, constant: Double)? = nil
+        func drive(_ coupling: SynapticCoupling, _ sigmoid: (power: Int, constant: Double)?, offset: Int?,
+                   pulses: Workspace, open: Workspace) {
+            guard let (power, constant) = sigmoid, !coupling.isEmpty else {
+                couple(coupling, offset: offset, pulses: pulses, into: open, y: y, state: state, derivative: derivative)
+                return
+            }
+            let a = activation.base
+            if computed.map({ $0.power != power || $0.constant != constant }) ?? true {
+                for b in stride(from: 0, to: padded, by: 4) {
+                    store4(1 / (1 + constant * integerPower(load4(ie + b), power)), a + b)
+                }
+                computed = (power, constant)
+            }
+            let o = open.base, p = pulses.base
+            coupling.weights.multiply(UnsafePointer(a), into: o)
+            for i in 0..<n { o[i] += p[i] }
+        }
+        drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, pulses: pulseAmpa, open: ampaOpen)
+        drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, pulses: pulseGabaA, open: gabaAOpen)
+        let c = vectorConstants.base
+        let natP = c, natQ = c + padded, kadP = c + 2 * padded, kadQ = c + 3 * padded
+        let nakaP = c + 4 * padded, nakaQ = c + 5 * padded, ampaP = c + 6 * padded, ampaQ = c + 7 * padded
+        let gabaP = c + 8 * padded, gabaQ = c + 9 * padded
+        let cm = c + 10 * padded, cw = c + 11 * padded, cr = c + 12 * padded
+        let gA = ampaOpen.base, gG = gabaAOpen.base
+        // The input has n entries: the last block reads it from padded scratch.
+        let inp = padInput.base
+        for i in 0..<n { inp[i] = input[i] }
+        let sodiumPower = v.sodiumPower, potassiumPower = v.potassiumPower
+        for b in stride(from: 0, to: padded, by: 4) {
+            let eHalf = load4(e + b), inverse = load4(ie + b), w = load4(pw + b)
+            let m = 1 / (1 + load4(cm + b) * integerPower(inverse, sodiumPower))
+            let em = load4(cw + b) * integerPower(inverse, potassiumPower)
+            let wInf = 1 / (1 + em)
+            let rate = load4(cr + b) * load4(eb + b) * (1 + em)
+            var flux = m * (1 - w) * (load4(natP + b) * eHalf - load4(natQ + b) * inverse)
+            flux += w * (load4(kadP + b) * eHalf - load4(kadQ + b) * inverse)
+            flux += load4(nakaP + b) * eHalf - load4(nakaQ + b) * inverse
+            flux += load4(gA + b) * (load4(ampaP + b) * eHalf - load4(ampaQ + b) * inverse)
+            flux += load4(gG + b) * (load4(gabaP + b) * eHalf - load4(gabaQ + b) * inverse)
+            store4(load4(inp + b) - flux, py + b)
+            store4(w * rate * (wInf - w), pw + b)
+        }
+        for i in 0..<n {
+            derivative[i] = py[i]
+            derivative[n + i] = pw[i]
+        }
+    }
+
+    private func evaluateGeneral(y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,
+                                 into derivative: UnsafeMutablePointer<Double>) {
+        let ampaOpen = ampaOpen.base, gabaAOpen = gabaAOpen.base
+        for i in 0..<n {
+            let cell = model.cells[i]
+            let w = state[n + i]
+            derivative[i] = cell.membraneDerivative(
+                y: y[i], w: w, ampaOpen: ampaOpen[i], gabaAOpen: gabaAOpen[i], input: input[i])
+            derivative[n + i] = cell.gating.potassiumDerivative(y: y[i], w: w)
+        }
+    }
+
+    /// The r = 1/2 path: one exp(y/2) for all five fluxes, three more for the gating.
+    private func evaluateShared(
+        _ cells: UnsafeBufferPointer<SharedExponentialCell>, y potentials: UnsafePointer<Double>,
+        state: UnsafePointer<Double>, input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>
+    ) {
+        let ampaOpen = ampaOpen.base, gabaAOpen = gabaAOpen.base
+        for i in 0..<n {
+            let c = cells[i]
+            let y = potentials[i], w = state[n + i]
+            let e = exp(0.5 * y)
+            let ie = 1 / e
+            let m = 1 / (1 + exp(-c.sodiumGain * (y - c.sodiumHalf)))
+            let x = c.potassiumGain * (y - c.potassiumHalf)
+            let em = exp(-x)
+            let eb = exp(c.bias * x)
+            let wInf = 1 / (1 + em)
+            let rate = c.rate * eb * (1 + em)
+            let flux =
+                m * (1 - w) * (c.natP * e - c.natQ * ie)
+                + w * (c.kadP * e - c.kadQ * ie)
+                + (c.nakaP * e - c.nakaQ * ie)
+                + ampaOpen[i] * (c.ampaP * e - c.ampaQ * ie)
+                + gabaAOpen[i] * (c.gabaP * e - c.gabaQ * ie)
+            derivative[i] = input[i] - flux
+            let factor = c.exponent == 1 ? w : pow(w, c.exponent)
+            derivative[n + i] = factor * rate * (wInf - w)
+        }
+    }
+}

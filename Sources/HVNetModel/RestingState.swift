@@ -1,0 +1,70 @@
+import Numerics
+import Foundation
+
+/// A fixed point of one cell without input: dy/dt = 0 with w = w∞(y).
+public struct FixedPoint: Sendable, Equatable {
+    public enum Stability: String, Sendable { case stable, saddle, unstable }
+    public var potentialMV: Double
+    public var w: Double
+    public var stability: Stability
+}
+
+public enum RestingStateError: Error, CustomStringConvertible {
+    case noStableFixedPoint
+    public var description: String {
+        "the cell has no stable resting state between −150 and +100 mV without input"
+    }
+}
+
+extension NormalizedCell {
+    /// Membrane derivative on the w-nullcline, dy/dt(y, w∞(y)), without input.
+    private func restingResidual(_ y: Double) -> Double {
+        membraneDerivative(y: y, w: gating.potassiumSteadyState(y), ampaOpen: 0, gabaAOpen: 0, input: 0)
+    }
+
+    /// The fixed points of the cell without input between −150 and +100 mV, from the most
+    /// hyperpolarised up: sign changes of dy/dt(y, w∞(y)) on a 0.05 mV grid, refined by bisection
+    /// to machine precision, classified by the trace and determinant of the 2×2 Jacobian.
+    public func fixedPoints() -> [FixedPoint] {
+        let vT = thermalPotentialMV
+        let gridMV = stride(from: -150.0, through: 100.0, by: 0.05).map { $0 / vT }
+        var points: [FixedPoint] = []
+        for (a, b) in zip(gridMV, gridMV.dropFirst()) {
+            var lo = a, hi = b
+            var flo = restingResidual(lo)
+            let fhi = restingResidual(hi)
+            guard flo == 0 || (flo < 0) != (fhi < 0) else { continue }
+            for _ in 0..<200 where hi - lo > 1e-15 {
+                let mid = 0.5 * (lo + hi)
+                let fm = restingResidual(mid)
+                if (fm < 0) == (flo < 0) { lo = mid; flo = fm } else { hi = mid }
+            }
+            let y = 0.5 * (lo + hi)
+            let w = gating.potassiumSteadyState(y)
+            points.append(FixedPoint(potentialMV: y * vT, w: w, stability: stability(y: y, w: w)))
+        }
+        return points
+    }
+
+    /// The most hyperpolarised stable fixed point without input: the resting state.
+    public func restingState() throws -> FixedPoint {
+        guard let rest = fixedPoints().first(where: { $0.stability == .stable }) else {
+            throw RestingStateError.noStableFixedPoint
+        }
+        return rest
+    }
+
+    private func stability(y: Double, w: Double) -> FixedPoint.Stability {
+        func f(_ y: Double, _ w: Double) -> (Double, Double) {
+            (membraneDerivative(y: y, w: w, ampaOpen: 0, gabaAOpen: 0, input: 0), gating.potassiumDerivative(y: y, w: w))
+        }
+        let hy = 1e-7, hw = 1e-7 * max(w, 1e-12)
+        let (fyp, gyp) = f(y + hy, w), (fym, gym) = f(y - hy, w)
+        let (fwp, gwp) = f(y, w + hw), (fwm, gwm) = f(y, w - hw)
+        let a = (fyp - fym) / (2 * hy), b = (fwp - fwm) / (2 * hw)
+        let c = (gyp - gym) / (2 * hy), d = (gwp - gwm) / (2 * hw)
+        let det = a * d - b * c, trace = a + d
+        if det < 0 { return .saddle }
+        return trace < 0 ? .stable : .unstable
+    }
+}

@@ -1,0 +1,113 @@
+import Numerics
+import GSLSupport
+/// One trial's noise: a path per source and, per cell, the fluctuating input
+/// η_i(t) = a_i x_private(t) + b_i x_shared(t) and its integral Ī_i(t) = a_i I_private + b_i I_shared
+/// (normalised, 1/ms and dimensionless). A fixed function of t; values are cached for the last
+/// time asked, since a Runge–Kutta step asks each stage time twice.
+public final class NoiseRealisation {
+    public let model: NoiseModel
+    public let trial: Int
+    private let paths: OUPathSet
+    /// Position of each source id in `paths`.
+    private let slot: [Int: Int]
+    private let privateSlot: [Int]
+    private let sharedSlot: [Int]
+    private let sourceX: UnsafeMutablePointer<Double>
+    private let sourceI: UnsafeMutablePointer<Double>
+    private let privatePointer: UnsafeMutablePointer<Int>
+    private let sharedPointer: UnsafeMutablePointer<Int>
+    private let privateWeight: UnsafeMutablePointer<Double>
+    private let sharedWeight: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private var cachedTime = Double.nan
+    /// Whether `sourceI` holds the integrals at `cachedTime`.
+    @exclusivity(unchecked) private var cachedIntegrals = false
+
+    public init(model: NoiseModel, scenarioSeed: UInt64, trial: Int, blockLength: Int = 512) {
+        self.model = model
+        self.trial = trial
+        cellCount = model.cells.count
+        paths = OUPathSet(
+            taus: model.sources.map(\.tauMs), grid: model.gridMs,
+            streams: model.sources.map {
+                RandomStream(type: model.generator, seed: SeedDerivation.noise(scenarioSeed: scenarioSeed, trial: trial, source: $0.id))
+            },
+            integralStreams: model.sources.map {
+                RandomStream(type: model.generator, seed: SeedDerivation.noiseIntegral(scenarioSeed: scenarioSeed, trial: trial, source: $0.id))
+            },
+            blockLength: blockLength)
+        var slot: [Int: Int] = [:]
+        for (k, s) in model.sources.enumerated() { slot[s.id] = k }
+        self.slot = slot
+        privateSlot = model.cells.map { $0.privateSource.flatMap { slot[$0] } ?? -1 }
+        sharedSlot = model.cells.map { $0.sharedSource.flatMap { slot[$0] } ?? -1 }
+        sourceX = .allocate(capacity: max(1, model.sources.count))
+        sourceI = .allocate(capacity: max(1, model.sources.count))
+        sourceX.initialize(repeating: 0, count: max(1, model.sources.count))
+        sourceI.initialize(repeating: 0, count: max(1, model.sources.count))
+        privatePointer = .allocate(capacity: privateSlot.count)
+        privatePointer.initialize(from: privateSlot, count: privateSlot.count)
+        sharedPointer = .allocate(capacity: sharedSlot.count)
+        sharedPointer.initialize(from: sharedSlot, count: sharedSlot.count)
+        privateWeight = .allocate(capacity: model.cells.count)
+        privateWeight.initialize(from: model.cells.map(\.privateWeight), count: model.cells.count)
+        sharedWeight = .allocate(capacity: model.cells.count)
+        sharedWeight.initialize(from: model.cells.map(\.sharedWeight), count: model.cells.count)
+    }
+
+    deinit {
+        sourceX.deallocate()
+        sourceI.deallocate()
+        privatePointer.deallocate()
+        sharedPointer.deallocate()
+        privateWeight.deallocate()
+        sharedWeight.deallocate()
+    }
+
+    public let cellCount: Int
+
+    /// Fetches the sources' x (and I when `integrals`) at t, unless already there.
+    private func update(_ t: Double, integrals: Bool) {
+        if t == cachedTime && (cachedIntegrals || !integrals) { return }
+        paths.values(at: t, x: sourceX, integral: integrals ? sourceI : nil)
+        cachedTime = t
+        cachedIntegrals = integrals
+    }
+
+    /// Writes η_i(t) into `fluctuation` and, when `integral` is given, Ī_i(t) into it.
+    public func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?) {
+        update(t, integrals: integral != nil)
+        combine(sourceX, into: fluctuation)
+        if let integral { combine(sourceI, into: integral) }
+    }
+
+    /// out_i = a_i v_private + b_i v_shared for per-source values v.
+    private func combine(_ values: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        for i in 0..<cellCount {
+            var sum = 0.0
+            let p = privatePointer[i], s = sharedPointer[i]
+            if p >= 0 { sum += privateWeight[i] * values[p] }
+            if s >= 0 { sum += sharedWeight[i] * values[s] }
+            out[i] = sum
+        }
+    }
+
+    /// dη_i/dt at t (for the time derivative of the right-hand side in plain integration).
+    public func fluctuationSlope(at t: Double, into slope: UnsafeMutablePointer<Double>) {
+        var slopes = [Double](repeating: 0, count: max(1, model.sources.count))
+        paths.slopes(at: t, into: &slopes)
+        for i in 0..<model.cells.count {
+            let cell = model.cells[i]
+            var v = 0.0
+            if privateSlot[i] >= 0 { v += cell.privateWeight * slopes[privateSlot[i]] }
+            if sharedSlot[i] >= 0 { v += cell.sharedWeight * slopes[sharedSlot[i]] }
+            slope[i] = v
+        }
+    }
+
+    /// (x, I) of source `id` at t, for tests and diagnostics.
+    public func source(_ id: Int, at t: Double) -> (x: Double, integral: Double)? {
+        guard let k = slot[id] else { return nil }
+        update(t, integrals: true)
+        return (sourceX[k], sourceI[k])
+    }
+}

@@ -1,0 +1,115 @@
+import Numerics
+import HVNetAnalysis
+import HVNetModel
+import HVNetSolvers
+import HVNetScenario
+import HVNetSimulation
+import Foundation
+
+/// `hvnet compare` outputs: compare.csv, compare.json, work-precision.svg and a printed table.
+public enum ComparisonReport {
+    static func metricsJSON(_ m: Comparison.TrialMetrics) -> JSONValue {
+        .object([
+            ("rms_spike_error_ms", .number(m.rmsSpikeErrorMs)), ("matched", .integer(m.matched)), ("missed", .integer(m.missed)),
+            ("extra", .integer(m.extra)), ("van_rossum", .number(m.vanRossum)), ("rms_voltage_error_mV", .number(m.rmsVoltageErrorMV)),
+            ("rhs_evaluations", .integer(m.statistics.evaluations)), ("accepted_steps", .integer(m.statistics.acceptedSteps)),
+            ("rejected_steps", .integer(m.statistics.rejectedSteps)), ("wall_time_s", .number(m.wallSeconds)),
+            ("error", m.failure.map { .string($0) } ?? .null),
+        ])
+    }
+
+    public static func json(_ r: Comparison.Result, scenario: String) -> JSONValue {
+        .object([
+            ("hvnet_version", .string(HVNetVersion.string)), ("scenario", .string(scenario)),
+            ("duration_ms", .number(r.durationMs)), ("trials", .integer(r.options.trials)), ("noise_grid_ms", .number(r.noiseGridMs)),
+            ("match_window_ms", .number(r.options.matchWindowMs)), ("van_rossum_tau_ms", .number(r.options.vanRossumTauMs)),
+            ("voltage_grid_ms", .number(r.options.voltageGridMs)),
+            ("reference", .string(r.reference.label)), ("reference_check", .string(r.check.label)),
+            ("reference_discrepancy", .array(r.referenceDiscrepancy.map(metricsJSON))),
+            ("configurations", .array(r.rows.map { row in
+                .object([
+                    ("label", .string(row.configuration.label)), ("method", .string(row.configuration.method.name)),
+                    ("order", .integer(row.configuration.method.order)), ("noise_integration", .string(row.configuration.noiseIntegration.rawValue)),
+                    ("rms_spike_error_ms", .number(row.rmsSpikeError)), ("rms_spike_error_se_ms", .number(row.rmsSpikeErrorSE)),
+                    ("mean_rhs_evaluations", .number(row.evaluations)), ("median_wall_time_s", .number(row.medianWallSeconds)),
+                    ("trials", .array(row.trials.map(metricsJSON))),
+                ])
+            })),
+        ])
+    }
+
+    public static func csv(_ r: Comparison.Result) -> String {
+        var s = "configuration,method,noise_integration,trial,rms_spike_error_ms,matched,missed,extra,van_rossum,rms_voltage_error_mV,rhs_evaluations,accepted_steps,rejected_steps,wall_time_s,error\n"
+        func f(_ x: Double) -> String { x.isFinite ? formatNumber(x) : "nan" }
+        for row in r.rows {
+            for (k, m) in row.trials.enumerated() {
+                s += "\"\(row.configuration.label)\",\(row.configuration.method.name),\(row.configuration.noiseIntegration.rawValue),\(k),"
+                s += "\(f(m.rmsSpikeErrorMs)),\(m.matched),\(m.missed),\(m.extra),\(f(m.vanRossum)),\(f(m.rmsVoltageErrorMV)),"
+                s += "\(m.statistics.evaluations),\(m.statistics.acceptedSteps),\(m.statistics.rejectedSteps),\(f(m.wallSeconds)),\"\(m.failure ?? "")\"\n"
+            }
+        }
+        return s
+    }
+
+    /// Spike-time error against evaluations and against wall time, log-log, one line per
+    /// method and noise integration, with ± one standard error over trials.
+    public static func workPrecision(_ r: Comparison.Result) -> String {
+        var families: [String] = []
+        for row in r.rows where !families.contains(row.configuration.family) { families.append(row.configuration.family) }
+        func plot(_ x: (Comparison.Row) -> Double, _ label: String) -> SVGPlot {
+            var p = SVGPlot(title: "work-precision: spike-time error vs \(label) (\(r.options.trials) trial(s))", xLabel: label, yLabel: "RMS spike-time error (ms)")
+            p.logX = true
+            p.logY = true
+            for (k, family) in families.enumerated() {
+                let rows = r.rows.filter { $0.configuration.family == family && $0.rmsSpikeError > 0 }.sorted { x($0) < x($1) }
+                p.series.append(SVGPlot.Series(
+                    label: family, x: rows.map(x), y: rows.map(\.rmsSpikeError), color: SVGPlot.palette[k % SVGPlot.palette.count], width: 1.6))
+                var dots = SVGPlot.Series(label: "", x: rows.map(x), y: rows.map(\.rmsSpikeError), color: SVGPlot.palette[k % SVGPlot.palette.count], width: 3, markers: true)
+                dots.errorBars = rows.map(\.rmsSpikeErrorSE)
+                p.series.append(dots)
+            }
+            return p
+        }
+        let a = plot(\.evaluations, "right-hand-side evaluations").render()
+        let b = plot(\.medianWallSeconds, "wall time (s, median)").render()
+        // Stack the two plots in one SVG.
+        func body(_ svg: String) -> String {
+            let start = svg.index(after: svg.firstIndex(of: ">")!)
+            let end = svg.range(of: "</svg>", options: .backwards)!.lowerBound
+            return String(svg[start..<end])
+        }
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"900\">\n<g>\(body(a))</g>\n<g transform=\"translate(0,450)\">\(body(b))</g>\n</svg>\n"
+    }
+
+    public static func table(_ r: Comparison.Result) -> String {
+        func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
+        func lpad(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
+        let width = max(14, (r.rows.map(\.configuration.label.count).max() ?? 0) + 1)
+        var lines = [pad("configuration", width) + ["spike RMS ms", "± SE", "missed", "extra", "vanRossum", "RMS v mV", "evaluations", "rejected", "wall s"]
+            .enumerated().map { lpad($1, [12, 9, 7, 6, 10, 10, 12, 9, 9][$0]) }.joined(separator: " ")]
+        for row in r.rows {
+            let missed = row.trials.reduce(0) { $0 + $1.missed }, extra = row.trials.reduce(0) { $0 + $1.extra }
+            let rejected = row.trials.reduce(0) { $0 + $1.statistics.rejectedSteps } / row.trials.count
+            let cells = [String(format: "%.3e", row.rmsSpikeError), String(format: "%.1e", row.rmsSpikeErrorSE), "\(missed)", "\(extra)",
+                         String(format: "%.4f", row.mean(\.vanRossum)), String(format: "%.2e", row.mean(\.rmsVoltageErrorMV)),
+                         String(format: "%.0f", row.evaluations), "\(rejected)", String(format: "%.3g", row.medianWallSeconds)]
+            var line = pad(row.configuration.label, width) + cells.enumerated().map { lpad($1, [12, 9, 7, 6, 10, 10, 12, 9, 9][$0]) }.joined(separator: " ")
+            if let failure = row.trials.first(where: { $0.failure != nil })?.failure { line += "  (failed: \(failure))" }
+            lines.append(line)
+        }
+        let d = r.referenceDiscrepancy
+        let discrepancy = d.map(\.rmsSpikeErrorMs).reduce(0, +) / Double(max(d.count, 1))
+        lines.append("reference: \(r.reference.label); checked against \(r.check.label): spike RMS difference \(String(format: "%.2e", discrepancy)) ms, missed \(d.reduce(0) { $0 + $1.missed }), extra \(d.reduce(0) { $0 + $1.extra })")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes compare.csv, compare.json and work-precision.svg; returns the file names.
+    public static func write(_ r: Comparison.Result, scenario: String, to directory: String) throws -> [String] {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw OutputError.cannotCreate(path: directory, reason: error.localizedDescription)
+        }
+        let files = [("compare.csv", csv(r)), ("compare.json", json(r, scenario: scenario).rendered() + "\n"), ("work-precision.svg", workPrecision(r))]
+        for (name, text) in files { try OutputFile.write(text, to: (directory as NSString).appendingPathComponent(name)) }
+        return files.map(\.0)
+    }
+}

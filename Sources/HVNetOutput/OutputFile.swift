@@ -1,0 +1,118 @@
+import Numerics
+import HVNetAnalysis
+import HVNetModel
+import HVNetSolvers
+import HVNetScenario
+import HVNetSimulation
+import Foundation
+
+/// Errors writing run outputs.
+public enum OutputError: Error, CustomStringConvertible {
+    case cannotCreate(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+/// A file written under a temporary name and renamed into place by ``commit()``, so that a killed
+/// or failed run never leaves a truncated file that looks complete. Writes are buffered.
+public final class OutputFile {
+    public let path: String
+    let temporaryPath: String
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var finished = false
+
+    public init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporaryPath)
+        else { throw OutputError.cannotCreate(path: path, reason: "the directory is not writable") }
+        self.handle = handle
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    deinit {
+        if !finished {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+        }
+    }
+
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    public func write(bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Overwrites the first bytes of the file (a header of fixed length) before the commit.
+    public func rewriteHeader(_ bytes: [UInt8]) throws {
+        try flush()
+        do {
+            try handle.seek(toOffset: 0)
+            try handle.write(contentsOf: bytes)
+            try handle.seekToEnd()
+        } catch { throw OutputError.cannotWrite(path: path, reason: "\(error)") }
+    }
+
+    private func flush() throws {
+        do { try handle.write(contentsOf: buffer) } catch {
+            throw OutputError.cannotWrite(path: path, reason: "\(error)")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, closes and renames the file into place.
+    public func commit() throws {
+        try flush()
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch { throw OutputError.cannotWrite(path: path, reason: "\(error)") }
+        finished = true
+        if rename(temporaryPath, path) != 0 {
+            throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Writes `text` to `path` atomically.
+    public static func write(_ text: String, to path: String) throws {
+        let file = try OutputFile(path: path)
+        try file.write(text)
+        try file.commit()
+    }
+}
+
+/// Text streamed into an ``OutputFile``; the first write error is kept for
+/// ``OutputFile/write(to:_:)`` to throw.
+public struct OutputFileStream: TextOutputStream {
+    let file: OutputFile
+    var error: Error?
+
+    public mutating func write(_ string: String) {
+        guard error == nil else { return }
+        do { try file.write(string) } catch { self.error = error }
+    }
+}
+
+extension OutputFile {
+    /// Writes what `body` streams to `path` atomically, without holding the whole text.
+    public static func write(to path: String, _ body: (inout OutputFileStream) throws -> Void) throws {
+        let file = try OutputFile(path: path)
+        var stream = OutputFileStream(file: file)
+        try body(&stream)
+        if let error = stream.error { throw error }
+        try file.commit()
+    }
+}

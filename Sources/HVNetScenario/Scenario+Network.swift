@@ -1,0 +1,119 @@
+import GSLSupport
+import Numerics
+import HVNetModel
+import HVNetNoise
+import HVNetSolvers
+import Foundation
+
+/// One synaptic contact of the drawn connectivity, in global cell indices.
+public struct SynapticContact: Sendable, Equatable {
+    public var pre: Int
+    public var post: Int
+    public var receptor: Receptor
+    /// Channels opened at full presynaptic activation.
+    public var channels: Double
+}
+
+/// From a validated scenario to the normalised network, its connectivity, noise and initial state.
+extension Scenario {
+    /// Per-cell physical parameters, population by population.
+    public var cellParameters: [CellParameters] { populations.flatMap { Array(repeating: $0.parameters, count: $0.size) } }
+
+    /// The population index of every cell.
+    public var populationOfCell: [Int] { populations.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element.size) } }
+
+    /// δ of the noise paths: the scenario's; else half the fixed step (every RK4 stage time is a
+    /// grid point), or 2⁻¹⁰ ms for adaptive methods. Without noise the grid only quantises the
+    /// steps of bs32-dyadic (the smallest is 4δ), so it is 2⁻²⁴ ms.
+    public var noiseGridMs: Double {
+        if let grid = noise.gridMs { return grid }
+        if !populations.contains(where: { $0.noise != nil }) && solver.method.family == .dyadic { return pow(2, -24) }
+        return solver.dtMs.map { $0 / 2 } ?? 1.0 / 1024
+    }
+
+    /// The trace sampling interval: the recording's, else dt, else 0.05 ms.
+    public var traceIntervalMs: Double { recording.intervalMs ?? solver.dtMs ?? 0.05 }
+
+    /// The contacts of every connection rule, drawn from the scenario seed (each rule from its own
+    /// stream), summed per (receptor, post, pre) and sorted that way.
+    public func drawConnectivity() -> [SynapticContact] {
+        let offsets = populationOffsets
+        func index(of name: String) -> Int { populations.firstIndex { $0.name == name }! }
+        var total: [Receptor: [Int: [Int: Double]]] = [.ampa: [:], .gabaA: [:]]
+        for (k, c) in connections.enumerated() {
+            let from = index(of: c.source), to = index(of: c.target)
+            let rng = RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.connectivity.rawValue, UInt64(k)))
+            let contacts = Topology.contacts(
+                c.rule, preCount: populations[from].size, postCount: populations[to].size, samePopulation: from == to, rng: rng)
+            for contact in contacts {
+                let channels = contact.multiplicity * c.channelsPerContact.draw(rng)
+                total[c.receptor]![offsets[to] + contact.post, default: [:]][offsets[from] + contact.pre, default: 0] += channels
+            }
+        }
+        var out: [SynapticContact] = []
+        for receptor in Receptor.allCases {
+            for (post, row) in total[receptor]!.sorted(by: { $0.key < $1.key }) {
+                for (pre, channels) in row.sorted(by: { $0.key < $1.key }) where channels != 0 {
+                    out.append(SynapticContact(pre: pre, post: post, receptor: receptor, channels: channels))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The noise layout, or nil when no population has noise.
+    public var noiseModel: NoiseModel? {
+        guard populations.contains(where: { $0.noise != nil }) else { return nil }
+        return NoiseModel(
+            populationSizes: populations.map(\.size), parameters: populations.map(\.noise),
+            currentScalePA: cellParameters.map(\.currentScalePA), generator: noise.generator, gridMs: noiseGridMs)
+    }
+
+    /// The normalised network: cells, CSR coupling per receptor (rows postsynaptic), stimuli. The
+    /// noise is apart, in ``noiseModel``.
+    public func makeNetwork(connectivity: [SynapticContact]? = nil) -> NetworkModel {
+        let n = cellCount
+        let vT = populations[0].parameters.thermalPotentialMV
+        let contacts = connectivity ?? drawConnectivity()
+        func coupling(_ r: Receptor, _ s: PresynapticSigmoid) -> SynapticCoupling {
+            SynapticCoupling(
+                weights: SparseMatrix(
+                    rowCount: n, columnCount: n,
+                    entries: contacts.filter { $0.receptor == r }.map { ($0.post, $0.pre, $0.channels) }),
+                gain: s.gain, halfActivation: s.halfActivationMV / vT,
+                kinetics: s.tauMs.map { .firstOrder(tauMs: $0) } ?? .instantaneous)
+        }
+        return NetworkModel(
+            cells: cellParameters.map { $0.normalized() },
+            ampa: coupling(.ampa, ampaSynapse), gabaA: coupling(.gabaA, gabaASynapse), stimuli: stimuli)
+    }
+
+    /// The initial state of `trial` in normalised units: `[y…, w…]`, then the steady synaptic
+    /// activations of kinetic synapses. Jitter is drawn from (seed, initial conditions, trial).
+    public func initialState(trial: Int = 0, network: NetworkModel? = nil) throws -> [Double] {
+        var y: [Double] = [], w: [Double] = []
+        let jitter = RandomStream(
+            type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.initialConditions.rawValue, UInt64(trial)))
+        for p in populations {
+            let vT = p.parameters.thermalPotentialMV
+            switch p.initial {
+            case .rest:
+                let rest = try p.parameters.normalized().restingState()
+                y += Array(repeating: rest.potentialMV / vT, count: p.size)
+                w += Array(repeating: rest.w, count: p.size)
+            case .explicit(let v, let w0):
+                y += v.map { $0 / vT }
+                w += w0
+            case .jitter(let sd):
+                let cell = p.parameters.normalized()
+                let rest = try cell.restingState()
+                for _ in 0..<p.size {
+                    let v = (rest.potentialMV + sd * jitter.gaussian()) / vT
+                    y.append(v)
+                    w.append(cell.gating.potassiumSteadyState(v))
+                }
+            }
+        }
+        return (network ?? makeNetwork(connectivity: [])).fullState(potentialsAndGating: y + w)
+    }
+}

@@ -1,0 +1,128 @@
+import GSLSupport
+import Numerics
+import HVNetModel
+import HVNetNoise
+import HVNetSolvers
+import Foundation
+import Yams
+
+/// A node of a parsed scenario file together with its key path, for reading values with errors
+/// that name the path, the offending value and what is allowed.
+struct ScenarioNode {
+    let node: Yams.Node
+    let path: String
+
+    var line: Int? { node.mark.map { $0.line } }
+
+    /// The scalar text of the node, or the flow-style rendering of a collection (for messages).
+    var text: String {
+        if let s = node.scalar?.string { return s }
+        return ((try? Yams.serialize(node: node)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "\n", with: " ")
+    }
+
+    func invalid(_ expected: String) -> ScenarioError {
+        .invalidValue(path: path, value: text, expected: expected, line: line)
+    }
+
+    func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    // MARK: Mappings
+
+    /// The node as a mapping whose keys must all be in `allowed`.
+    func mapping(allowed: [String]) throws -> ScenarioMapping {
+        guard let mapping = node.mapping else { throw invalid("a mapping with keys \(allowed.joined(separator: ", "))") }
+        var values: [String: ScenarioNode] = [:]
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.scalar?.string else { throw invalid("keys that are plain words") }
+            guard allowed.contains(key) else { throw ScenarioError.unknownKey(path: path, key: key, allowed: allowed) }
+            guard values[key] == nil else {
+                throw ScenarioError.invalidValue(path: child(key), value: key, expected: "each key once", line: keyNode.mark?.line)
+            }
+            values[key] = ScenarioNode(node: valueNode, path: child(key))
+        }
+        return ScenarioMapping(path: path, values: values)
+    }
+
+    // MARK: Sequences
+
+    func sequence(_ expected: String) throws -> [ScenarioNode] {
+        guard let sequence = node.sequence else { throw invalid("a list of \(expected)") }
+        return sequence.enumerated().map { ScenarioNode(node: $1, path: "\(path)[\($0)]") }
+    }
+
+    // MARK: Scalars
+
+    func string() throws -> String {
+        guard let s = node.scalar?.string else { throw invalid("a string") }
+        return s
+    }
+
+    func string(oneOf allowed: [String]) throws -> String {
+        guard let s = node.scalar?.string, allowed.contains(s) else { throw invalid("one of \(allowed.joined(separator: ", "))") }
+        return s
+    }
+
+    /// A finite number; also accepts a fraction written "p/q" (as `dt_ms: 1/70`).
+    func number(_ expected: String = "a number") throws -> Double {
+        guard let s = node.scalar?.string, let value = Self.parseNumber(s) else { throw invalid(expected) }
+        return value
+    }
+
+    func number(where isAllowed: (Double) -> Bool, _ expected: String) throws -> Double {
+        let value = try number(expected)
+        guard isAllowed(value) else { throw invalid(expected) }
+        return value
+    }
+
+    func integer(in range: ClosedRange<Int>, _ expected: String) throws -> Int {
+        guard let s = node.scalar?.string, let value = Int(s.trimmingCharacters(in: .whitespaces)), range.contains(value)
+        else { throw invalid(expected) }
+        return value
+    }
+
+    func bool() throws -> Bool {
+        guard let s = node.scalar?.string else { throw invalid("true or false") }
+        switch s.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw invalid("true or false")
+        }
+    }
+
+    /// A number or a list of `count` numbers (one per cell).
+    func numbers(count: Int, where isAllowed: (Double) -> Bool, _ expected: String) throws -> [Double] {
+        if node.sequence != nil {
+            let items = try sequence(expected)
+            guard items.count == count else { throw invalid("\(count) values (one per cell) or a single value") }
+            return try items.map { try $0.number(where: isAllowed, expected) }
+        }
+        return Array(repeating: try number(where: isAllowed, expected), count: count)
+    }
+
+    static func parseNumber(_ raw: String) -> Double? {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        if let slash = s.firstIndex(of: "/") {
+            guard let p = parseNumber(String(s[..<slash])), let q = parseNumber(String(s[s.index(after: slash)...])),
+                q != 0
+            else { return nil }
+            return p / q
+        }
+        let lowered = s.lowercased()
+        guard !lowered.contains("inf"), !lowered.contains("nan"), let value = Double(s), value.isFinite else { return nil }
+        return value
+    }
+}
+
+/// A mapping read from a scenario, with the keys already checked against the allowed ones.
+struct ScenarioMapping {
+    let path: String
+    let values: [String: ScenarioNode]
+
+    subscript(key: String) -> ScenarioNode? { values[key] }
+
+    func required(_ key: String, _ expected: String) throws -> ScenarioNode {
+        guard let value = values[key] else { throw ScenarioError.missingKey(path: path, key: key, expected: expected) }
+        return value
+    }
+}

@@ -1,0 +1,78 @@
+import GSLSupport
+import Numerics
+import HVNetModel
+import HVNetNoise
+import HVNetSolvers
+/// Draws the contacts of connection rules. Reproducible: each rule draws from its own GSL stream
+/// seeded by (scenario seed, connectivity, rule index).
+public enum Topology {
+    /// One contact: presynaptic and postsynaptic cell within their populations, and how many
+    /// contacts it counts for (explicit matrices may hold any non-negative weight).
+    public struct Contact: Sendable, Equatable {
+        public var pre: Int
+        public var post: Int
+        public var multiplicity: Double
+    }
+
+    /// The contacts of `rule` from a population of `preCount` cells to one of `postCount` cells;
+    /// `samePopulation` tells whether a contact (i, i) would be an autapse.
+    public static func contacts(
+        _ rule: ConnectionRule, preCount: Int, postCount: Int, samePopulation: Bool, rng: RandomStream
+    ) -> [Contact] {
+        var out: [Contact] = []
+        func isAutapse(_ pre: Int, _ post: Int) -> Bool { samePopulation && pre == post }
+        switch rule {
+        case .explicit(let matrix):
+            for (post, row) in matrix.enumerated() {
+                for (pre, weight) in row.enumerated() where weight != 0 { out.append(Contact(pre: pre, post: post, multiplicity: weight)) }
+            }
+        case .allToAll(let autapses):
+            for post in 0..<postCount {
+                for pre in 0..<preCount where autapses || !isAutapse(pre, post) { out.append(Contact(pre: pre, post: post, multiplicity: 1)) }
+            }
+        case .oneToOne:
+            for i in 0..<min(preCount, postCount) { out.append(Contact(pre: i, post: i, multiplicity: 1)) }
+        case .ring(let offsets):
+            for post in 0..<postCount {
+                for o in offsets {
+                    let pre = ((post + o) % preCount + preCount) % preCount
+                    out.append(Contact(pre: pre, post: post, multiplicity: 1))
+                }
+            }
+        case .bernoulli(let p, let autapses):
+            for post in 0..<postCount {
+                for pre in 0..<preCount where autapses || !isAutapse(pre, post) {
+                    if rng.uniform() < p { out.append(Contact(pre: pre, post: post, multiplicity: 1)) }
+                }
+            }
+        case .fixedInDegree(let k, let autapses):
+            for post in 0..<postCount {
+                var candidates = (0..<preCount).filter { autapses || !isAutapse($0, post) }
+                // Partial Fisher–Yates: the first k of a uniform shuffle.
+                for j in 0..<k {
+                    let r = j + rng.integer(below: candidates.count - j)
+                    candidates.swapAt(j, r)
+                    out.append(Contact(pre: candidates[j], post: post, multiplicity: 1))
+                }
+            }
+        case .smallWorld(let k, let beta):
+            let n = postCount
+            for post in 0..<n {
+                var inputs: [Int] = []
+                for d in 1...(k / 2) {
+                    inputs.append((post - d + n) % n)
+                    inputs.append((post + d) % n)
+                }
+                if beta > 0 {
+                    for slot in inputs.indices where rng.uniform() < beta {
+                        let taken = Set(inputs)
+                        let free = (0..<n).filter { $0 != post && !taken.contains($0) }
+                        if !free.isEmpty { inputs[slot] = free[rng.integer(below: free.count)] }
+                    }
+                }
+                for pre in inputs { out.append(Contact(pre: pre, post: post, multiplicity: 1)) }
+            }
+        }
+        return out
+    }
+}

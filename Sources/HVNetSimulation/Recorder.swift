@@ -1,0 +1,228 @@
+import HVNetAnalysis
+import Numerics
+import HVNetModel
+import HVNetNoise
+import HVNetSolvers
+import HVNetScenario
+import Foundation
+
+/// Watches an integration of a network: detects spikes in every cell, samples traces of chosen
+/// cells at a fixed interval (streamed to a CSV file and/or kept in memory), keeps a decimated
+/// copy for plots and the notebook's Na and K "efficiency" sums.
+public final class Recorder: StepObserver {
+    public let evaluator: NetworkEvaluator
+    public let settings: RecordingSettings
+    public let interval: Double
+    public let duration: Double
+
+    @exclusivity(unchecked) public private(set) var spikes: [Spike] = []
+    /// In-memory trace rows (time, then the variables of each traced cell), when requested.
+    @exclusivity(unchecked) public private(set) var rows: [[Double]] = []
+    /// Decimated (t, v, w, dv/dt) per traced cell for plots.
+    public private(set) var plotData: [PlotTrace]
+    /// The notebook's calc2DNrnOrbit ratios per traced cell.
+    public private(set) var efficiency: [EfficiencySums]
+
+    private let n: Int
+    private let thresholdY: [Double]
+    private let vT: [Double]
+    private let keepRows: Bool
+    @exclusivity(unchecked) private var nextSample = 0
+    private let sampleCount: Int
+    /// Cells currently above threshold, with their running peak.
+    @exclusivity(unchecked) private var pendingPeak: [(value: Double, time: Double)?]
+    @exclusivity(unchecked) private var spikeIndexOfCell: [Int?]
+    private let scratch: UnsafeMutablePointer<Double>
+
+    public let trial: Int
+    private let traceSink: TraceSink?
+
+    public init(evaluator: NetworkEvaluator, settings: RecordingSettings, dt: Double, duration: Double,
+                traces: TraceSink?, keepRows: Bool = false, trial: Int = 0) throws {
+        self.trial = trial
+        traceSink = traces
+        self.evaluator = evaluator
+        self.settings = settings
+        self.duration = duration
+        interval = settings.intervalMs ?? dt
+        let model = evaluator.model
+        n = model.cellCount
+        vT = model.cells.map(\.thermalPotentialMV)
+        thresholdY = vT.map { settings.thresholdMV / $0 }
+        self.keepRows = keepRows
+        sampleCount = Int((duration / interval + 1e-9).rounded(.down)) + 1
+        pendingPeak = Array(repeating: nil, count: n)
+        spikeIndexOfCell = Array(repeating: nil, count: n)
+        plotData = settings.traceCells.prefix(10).map { PlotTrace(cell: $0) }
+        efficiency = settings.traceCells.map { EfficiencySums(cell: $0) }
+        scratch = .allocate(capacity: 3 * n)  // interpolated state, then dy/dt of traced cells
+        scratch.initialize(repeating: 0, count: 3 * n)
+        if let traceSink, !settings.traceCells.isEmpty {
+            try traceSink.begin(columns: Self.columns(settings), rows: sampleCount)
+        }
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// Trace column names: time_ms, then cellK_VARIABLE for each traced cell.
+    public static func columns(_ settings: RecordingSettings) -> [String] {
+        ["time_ms"] + settings.traceCells.flatMap { cell in settings.variables.map { "cell\(cell)_\($0.column)" } }
+    }
+
+    public func begin(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) throws {
+        for i in 0..<n where state[i] >= thresholdY[i] { pendingPeak[i] = (state[i], time) }
+        if nextSample == 0 {
+            try sample(time: 0, state: state, derivative: derivative)
+            nextSample = 1
+        }
+    }
+
+    public func observe(_ step: AcceptedStep) throws {
+        for i in 0..<n { detect(cell: i, step) }
+        guard !settings.traceCells.isEmpty else { return }
+        let tolerance = 1e-9 * interval
+        while nextSample < sampleCount {
+            let t = Double(nextSample) * interval
+            guard t <= step.t1 + tolerance else { break }
+            let s = min(max((t - step.t0) / step.h, 0), 1)
+            for k in 0..<(2 * n) {
+                scratch[k] = CubicHermite(h: step.h, y0: step.y0[k], f0: step.f0[k], y1: step.y1[k], f1: step.f1[k]).value(at: s)
+            }
+            let derivative = scratch + 2 * n
+            for i in settings.traceCells {
+                derivative[i] = CubicHermite(h: step.h, y0: step.y0[i], f0: step.f0[i], y1: step.y1[i], f1: step.f1[i]).derivative(at: s)
+            }
+            try sample(time: t, state: scratch, derivative: derivative)
+            nextSample += 1
+        }
+    }
+
+    /// Hands the spikes over in (trial, time, cell) order, in an array of their exact size (the
+    /// recording one may have up to twice the room); the recorder keeps none.
+    public func takeSortedSpikes() -> [Spike] {
+        var taken = [Spike]()
+        taken.reserveCapacity(spikes.count)
+        taken.append(contentsOf: spikes)
+        spikes = []
+        spikeIndexOfCell = Array(repeating: nil, count: n)
+        taken.sort { ($0.trial, $0.timeMs, $0.cell) < ($1.trial, $1.timeMs, $1.cell) }
+        return taken
+    }
+
+    /// Closes peaks still open at the end of the run.
+    public func finish() {
+        for i in 0..<n { closePeak(cell: i) }
+    }
+
+    private func detect(cell i: Int, _ step: AcceptedStep) {
+        let y0 = step.y0[i], y1 = step.y1[i], theta = thresholdY[i]
+        guard pendingPeak[i] != nil || y1 >= theta || y0 >= theta else { return }
+        let hermite = CubicHermite(h: step.h, y0: y0, f0: step.f0[i], y1: y1, f1: step.f1[i])
+        if y0 < theta && y1 >= theta {
+            closePeak(cell: i)
+            let s = hermite.upwardCrossing(of: theta)
+            spikes.append(Spike(trial: trial, cell: i, timeMs: step.t0 + s * step.h, peakMV: .nan, peakTimeMs: .nan))
+            spikeIndexOfCell[i] = spikes.count - 1
+            pendingPeak[i] = (y0, step.t0)
+        }
+        // On [0, 1] the interpolant is at most max(y0, y1) + (4/27) h (|f0| + |f1|) (the Hermite
+        // basis functions of the slopes stay within ±4/27): no search when that cannot beat the peak.
+        if let peak = pendingPeak[i],
+            max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak.value)) > peak.value
+        {
+            let m = hermite.maximum()
+            if m.value > peak.value { pendingPeak[i] = (m.value, step.t0 + m.s * step.h) }
+            if y1 < theta { closePeak(cell: i) }
+        }
+    }
+
+    private func closePeak(cell i: Int) {
+        guard let peak = pendingPeak[i] else { return }
+        pendingPeak[i] = nil
+        if let k = spikeIndexOfCell[i] {
+            spikes[k].peakMV = peak.value * vT[i]
+            spikes[k].peakTimeMs = peak.time
+            spikeIndexOfCell[i] = nil
+        }
+    }
+
+    /// One trace sample; `derivative` holds dy/dt of the traced cells.
+    private func sample(time t: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) throws {
+        var row = [t]
+        for (k, cell) in settings.traceCells.enumerated() {
+            let model = evaluator.model.cells[cell]
+            let y = state[cell], w = state[n + cell]
+            let open = evaluator.openChannels(state: state, cell: cell)
+            let currents = model.currents(y: y, w: w, ampaOpen: open.ampa, gabaAOpen: open.gabaA)
+            let v = y * vT[cell], dvdt = derivative[cell] * vT[cell]
+            for variable in settings.variables {
+                switch variable {
+                case .v: row.append(v)
+                case .w: row.append(w)
+                case .iNaT: row.append(currents.nat)
+                case .iKaD: row.append(currents.kad)
+                case .iNaKa: row.append(currents.naka)
+                case .iAmpa: row.append(currents.ampa)
+                case .iGabaA: row.append(currents.gabaA)
+                }
+            }
+            efficiency[k].add(currents, dvdt: dvdt)
+            if k < plotData.count { plotData[k].append(t: t, v: v, w: w, dvdt: dvdt) }
+        }
+        try traceSink?.write(row)
+        if keepRows { rows.append(row) }
+    }
+}
+
+/// The notebook's calc2DNrnOrbit "efficiency" ratios, summed over trace samples:
+/// Na efficiency = Σ_{dv/dt>0} i_NaT / Σ_{dv/dt>0} i_tot and
+/// K efficiency = Σ_{dv/dt<0} i_KaD / Σ_{dv/dt<0} i_tot, with i_tot = i_NaT + i_KaD + i_NaKa.
+/// The sign of dv/dt is that of the right-hand side (the notebook uses a backward difference).
+public struct EfficiencySums: Sendable {
+    public let cell: Int
+    var risingNaT = 0.0, risingTotal = 0.0, fallingKaD = 0.0, fallingTotal = 0.0
+
+    mutating func add(_ c: MembraneCurrents, dvdt: Double) {
+        if dvdt > 0 {
+            risingNaT += c.nat
+            risingTotal += c.intrinsic
+        } else if dvdt < 0 {
+            fallingKaD += c.kad
+            fallingTotal += c.intrinsic
+        }
+    }
+
+    public var sodium: Double { risingNaT / risingTotal }
+    public var potassium: Double { fallingKaD / fallingTotal }
+}
+
+/// A trace for plotting, decimated to at most `limit` points by doubling its stride.
+public struct PlotTrace: Sendable {
+    public let cell: Int
+    public private(set) var t: [Double] = []
+    public private(set) var v: [Double] = []
+    public private(set) var w: [Double] = []
+    public private(set) var dvdt: [Double] = []
+    private var stride = 1
+    private var counter = 0
+    static let limit = 8_192
+
+    init(cell: Int) { self.cell = cell }
+
+    mutating func append(t: Double, v: Double, w: Double, dvdt: Double) {
+        defer { counter += 1 }
+        guard counter % stride == 0 else { return }
+        self.t.append(t)
+        self.v.append(v)
+        self.w.append(w)
+        self.dvdt.append(dvdt)
+        if self.t.count >= Self.limit {
+            func halve(_ a: [Double]) -> [Double] { Swift.stride(from: 0, to: a.count, by: 2).map { a[$0] } }
+            self.t = halve(self.t)
+            self.v = halve(self.v)
+            self.w = halve(self.w)
+            self.dvdt = halve(self.dvdt)
+            stride *= 2
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HVNetAnalysis
+import HVNetModel
+import HVNetNoise
+import HVNetScenario
+import HVNetSolvers
+import Numerics
+
+/// Runs a scenario and writes its run directory. The library's entry point for `hvnet run`.
+public enum Simulation {
+    /// Options of a run that do not change its results.
+    public struct Options: Sendable {
+        /// Worker threads for trials; nil uses every core. Results do not depend on it.
+        public var threads: Int?
+        /// Called with the fraction done (0…1), from worker threads.
+        public var progress: (@Sendable (Double) -> Void)?
+
+        public init(threads: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil) {
+            self.threads = threads
+            self.progress = progress
+        }
+    }
+
+    /// One trial's outcome.
+    public struct Trial: Sendable {
+        public init(index: Int, spikes: [Spike], statistics: IntegrationStatistics, failure: String?, reachedMs: Double) {
+            self.index = index
+            self.spikes = spikes
+            self.statistics = statistics
+            self.failure = failure
+            self.reachedMs = reachedMs
+        }
+
+        public var index: Int
+        public var spikes: [Spike]
+        public var statistics: IntegrationStatistics
+        /// Nil when the trial reached the end; the error otherwise.
+        public var failure: String?
+        /// Time reached (ms).
+        public var reachedMs: Double
+    }
+
+    /// What a run produced.
+    public struct Result: Sendable {
+        public init(scenario: Scenario, trials: [Trial], wallSeconds: Double, threads: Int, efficiency: [EfficiencySums], populations: [PopulationSummary], files: [String], outputDirectory: String) {
+            self.scenario = scenario
+            self.trials = trials
+            self.wallSeconds = wallSeconds
+            self.threads = threads
+            self.efficiency = efficiency
+            self.populations = populations
+            self.files = files
+            self.outputDirectory = outputDirectory
+        }
+
+        public var scenario: Scenario
+        public var trials: [Trial]
+        public var wallSeconds: Double
+        public var threads: Int
+        public var efficiency: [EfficiencySums]
+        public var populations: [PopulationSummary]
+        /// Files written, relative to the run directory.
+        public var files: [String]
+        public var outputDirectory: String
+
+        public var spikes: [Spike] { trials.flatMap(\.spikes) }
+        public var spikeCount: Int { trials.reduce(0) { $0 + $1.spikes.count } }
+        public var statistics: IntegrationStatistics {
+            trials.reduce(into: IntegrationStatistics()) {
+                $0.evaluations += $1.statistics.evaluations
+                $0.acceptedSteps += $1.statistics.acceptedSteps
+                $0.rejectedSteps += $1.statistics.rejectedSteps
+            }
+        }
+        /// Nil when every trial completed; otherwise the first failure, with its trial.
+        public var failure: String? {
+            trials.first { $0.failure != nil }.map { scenario.trials > 1 ? "trial \($0.index): \($0.failure!)" : $0.failure! }
+        }
+    }
+
+    /// An in-memory run of one trial without files: spikes, trace rows (time, then the recorded
+    /// variables of each traced cell) and work counters.
+    public static func simulate(_ scenario: Scenario, trial: Int = 0) throws
+        -> (spikes: [Spike], rows: [[Double]], statistics: IntegrationStatistics)
+    {
+        let network = scenario.makeNetwork()
+        let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: nil, keepRows: true)
+        let (_, statistics) = try integrate(scenario, evaluator, from: try scenario.initialState(trial: trial, network: network), observer: recorder)
+        recorder.finish()
+        return (recorder.takeSortedSpikes(), recorder.rows, statistics)
+    }
+
+    package static func prepare(_ scenario: Scenario, network: NetworkModel, trial: Int, traces: TraceSink?, keepRows: Bool) throws
+        -> (NetworkEvaluator, Recorder)
+    {
+        // Blocks long enough that a rejected step never reaches back past the previous block.
+        let blockLength = max(512, Int((2.5 * scenario.solver.options.largestStep / scenario.noiseGridMs).rounded(.up)))
+        let noiseModel = scenario.noiseModel
+        let noise = noiseModel.flatMap {
+            $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial, blockLength: blockLength) : nil
+        }
+        let evaluator = NetworkEvaluator(
+            model: network, noiseModel: noiseModel, noise: noise, noiseIntegration: scenario.solver.noiseIntegration)
+        var settings = scenario.recording
+        if traces == nil && !keepRows { settings.traceCells = [] }
+        let recorder = try Recorder(
+            evaluator: evaluator, settings: settings, dt: scenario.traceIntervalMs, duration: scenario.durationMs,
+            traces: traces, keepRows: keepRows, trial: trial)
+        return (evaluator, recorder)
+    }
+
+    /// Integrates with the scenario's method and options.
+    package static func integrate(_ scenario: Scenario, _ evaluator: NetworkEvaluator, from initial: [Double], observer: Recorder,
+                          progress: ((Double) -> Void)? = nil) throws -> (state: [Double], statistics: IntegrationStatistics) {
+        try Integrator.integrate(
+            evaluator, method: scenario.solver.method, options: scenario.solver.options, noiseGridMs: scenario.noiseGridMs,
+            from: initial, duration: scenario.durationMs, observer: observer, progress: progress)
+    }
+}

@@ -1,0 +1,40 @@
+import Numerics
+import GSLSupport
+/// A system of ODEs y′ = f(t, y) whose inputs are smooth between breakpoints. The integrator
+/// stops at every breakpoint and calls ``beginSegment(from:to:)`` before integrating the next
+/// segment, so f is smooth inside every step.
+public protocol ODESystem: AnyObject {
+    var dimension: Int { get }
+    /// Right-hand-side evaluations so far.
+    var evaluations: Int { get }
+    /// Sorted, distinct discontinuity times in the open interval (0, `duration`).
+    func breakpoints(before duration: Double) -> [Double]
+    /// Sets the inputs for the open interval (`start`, `end`), which holds no breakpoint.
+    func beginSegment(from start: Double, to end: Double)
+    /// Writes f(t, state) into `derivative`.
+    func evaluate(t: Double, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>)
+    /// Names state component `index` for error messages.
+    func describeStateComponent(_ index: Int) -> String
+
+    /// True when the system integrates shifted coordinates ỹ = y − J(t) (DESIGN.md, "Noise path"):
+    /// the integrator then calls ``beginStep(at:)`` before each step, evaluates on ỹ, and turns the
+    /// step's end state back into y with ``unshift(at:state:)``.
+    var isShifted: Bool { get }
+    /// Shifted systems: a step starts at `t` (J(t) = 0 from here).
+    func beginStep(at t: Double)
+    /// Shifted systems: y = ỹ + J(t).
+    func unshift(at t: Double, state: UnsafeMutablePointer<Double>)
+    /// Shifted systems: dy/dt = dỹ/dt + J′(t).
+    func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>)
+    /// Writes ∂f/∂y (row-major, dimension × dimension) and ∂f/∂t at (t, state); false when the
+    /// system has no analytic Jacobian.
+    func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool
+}
+
+extension ODESystem {
+    public var isShifted: Bool { false }
+    public func beginStep(at t: Double) {}
+    public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {}
+    public func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>) {}
+    public func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool { false }
+}
