@@ -3,8 +3,9 @@
 # all of them (afterany: it runs even if a shard failed, and then names the missing points).
 #   Usage: scripts/cluster/submit-sweep.sh SWEEP OUT N [ARGS...]
 # ARGS go to every shard, e.g. --resume to rerun only the points that a failed run left out.
-# HVNET is the hvnet binary (default: hvnet on PATH); Slurm's own SBATCH_PARTITION,
-# SBATCH_TIMELIMIT, SBATCH_ACCOUNT, ... apply to both jobs. Logs go to OUT/slurm-logs/.
+# HVNET is the hvnet binary (default: hvnet on PATH); CPUS_PER_TASK (default 1) the CPUs, and so
+# the threads, of each shard. Slurm's own SBATCH_PARTITION, SBATCH_TIMELIMIT, SBATCH_ACCOUNT, ...
+# apply to both jobs. Logs go to OUT/slurm-logs/.
 # Prints the two job ids as "array job: ID" and "merge job: ID".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ HVNET=${HVNET:-hvnet}
 if [[ $HVNET == */* ]]; then HVNET=$(realpath "$HVNET"); fi
 export HVNET
 
-array_id=$(sbatch --parsable --array=0-$((n - 1)) --job-name=hvnet-sweep \
+array_id=$(sbatch --parsable --array=0-$((n - 1)) --job-name=hvnet-sweep --cpus-per-task="${CPUS_PER_TASK:-1}" \
   --output="$out/slurm-logs/sweep-%A_%a.out" "$here/sweep-array.sbatch" "$sweep" "$out" "$@")
 array_id=${array_id%%;*}
 merge_id=$(sbatch --parsable --dependency=afterany:"$array_id" --job-name=hvnet-merge \
