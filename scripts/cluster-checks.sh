@@ -52,10 +52,10 @@ run "mpirun -np 2 sweep, then --merge" "$work/mpi.log" 600 \
   env HVNET="$hvnet" MPIRUN_ARGS="--oversubscribe" "$cluster/mpirun-sweep.sh" "$sweep" "$work/mpi" 2
 
 # 3. A single-node Slurm; the array of 2 shards and the dependent merge job.
-t0=$(date +%s)
+t0=$(date +%s.%N)
 if run "start a single-node Slurm" "$work/slurm-start.log" 180 "$cluster/start-slurm.sh" "$slurm_state"; then
   slurm_started=1
-  echo "     (Slurm up in $(( $(date +%s) - t0 ))s)"
+  echo "     (Slurm up $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after start-slurm.sh began; $(sed -n 's/^Slurm is up: //; s/;.*//p' "$work/slurm-start.log"))"
   export SLURM_CONF="$slurm_state/slurm.conf"
   if run "sbatch --array=0-1 and the merge job" "$work/submit.log" 60 \
       env HVNET="$hvnet" "$cluster/submit-sweep.sh" "$sweep" "$work/slurm" 2; then

@@ -97,7 +97,7 @@ log_tail() {
   done
 }
 
-t0=$(date +%s)
+t0=$(date +%s.%N)
 slurmctld -c -f "$conf" || { echo "start-slurm.sh: slurmctld did not start" >&2; log_tail; exit 1; }
 slurmd -c -f "$conf" || { echo "start-slurm.sh: slurmd did not start" >&2; log_tail; exit 1; }
 
@@ -106,10 +106,10 @@ node_state=""
 while :; do
   node_state=$(timeout 10 sinfo -h -N -n "$host" -o '%T' 2>/dev/null | head -n 1 || true)
   [ "$node_state" = idle ] && break
-  if [ $(( $(date +%s) - t0 )) -ge "$wait_s" ]; then
+  if [ $(( $(date +%s) - ${t0%.*} )) -ge "$wait_s" ]; then
     echo "start-slurm.sh: node $host not idle after ${wait_s}s (state: '${node_state:-no answer}')" >&2
     log_tail; exit 1
   fi
   sleep 1
 done
-echo "Slurm is up: node $host idle after $(( $(date +%s) - t0 ))s; export SLURM_CONF=$conf"
+echo "Slurm is up: node $host idle $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after starting slurmctld; export SLURM_CONF=$conf"
