@@ -7,6 +7,8 @@
 # Running it again on the same STATE_DIR stops what it had started there and starts afresh.
 # scripts/cluster/stop-slurm.sh STATE_DIR stops everything. Needs install-cluster-deps.sh first.
 # Ports: SLURMCTLD_PORT (default 6817) and SLURMD_PORT (default 6818).
+# munged wants every directory above its socket searchable by all: STATE_DIR is made 755, but
+# its parents must already be (a `mktemp -d` directory is 700: chmod 755 it first).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 state_arg=${1:?usage: start-slurm.sh STATE_DIR}
