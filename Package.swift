@@ -41,5 +41,7 @@ let package = Package(
             providers: [.apt(["libhdf5-dev"])]
         ),
         .target(name: "HDF5Support", dependencies: ["CHDF5"]),
+        .target(name: "NWBExport", dependencies: ["HDF5Support"]),
+        .testTarget(name: "NWBExportTests", dependencies: ["NWBExport", "HDF5Support"]),
     ]
 )
