@@ -15,11 +15,16 @@ public struct NWBSession: Sendable, Equatable {
     public var scenario: String
     /// The name the scenario text is recorded under (the `file_name` of `source_script`).
     public var scenarioFileName: String
+    /// `/general/institution` (omitted when nil). There are deliberately no `experimenter` or
+    /// `keywords` (string arrays): Neo 0.14's NWBIO cannot read files that have them.
+    public var institution: String?
 
     public init(
         identifier: UUID = UUID(), sessionDescription: String, sessionStartTime: Date, fileCreateDate: Date = Date(),
-        hvnetVersion: String, scenario: String, scenarioFileName: String = "scenario.yaml"
+        hvnetVersion: String, scenario: String, scenarioFileName: String = "scenario.yaml",
+        institution: String? = nil
     ) {
+        self.institution = institution
         self.identifier = identifier
         self.sessionDescription = sessionDescription
         self.sessionStartTime = sessionStartTime
@@ -133,8 +138,18 @@ public struct NWBRun: Sendable, Equatable {
     public var units: [NWBUnit]
     public var traces: NWBTraces?
     public var connectivity: [NWBConnection]
+    /// The simulated duration (of each trial) in seconds: every unit's observation interval is
+    /// [0, duration] (`obs_intervals`, which Neo needs), and spike times must lie in it.
+    public var duration: Double
+    /// The precision of the spike times in seconds (the Units `resolution`), if known.
+    public var spikeTimeResolution: Double?
 
-    public init(session: NWBSession, units: [NWBUnit], traces: NWBTraces? = nil, connectivity: [NWBConnection] = []) {
+    public init(
+        session: NWBSession, duration: Double, units: [NWBUnit], traces: NWBTraces? = nil, connectivity: [NWBConnection] = [],
+        spikeTimeResolution: Double? = nil
+    ) {
+        self.duration = duration
+        self.spikeTimeResolution = spikeTimeResolution
         self.session = session
         self.units = units
         self.traces = traces

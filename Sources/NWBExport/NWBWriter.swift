@@ -13,9 +13,11 @@ import Darwin
 /// - `/` (NWBFile): `identifier`, `session_description`, `session_start_time`,
 ///   `timestamps_reference_time` (= session start), `file_create_date`; empty `acquisition`,
 ///   `analysis`, `stimulus/presentation`, `stimulus/templates`.
-/// - `/general/source_script`: the resolved scenario (`file_name` attribute); `/general/notes`:
-///   the hvnet version.
-/// - `/units` (Units): `spike_times` + `spike_times_index`, `population`; runs with trials
+/// - `/general/source_script`: the resolved scenario (`file_name` attribute); `/general/notes`
+///   and `experiment_description`: the hvnet version; `/general/subject`: a Subject stating
+///   that there is no animal (sex "U", age "P0D/", no species).
+/// - `/units` (Units): `spike_times` + `spike_times_index`, `obs_intervals` + index ([0, duration]
+///   per unit; Neo needs it), `population`; runs with trials
 ///   have one unit per (trial, cell) and extra `cell` and `trial` columns, spike times then
 ///   being relative to each trial's start (trials all start at 0 s).
 /// - `/processing/hvnet` (ProcessingModule): `connectivity` (DynamicTable with `pre`, `post`,
@@ -56,11 +58,15 @@ public enum NWBWriter {
     }
 
     static func validate(_ run: NWBRun) throws {
+        guard run.duration.isFinite, run.duration >= 0 else { throw NWBExportError.invalidInput("the duration \(run.duration) s is not a finite non-negative number") }
+        if let r = run.spikeTimeResolution, !(r.isFinite && r > 0) {
+            throw NWBExportError.invalidInput("the spike time resolution \(r) s is not a positive number")
+        }
         var ids = Set<Int64>()
         for unit in run.units {
             guard ids.insert(unit.id).inserted else { throw NWBExportError.invalidInput("duplicate unit id \(unit.id)") }
-            guard unit.spikeTimes.allSatisfy(\.isFinite) else {
-                throw NWBExportError.invalidInput("unit \(unit.id) has a spike time that is not finite")
+            guard unit.spikeTimes.allSatisfy({ $0 >= 0 && $0 <= run.duration }) else {
+                throw NWBExportError.invalidInput("unit \(unit.id) has a spike time outside [0, \(run.duration)] s")
             }
         }
         let hasTrials = run.units.contains { $0.trial != nil }
@@ -104,11 +110,21 @@ public enum NWBWriter {
 
     /// A DynamicTable column (hdmf-common VectorData).
     @discardableResult
-    static func writeColumn(_ table: HDF5Group, _ name: String, _ values: HDF5DatasetValues, description: String) throws -> HDF5Dataset {
-        let column = try table.createDataset(name, values)
+    static func writeColumn(
+        _ table: HDF5Group, _ name: String, _ values: HDF5DatasetValues, shape: [Int]? = nil, description: String
+    ) throws -> HDF5Dataset {
+        let column = try table.createDataset(name, values, shape: shape)
         try column.setAttribute("description", .string(description))
         try setType(column, "VectorData", namespace: "hdmf-common")
         return column
+    }
+
+    /// The VectorIndex `<column>_index` of a ragged column: the end of each row's elements.
+    static func writeIndex(_ table: HDF5Group, _ column: String, _ ends: [UInt64]) throws {
+        let index = try table.createDataset("\(column)_index", .uint64s(ends))
+        try index.setAttribute("description", .string("Index for VectorData '\(column)'"))
+        try index.setAttribute("target", .objectReference(table.path + "/" + column))
+        try setType(index, "VectorIndex", namespace: "hdmf-common")
     }
 
     /// The `id` column (hdmf-common ElementIdentifiers) of a DynamicTable.
@@ -151,8 +167,22 @@ public enum NWBWriter {
                 "Simulated with hvnet \(session.hvnetVersion). The resolved scenario is in /general/source_script; "
                     + "model output and connectivity are in /processing/\(processingModuleName)."
             ]), shape: [])
+        try general.createDataset(
+            "experiment_description",
+            .strings(["Simulation of a small network of noisy model neurons with hvnet \(session.hvnetVersion)."]), shape: [])
+        if let institution = session.institution { try general.createDataset("institution", .strings([institution]), shape: []) }
+        // A simulation has no animal; the Subject says so (nwbinspector requires one, with a sex
+        // and an age): sex unknown, age the open range "at least 0 days", no species.
+        let subject = try general.createGroup("subject")
+        try setType(subject, "Subject", namespace: "core")
+        try subject.createDataset("subject_id", .strings(["hvnet-model"]), shape: [])
+        try subject.createDataset(
+            "description", .strings(["No animal: a simulated network of model neurons (hvnet)."]), shape: [])
+        try subject.createDataset("sex", .strings(["U"]), shape: [])
+        let age = try subject.createDataset("age", .strings(["P0D/"]), shape: [])
+        try age.setAttribute("reference", .string("birth"))
 
-        try writeUnits(run.units, into: file)
+        try writeUnits(run.units, duration: run.duration, resolution: run.spikeTimeResolution, into: file)
 
         let module = try file.createGroup("processing/\(processingModuleName)")
         try module.setAttribute("description", .string("hvnet model output: membrane traces of the recorded cells and the network's connectivity"))
@@ -161,10 +191,10 @@ public enum NWBWriter {
         if let traces = run.traces { try writeTraces(traces, into: module) }
     }
 
-    static func writeUnits(_ units: [NWBUnit], into file: HDF5File) throws {
+    static func writeUnits(_ units: [NWBUnit], duration: Double, resolution: Double?, into file: HDF5File) throws {
         let table = try file.createGroup("units")
         let hasTrials = units.contains { $0.trial != nil }
-        var columns = ["spike_times", "population"]
+        var columns = ["spike_times", "obs_intervals", "population"]
         if hasTrials { columns += ["cell", "trial"] }
         try setTableAttributes(
             table, type: "Units", namespace: "core",
@@ -181,11 +211,15 @@ public enum NWBWriter {
             total += UInt64(unit.spikeTimes.count)
             ends.append(total)
         }
-        try writeColumn(table, "spike_times", .doubles(units.flatMap(\.spikeTimes)), description: "the spike times for each unit in seconds")
-        let index = try table.createDataset("spike_times_index", .uint64s(ends))
-        try index.setAttribute("description", .string("Index for VectorData 'spike_times'"))
-        try index.setAttribute("target", .objectReference("/units/spike_times"))
-        try setType(index, "VectorIndex", namespace: "hdmf-common")
+        let spikeTimes = try writeColumn(
+            table, "spike_times", .doubles(units.flatMap(\.spikeTimes)), description: "the spike times for each unit in seconds")
+        if let resolution { try spikeTimes.setAttribute("resolution", .double(resolution)) }
+        try writeIndex(table, "spike_times", ends)
+        // One observation interval per unit: the whole run (trial).
+        try writeColumn(
+            table, "obs_intervals", .doubles(units.flatMap { _ in [0, duration] }), shape: [units.count, 2],
+            description: "the observation intervals for each unit")
+        try writeIndex(table, "obs_intervals", units.indices.map { UInt64($0 + 1) })
         try writeColumn(table, "population", .strings(units.map(\.population)), description: "the population the cell belongs to")
         if hasTrials {
             try writeColumn(table, "cell", .int64s(units.map { $0.cell ?? -1 }), description: "the cell's index in the network")

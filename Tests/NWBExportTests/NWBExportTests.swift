@@ -64,7 +64,8 @@ struct ExampleRun {
             NWBConnection(pre: 0, post: 3, receptor: "ampa", channels: 120),
             NWBConnection(pre: 3, post: 1, receptor: "gabaA", channels: 40.5),
         ]
-        run = NWBRun(session: session, units: units, traces: traces, connectivity: connectivity)
+        run = NWBRun(
+            session: session, duration: 0.3, units: units, traces: traces, connectivity: connectivity, spikeTimeResolution: 1e-6)
     }
 }
 
@@ -93,7 +94,7 @@ struct ExampleRun {
         #expect(try file.openDataset("identifier").readStrings() == [example.run.session.identifier.uuidString.lowercased()])
         #expect(try file.openDataset("general/source_script").readStrings() == [example.run.session.scenario])
         let units = try file.openGroup("units")
-        #expect(try units.readStringArrayAttribute("colnames") == ["spike_times", "population"])
+        #expect(try units.readStringArrayAttribute("colnames") == ["spike_times", "obs_intervals", "population"])
         let v = try file.openDataset("processing/hvnet/cell3_v/data")
         #expect(try v.readStringAttribute("unit") == "volts")
         #expect(try v.readDoubles() == example.run.traces!.series[3].values)
