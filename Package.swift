@@ -54,5 +54,14 @@ let package = Package(
             dependencies: ["HVNet", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Resources")]
         ),
+        // NWB 2.x export through libhdf5's C API. These targets depend on nothing of hvnet's.
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .target(name: "HDF5Support", dependencies: ["CHDF5"]),
+        .target(name: "NWBExport", dependencies: ["HDF5Support"]),
+        .testTarget(name: "NWBExportTests", dependencies: ["NWBExport", "HDF5Support"]),
     ]
 )
