@@ -1,4 +1,4 @@
-/// Parameters of every measure, with the defaults of ANALYSIS.md; all are recorded in outputs.
+/// Parameters of every measure, with the defaults of docs/analysis.md; all are recorded in outputs.
 public struct AnalysisParameters: Sendable, Equatable {
     /// PSTH, Pearson and correlogram bins (ms).
     public var binMs = 1.0

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Spike counts in bins with Elephant's `BinnedSpikeTrain` rule (ANALYSIS.md, "Binning"):
+/// Spike counts in bins with Elephant's `BinnedSpikeTrain` rule (docs/analysis.md, "Binning"):
 /// n_bins = ⌊(t_stop − t_start)/bin⌋ and a spike's index = ⌊(t − t_start)·(1/bin)⌋, where a
 /// quotient within 1e-8 below an integer rounds up (clock round-off such as 100.99999999999994
 /// lands in the bin starting at 101); spikes outside [t_start, t_stop] are ignored and indices

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Instantaneous rate by a Gaussian kernel (ANALYSIS.md): σ, cut off at `cutoff`·σ, sampled every
+/// Instantaneous rate by a Gaussian kernel (docs/analysis.md): σ, cut off at `cutoff`·σ, sampled every
 /// `samplingMs` from t_start.
 public struct KernelRateParameters: Sendable, Equatable {
     public var sigmaMs = 5.0

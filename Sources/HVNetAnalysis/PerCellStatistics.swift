@@ -1,6 +1,6 @@
 import Foundation
 
-/// Per-cell measures of a spike train (ANALYSIS.md, "Per cell").
+/// Per-cell measures of a spike train (docs/analysis.md, "Per cell").
 public enum PerCellStatistics {
     /// Mean rate in Hz: count / window.
     public static func rateHz(_ train: [Double], durationMs: Double) -> Double { Double(train.count) / durationMs * 1000 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Every measure of ANALYSIS.md on one set of spike trains (one trial), as plain values.
+/// Every measure of docs/analysis.md on one set of spike trains (one trial), as plain values.
 public struct SpikeAnalysis: Sendable {
     public struct PerCell: Sendable {
         public var count: [Int] = []

@@ -1,4 +1,4 @@
-/// Measures across trials (ANALYSIS.md, "across trials"): spike counts per trial, the Fano factor
+/// Measures across trials (docs/analysis.md, "Across trials"): spike counts per trial, the Fano factor
 /// of those counts (ddof 0; NaN for a cell silent in every trial), mean rates, the PSTH summed
 /// over trials and its kernel-smoothed version (the mean over trials of the kernel rate).
 public struct TrialAnalysis: Sendable {

@@ -46,25 +46,23 @@ extension Comparison {
         let network = scenario.makeNetwork()
         let total = options.trials * (configurations.count + 2)
         let done = Counter()
-        let slots = TrialSlots(trials: options.trials, configurations: configurations.count)
-        let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, options.trials))
-        let queue = TrialQueue(count: options.trials)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            while let trial = queue.next() {
-                let ref = run(scenario, reference, trial: trial, network: network, voltageGridMs: options.voltageGridMs)
-                let fine = run(scenario, check, trial: trial, network: network, voltageGridMs: options.voltageGridMs)
-                progress?(Double(done.add(2)) / Double(total))
-                var rows: [TrialMetrics] = []
-                for c in configurations {
-                    rows.append(metrics(run(scenario, c, trial: trial, network: network, voltageGridMs: options.voltageGridMs), against: ref, options))
-                    progress?(Double(done.add(1)) / Double(total))
-                }
-                slots.store(trial: trial, discrepancy: metrics(ref, against: fine, options), rows: rows)
+        let threads = TrialPool.threads(requested: options.threads, count: options.trials)
+        // Trials run in parallel; a trial's configurations one after another on its thread. The work
+        // item cannot throw (a failed configuration is a row with its error), so try! never traps.
+        let perTrial = try! TrialPool.map(count: options.trials, threads: threads) { trial -> (TrialMetrics, [TrialMetrics]) in
+            let ref = run(scenario, reference, trial: trial, network: network, voltageGridMs: options.voltageGridMs)
+            let fine = run(scenario, check, trial: trial, network: network, voltageGridMs: options.voltageGridMs)
+            progress?(Double(done.add(2)) / Double(total))
+            var rows: [TrialMetrics] = []
+            for c in configurations {
+                rows.append(metrics(run(scenario, c, trial: trial, network: network, voltageGridMs: options.voltageGridMs), against: ref, options))
+                progress?(Double(done.add(1)) / Double(total))
             }
+            return (metrics(ref, against: fine, options), rows)
         }
         return Result(
-            reference: reference, check: check, referenceDiscrepancy: slots.discrepancy.map { $0! },
-            rows: configurations.indices.map { k in Row(configuration: configurations[k], trials: slots.rows.map { $0![k] }) },
+            reference: reference, check: check, referenceDiscrepancy: perTrial.map(\.0),
+            rows: configurations.indices.map { k in Row(configuration: configurations[k], trials: perTrial.map { $0.1[k] }) },
             noiseGridMs: scenario.noiseGridMs, durationMs: scenario.durationMs, options: options)
     }
 
@@ -72,20 +70,5 @@ extension Comparison {
         private let lock = NSLock()
         private var value = 0
         func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
-    }
-
-    final class TrialSlots: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var discrepancy: [TrialMetrics?]
-        private(set) var rows: [[TrialMetrics]?]
-        init(trials: Int, configurations: Int) {
-            discrepancy = Array(repeating: nil, count: trials)
-            rows = Array(repeating: nil, count: trials)
-        }
-        func store(trial: Int, discrepancy d: TrialMetrics, rows r: [TrialMetrics]) {
-            lock.lock(); defer { lock.unlock() }
-            discrepancy[trial] = d
-            rows[trial] = r
-        }
     }
 }

@@ -49,44 +49,36 @@ extension Simulation {
         let sinkBox = ExclusiveBox(traceSink)
         let initial = initialStates
 
-        let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, scenario.trials))
+        let threads = TrialPool.threads(requested: options.threads, count: scenario.trials)
         let meter = ProgressMeter(trials: scenario.trials, report: options.progress)
-        let work = TrialQueue(count: scenario.trials)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            while let trial = work.next() {
-                do {
-                    let sink = trial == recordedTrial ? sinkBox.value : nil
-                    let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: sink, keepRows: false)
-                    var statistics = IntegrationStatistics()
-                    var failure: String? = nil
-                    var reached = scenario.durationMs
-                    do {
-                        statistics = try integrate(
-                            scenario, evaluator, from: initial[trial], observer: recorder,
-                            progress: { meter.update(trial: trial, fraction: $0) }
-                        ).statistics
-                    } catch let error as IntegrationError {
-                        failure = error.description
-                        statistics.evaluations = evaluator.evaluations
-                        if let t = error.timeMs { reached = t }
-                    } catch let error as GSLError {
-                        failure = error.description
-                        statistics.evaluations = evaluator.evaluations
-                    }
-                    recorder.finish()
-                    meter.update(trial: trial, fraction: 1)
-                    work.store(
-                        Trial(index: trial, spikes: recorder.takeSortedSpikes(), statistics: statistics,
-                              failure: failure, reachedMs: reached),
-                        efficiency: trial == recordedTrial ? recorder.efficiency : nil,
-                        plots: trial == recordedTrial ? recorder.plotData : nil)
-                } catch {
-                    work.fail(error)
-                }
+        let outputs = try TrialPool.map(count: scenario.trials, threads: threads) { trial -> TrialOutput in
+            let sink = trial == recordedTrial ? sinkBox.value : nil
+            let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: sink, keepRows: false)
+            var statistics = IntegrationStatistics()
+            var failure: String? = nil
+            var reached = scenario.durationMs
+            do {
+                statistics = try integrate(
+                    scenario, evaluator, from: initial[trial], observer: recorder,
+                    progress: { meter.update(trial: trial, fraction: $0) }
+                ).statistics
+            } catch let error as IntegrationError {
+                failure = error.description
+                statistics.evaluations = evaluator.evaluations
+                if let t = error.timeMs { reached = t }
+            } catch let error as GSLError {
+                failure = error.description
+                statistics.evaluations = evaluator.evaluations
             }
+            recorder.finish()
+            meter.update(trial: trial, fraction: 1)
+            return TrialOutput(
+                trial: Trial(index: trial, spikes: recorder.takeSortedSpikes(), statistics: statistics, failure: failure, reachedMs: reached),
+                efficiency: trial == recordedTrial ? recorder.efficiency : nil,
+                plots: trial == recordedTrial ? recorder.plotData : nil)
         }
-        if let error = work.error { throw error }
-        let trials = work.results.map { $0! }
+        let trials = outputs.map(\.trial)
+        let recorded = outputs.indices.contains(recordedTrial) ? outputs[recordedTrial] : nil
         let wall = Date().timeIntervalSince(start)
         if let traceSink { files += try traceSink.commit() }
 
@@ -108,14 +100,14 @@ extension Simulation {
             PopulationSummary(name: population.name, cells: offsets[p]..<(offsets[p] + population.size), trials: trains)
         }
 
-        let plotData = work.plots ?? []
+        let plotData = recorded?.plots ?? []
         for (name, plot) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
             try OutputFile.write(to: path(name)) { plot.render(into: &$0) }
             files.append(name)
         }
 
         var result = Result(
-            scenario: scenario, trials: trials, wallSeconds: wall, threads: threads, efficiency: work.efficiency ?? [],
+            scenario: scenario, trials: trials, wallSeconds: wall, threads: threads, efficiency: recorded?.efficiency ?? [],
             populations: populations, files: files, outputDirectory: outputDirectory)
         result.files.append("summary.json")
         try OutputFile.write(RunSummary.json(result, scenarioPath: scenarioPath).rendered() + "\n", to: path("summary.json"))
@@ -130,43 +122,11 @@ final class ExclusiveBox<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// Hands out trial indices to worker threads and collects their results by index, so that the
-/// output never depends on scheduling.
-final class TrialQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-    private(set) var results: [Simulation.Trial?]
-    private(set) var error: Error?
-    private(set) var efficiency: [EfficiencySums]?
-    private(set) var plots: [PlotTrace]?
-
-    init(count: Int) {
-        self.count = count
-        results = Array(repeating: nil, count: count)
-    }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard error == nil, nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-
-    func store(_ trial: Simulation.Trial, efficiency: [EfficiencySums]?, plots: [PlotTrace]?) {
-        lock.lock()
-        defer { lock.unlock() }
-        results[trial.index] = trial
-        if let efficiency { self.efficiency = efficiency }
-        if let plots { self.plots = plots }
-    }
-
-    func fail(_ error: Error) {
-        lock.lock()
-        defer { lock.unlock() }
-        if self.error == nil { self.error = error }
-    }
+/// What one trial of a run hands back: its outcome, and the recorded trial's extras.
+struct TrialOutput: Sendable {
+    var trial: Simulation.Trial
+    var efficiency: [EfficiencySums]?
+    var plots: [PlotTrace]?
 }
 
 /// Aggregates per-trial progress into one fraction and reports it at most every 0.25 s.

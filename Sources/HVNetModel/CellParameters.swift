@@ -22,7 +22,7 @@ public struct TransporterParameters: Sendable, Equatable {
 }
 
 /// One Herrera-Valdez cell in physical units (mV, pA, pF, ms), with the notebook's defaults
-/// (MODEL.md §4).
+/// (docs/model.md §4).
 public struct CellParameters: Sendable, Equatable {
     /// C_m, membrane capacitance in pF.
     public var capacitancePF = 20.0

@@ -15,7 +15,7 @@ import Foundation
 ///   - form: the exact exponential form or one of its Taylor approximations.
 ///
 /// Reference: M. A. Herrera-Valdez, "A thermodynamic description for physiological transmembrane
-/// transport", F1000Research 7:1468 (2018); MODEL.md §2 of the hvnet docs.
+/// transport", F1000Research 7:1468 (2018); docs/model.md §2 of the hvnet docs.
 @inlinable
 public func transmembraneFlux(
     y: Double, reversal: Double, charge: Double, rectification r: Double,

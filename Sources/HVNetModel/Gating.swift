@@ -8,7 +8,7 @@ public func logistic(_ x: Double) -> Double {
     0.5 * (1 + tanh(0.5 * x))
 }
 
-/// Voltage-dependent gating of the cell (MODEL.md §3), on the normalised potential y = v / v_T.
+/// Voltage-dependent gating of the cell (docs/model.md §3), on the normalised potential y = v / v_T.
 ///
 ///     m∞(y)  = σ(g_m (y − y_m))
 ///     x_w    = g_w (y − y_w),   w∞(y) = σ(x_w)

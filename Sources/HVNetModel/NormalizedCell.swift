@@ -34,7 +34,7 @@ public struct MembraneCurrents: Sendable, Equatable {
     public var intrinsic: Double { nat + kad + naka }
 }
 
-/// One cell in normalised units; evaluates the membrane equation of MODEL.md §4.
+/// One cell in normalised units; evaluates the membrane equation of docs/model.md §4.
 public struct NormalizedCell: Sendable, Equatable {
     public var nat: NormalizedTransporter
     public var kad: NormalizedTransporter

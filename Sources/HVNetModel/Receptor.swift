@@ -5,7 +5,7 @@ public enum Receptor: String, Sendable, CaseIterable, Codable {
     case gabaA = "GABAA"
 }
 
-/// Synaptic coupling through one receptor kind (MODEL.md §5).
+/// Synaptic coupling through one receptor kind (docs/model.md §5).
 ///
 ///     s_j = σ(g_s (y_j − y_s))                    presynaptic activation of cell j
 ///     g_i = Σ_j W[i, j] s_j                       open channels in postsynaptic cell i

@@ -1,6 +1,6 @@
 import Numerics
 /// A piecewise-constant input switched on in time windows; every window edge is a breakpoint at
-/// which the integrator stops, so inputs are smooth inside every step (MODEL.md §6, item 6).
+/// which the integrator stops, so inputs are smooth inside every step (docs/model.md §6, item 6).
 public struct Stimulus: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// Receptor activation p (0…1) added to the targeted cells' synaptic activation: it opens

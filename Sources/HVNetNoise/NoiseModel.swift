@@ -1,6 +1,6 @@
 import Numerics
 import GSLSupport
-/// Ornstein–Uhlenbeck input of one population, in physical units (MODEL.md §5):
+/// Ornstein–Uhlenbeck input of one population, in physical units (docs/model.md §5):
 /// ξ_i = μ + σ (√(1 − c) x_i + √c x_common), x unit OU processes with correlation time τ, so that
 /// ξ_i has stationary mean μ, SD σ, and two cells of the population correlate with c at lag 0.
 public struct OUNoiseParameters: Sendable, Equatable {

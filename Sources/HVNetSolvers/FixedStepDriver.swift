@@ -14,7 +14,7 @@ import GSLSupport
 ///       y⁺ = y + h (k1 + 2 k2 + 2 k3 + k4)/6
 ///
 /// Under Ornstein–Uhlenbeck input RK4 is strong order 1 when the noise is evaluated at the stage
-/// times (plain) and about 2 on the shifted system (DESIGN.md, "Noise path").
+/// times (plain) and about 2 on the shifted system (docs/model.md §8, "Noise path and shifted integration").
 ///
 /// The grid is t_n = n·dt for n < N = round(T/dt) and t_N = T. A step that would pass a breakpoint
 /// is split there, so inputs are smooth inside every step and the order is kept.

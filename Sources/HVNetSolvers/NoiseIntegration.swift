@@ -1,4 +1,4 @@
-/// How the Ornstein–Uhlenbeck input enters the integration (DESIGN.md, "Noise path").
+/// How the Ornstein–Uhlenbeck input enters the integration (docs/model.md §8, "Noise path and shifted integration").
 public enum NoiseIntegration: String, Sendable, CaseIterable, Codable {
     /// The solver evaluates the noise at its stage times: dy/dt = F(y) + μ + η(t).
     case plain

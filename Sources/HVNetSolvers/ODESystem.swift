@@ -16,7 +16,7 @@ public protocol ODESystem: AnyObject {
     /// Names state component `index` for error messages.
     func describeStateComponent(_ index: Int) -> String
 
-    /// True when the system integrates shifted coordinates ỹ = y − J(t) (DESIGN.md, "Noise path"):
+    /// True when the system integrates shifted coordinates ỹ = y − J(t) (docs/model.md §8, "Noise path and shifted integration"):
     /// the integrator then calls ``beginStep(at:)`` before each step, evaluates on ỹ, and turns the
     /// step's end state back into y with ``unshift(at:state:)``.
     var isShifted: Bool { get }

@@ -13,7 +13,7 @@ import Testing
 
 @Suite("Network right-hand side")
 struct NetworkEvaluatorTests {
-    /// A straightforward transcription of MODEL.md §4–5, the reference for the evaluator.
+    /// A straightforward transcription of docs/model.md §4–5, the reference for the evaluator.
     static func referenceDerivative(_ model: NetworkModel, state: [Double], pulseAmpa: [Double] = []) -> [Double] {
         let n = model.cellCount
         func open(_ c: SynapticCoupling, _ i: Int) -> Double {

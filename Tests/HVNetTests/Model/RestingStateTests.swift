@@ -10,7 +10,7 @@ import Testing
 @testable import HVNetSolvers
 @testable import Numerics
 
-/// Reference values: MODEL.md §7 (an independent high-accuracy computation).
+/// Reference values: docs/model.md §7 (an independent high-accuracy computation).
 @Suite("Resting state and fixed points")
 struct RestingStateTests {
     @Test("The default cell rests at v* = −69.9225 mV, w* = 1.04537e-4")

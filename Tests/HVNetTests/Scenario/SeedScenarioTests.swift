@@ -11,7 +11,7 @@ import Testing
 @testable import HVNetSolvers
 @testable import Numerics
 
-/// The notebook's experiment against MODEL.md §7 (computed independently with an adaptive
+/// The notebook's experiment against docs/model.md §7 (computed independently with an adaptive
 /// integrator at relative tolerance 1e-10, restarted at each pulse edge).
 @Suite("Seed scenario reproduces the reference values")
 struct SeedScenarioTests {
