@@ -1,7 +1,7 @@
 // Workloads (each benchmark names its own):
 //   W100  = scenarios/random-100.yaml: 100 cells (80 E / 20 I), Bernoulli p = 0.2, instantaneous
 //           synapses, OU input on every cell, classical RK4 at dt = 0.01 ms, spikes only.
-//   W1000 = benchmarks/workloads/random-1000.yaml: the same with 1000 cells and p = 0.02.
+//   W1000 = Benchmarks/workloads/random-1000.yaml: the same with 1000 cells and p = 0.02.
 // Throughput is reported in cell-steps (cells × RK4 steps) per second.
 import Benchmark
 import Foundation
@@ -31,8 +31,8 @@ let benchmarks: @Sendable () -> Void = {
     }
     simulation("W100 rk4 plain noise, 1000 ms (1e7 cell-steps)", scenario("scenarios/random-100.yaml", durationMs: 1000))
     simulation("W100 rk4 shifted noise, 1000 ms (1e7 cell-steps)", scenario("scenarios/random-100.yaml", durationMs: 1000, noise: .shifted))
-    simulation("W1000 rk4 plain noise, 100 ms (1e7 cell-steps)", scenario("benchmarks/workloads/random-1000.yaml", durationMs: 100))
-    simulation("W1000 rk4 shifted noise, 100 ms (1e7 cell-steps)", scenario("benchmarks/workloads/random-1000.yaml", durationMs: 100, noise: .shifted))
+    simulation("W1000 rk4 plain noise, 100 ms (1e7 cell-steps)", scenario("Benchmarks/workloads/random-1000.yaml", durationMs: 100))
+    simulation("W1000 rk4 shifted noise, 100 ms (1e7 cell-steps)", scenario("Benchmarks/workloads/random-1000.yaml", durationMs: 100, noise: .shifted))
     simulation("W100 rkf45 rtol 1e-6 shifted noise, 100 ms",
                scenario("scenarios/random-100.yaml", durationMs: 100, method: "rkf45", options: SolverOptions(relativeTolerance: 1e-6), noise: .shifted))
     simulation("seed single cell, 40 ms at dt = 1/70 ms", try! ScenarioLoader.load(path: root.appendingPathComponent("scenarios/seed-single-cell.yaml").path))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Median wall time of alternating whole-process runs of two hvnet binaries on one scenario.
-# Usage: benchmarks/ab-wall.sh OLD_HVNET NEW_HVNET [SCENARIO] [PAIRS]
+# Usage: Benchmarks/ab-wall.sh OLD_HVNET NEW_HVNET [SCENARIO] [PAIRS]
 # Prints each pair and the medians with their ratio new/old (release builds; the machine is shared,
 # so the runs alternate and the median is the statistic).
 set -euo pipefail

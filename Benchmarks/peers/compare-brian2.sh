@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hvnet against Brian2 (C++ standalone) on W100 or W1000, run alternately RUNS times (default 5);
 # prints each wall time, the median ratio and the two firing rates with their sampling error.
-# Usage: benchmarks/peers/compare-brian2.sh [scenarios/random-100.yaml | benchmarks/workloads/random-1000.yaml]
+# Usage: Benchmarks/peers/compare-brian2.sh [scenarios/random-100.yaml | Benchmarks/workloads/random-1000.yaml]
 # Brian2 comes from PyPI into .venv-peers (numpy below 2.4: Brian2 2.9 does not import with 2.4).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 "$hvnet" run "$workload" --out "$work/hvnet" --quiet --threads 1
 cells=$(python3 -c "import json,sys; print(json.load(open('$work/hvnet/summary.json'))['scenario']['cells'])")
 duration=$(python3 -c "import json,sys; print(json.load(open('$work/hvnet/summary.json'))['scenario']['duration_ms'])")
-"$venv/bin/python" benchmarks/peers/brian2_w100.py "$work/hvnet/connectivity.csv" "$cells" "$work/brian2" --duration-ms "$duration" > "$work/brian2.txt"
+"$venv/bin/python" Benchmarks/peers/brian2_w100.py "$work/hvnet/connectivity.csv" "$cells" "$work/brian2" --duration-ms "$duration" > "$work/brian2.txt"
 cat "$work/brian2.txt"
 
 # Wall clock from bash's own clock (no process started to read it).
