@@ -22,17 +22,27 @@ extension Scenario {
     /// The population index of every cell.
     public var populationOfCell: [Int] { populations.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element.size) } }
 
-    /// δ of the noise paths: the scenario's; else half the fixed step (every RK4 stage time is a
-    /// grid point), or 2⁻¹⁰ ms for adaptive methods. Without noise the grid only quantises the
-    /// steps of bs32-dyadic (the smallest is 4δ), so it is 2⁻²⁴ ms.
-    public var noiseGridMs: Double {
-        if let grid = noise.gridMs { return grid }
-        if !populations.contains(where: { $0.noise != nil }) && solver.method.family == .dyadic { return pow(2, -24) }
-        return solver.dtMs.map { $0 / 2 } ?? 1.0 / 1024
+    /// The time grids of a run, all decided here from the solver's step: the noise grid, the
+    /// trace interval and the noise block length (see ``TimeGrid``).
+    public var timeGrid: TimeGrid {
+        let noiseGrid: Double
+        if let grid = noise.gridMs {
+            noiseGrid = grid
+        } else if !populations.contains(where: { $0.noise != nil }) && solver.method.family == .dyadic {
+            noiseGrid = pow(2, -24)
+        } else {
+            noiseGrid = solver.dtMs.map { $0 / 2 } ?? 1.0 / 1024
+        }
+        return TimeGrid(
+            stepMs: solver.dtMs, largestStepMs: solver.options.largestStep, noiseGridMs: noiseGrid,
+            traceIntervalMs: recording.intervalMs ?? solver.dtMs ?? 0.05)
     }
 
-    /// The trace sampling interval: the recording's, else dt, else 0.05 ms.
-    public var traceIntervalMs: Double { recording.intervalMs ?? solver.dtMs ?? 0.05 }
+    /// δ of the noise paths (``TimeGrid/noiseGridMs``).
+    public var noiseGridMs: Double { timeGrid.noiseGridMs }
+
+    /// The trace sampling interval (``TimeGrid/traceIntervalMs``).
+    public var traceIntervalMs: Double { timeGrid.traceIntervalMs }
 
     /// The contacts of every connection rule, drawn from the scenario seed (each rule from its own
     /// stream), summed per (receptor, post, pre) and sorted that way.

@@ -93,8 +93,7 @@ public enum Simulation {
     package static func prepare(_ scenario: Scenario, network: NetworkModel, trial: Int, traces: TraceSink?, keepRows: Bool) throws
         -> (NetworkEvaluator, Recorder)
     {
-        // Blocks long enough that a rejected step never reaches back past the previous block.
-        let blockLength = max(512, Int((2.5 * scenario.solver.options.largestStep / scenario.noiseGridMs).rounded(.up)))
+        let blockLength = scenario.timeGrid.noiseBlockLength
         let noiseModel = scenario.noiseModel
         let noise = noiseModel.flatMap {
             $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial, blockLength: blockLength) : nil
