@@ -60,5 +60,31 @@ expect_failure "misnamed column" "no column 'cell' (set it with --cell-column)" 
 expect_failure "non-numeric time" "line 2, column time_ms: 'ten' is not a finite number" analyze "$work/text.csv" --t-start 0 --t-stop 100 --out "$work/a4"
 expect_failure "unknown measure" "unknown measure 'fano'" analyze "$work/dup.csv" --t-start 0 --t-stop 100 --measures fano
 
+# Success paths: every command exits 0 and writes its files.
+# expect_success NAME DIR FILES... -- ARGS...: exit 0, and each FILE exists and is non-empty in DIR.
+expect_success() {
+  local name=$1 dir=$2; shift 2
+  local files=()
+  while [ "$1" != "--" ]; do files+=("$1"); shift; done
+  shift
+  local out status missing=""
+  out=$("$hvnet" "$@" 2>&1); status=$?
+  for f in "${files[@]}"; do [ -s "$dir/$f" ] || missing="$missing $f"; done
+  if [ "$status" -eq 0 ] && [ -z "$missing" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $status, missing:${missing:- none}, output:"; echo "$out" | sed 's/^/    /'
+  fi
+}
+
+printf '%s\n' "$base" > "$work/seed.yaml"
+expect_success "validate" "$work" seed.yaml -- validate "$work/seed.yaml"
+expect_success "run" "$work/r1" spikes.csv connectivity.csv summary.json traces.csv voltage.svg -- run "$work/seed.yaml" --out "$work/r1" --quiet
+expect_success "compare" "$work/c1" compare.json compare.csv -- compare "$work/seed.yaml" --duration 5 --method rk4:dt=0.05 --out "$work/c1" --quiet
+printf 'cell,time_ms\n0,10\n0,30\n1,20\n' > "$work/ok.csv"
+expect_success "analyze" "$work/a5" analysis.json -- analyze "$work/ok.csv" --t-start 0 --t-stop 100 --cells 2 --out "$work/a5"
+expect_success "help" "$work" seed.yaml -- --help
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
