@@ -109,7 +109,7 @@ public final class GSLEvolution {
 }
 
 extension GSLError {
-    /// `GSL_ENOMEM`, `GSL_EMAXITER`, … as statuses for errors that hvnet raises itself.
+    /// `GSL_EMAXITER` and `GSL_SUCCESS`, as statuses hvnet compares with or raises itself.
     public static let outOfMemory = Int32(GSL_ENOMEM)
     public static let maximumIterations = Int32(GSL_EMAXITER)
     public static let success = Int32(GSL_SUCCESS)

@@ -19,9 +19,6 @@ extension Scenario {
     /// Per-cell physical parameters, population by population.
     public var cellParameters: [CellParameters] { populations.flatMap { Array(repeating: $0.parameters, count: $0.size) } }
 
-    /// The population index of every cell.
-    public var populationOfCell: [Int] { populations.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element.size) } }
-
     /// The time grids of a run, all decided here from the solver's step: the noise grid, the
     /// trace interval and the noise block length (see ``TimeGrid``).
     public var timeGrid: TimeGrid {

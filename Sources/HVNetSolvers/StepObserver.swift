@@ -17,11 +17,6 @@ public struct AcceptedStep {
     @inlinable public func interpolate(_ i: Int, at t: Double) -> Double {
         CubicHermite(h: h, y0: y0[i], f0: f0[i], y1: y1[i], f1: f1[i]).value(at: (t - t0) / h)
     }
-
-    /// The derivative of the interpolant of component `i` at `t`.
-    @inlinable public func interpolateDerivative(_ i: Int, at t: Double) -> Double {
-        CubicHermite(h: h, y0: y0[i], f0: f0[i], y1: y1[i], f1: f1[i]).derivative(at: (t - t0) / h)
-    }
 }
 
 /// Receives the integration as it advances; recorders and event detectors conform.

@@ -34,20 +34,3 @@ public final class Workspace: @unchecked Sendable {
     /// The values as an array.
     public var array: [Double] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
-
-/// A fixed-size, zero-initialised array of integers owned like ``Workspace``.
-public final class IntegerWorkspace: @unchecked Sendable {
-    public let count: Int
-    package let base: UnsafeMutablePointer<Int>
-
-    public init(_ values: [Int]) {
-        count = values.count
-        base = .allocate(capacity: Swift.max(values.count, 1))
-        base.initialize(repeating: 0, count: Swift.max(values.count, 1))
-        for (i, v) in values.enumerated() { base[i] = v }
-    }
-
-    deinit { base.deallocate() }
-
-    public subscript(i: Int) -> Int { precondition(i >= 0 && i < count); return base[i] }
-}
