@@ -8,7 +8,7 @@ import Numerics
 /// driven by stimuli plus the noise input μ_i + η_i(t) of one trial, as an ``ODESystem`` for the
 /// integrators. The mean μ and the fluctuation η take the same route into the right-hand side;
 /// under shifted integration the fluctuation enters through the shift ỹ = y − J(t) instead
-/// (docs/model.md §5, "Shifted integration"). One evaluator serves one integration.
+/// (docs/model.md §8, "Noise path and shifted integration"). One evaluator serves one integration.
 public final class NetworkEvaluator {
     public let model: NetworkModel
     /// The noise layout (means, weights), when the network has noise input.
