@@ -226,7 +226,7 @@ struct Analyze: ParsableCommand {
         print("hvnet analyze: \(input.format) file, \(t.cellCount) cells (ids \(CellIds.describe(input.cellIds)), from \(input.cellsFrom)), \(t.spikeCount) spikes in [\(formatNumber(tStart)), \(formatNumber(tStop))] ms\(trains.count > 1 ? ", \(trains.count) trials from \(input.trialsFrom) (trial \(trial) analysed)" : ""), \(String(format: "%.3f", seconds)) s")
         for note in input.warnings + AnalysisReport.warnings(analysis) { print("  note: \(note)") }
         if let t = trialStatistics {
-            let counts = t.countsPerTrial.map { $0.reduce(0, +) }
+            let counts = (0..<t.trials.count).map { k in t.countsPerTrial.reduce(0) { $0 + $1[k] } }
             let meanRate = t.meanRateHz.reduce(0, +) / Double(max(1, t.meanRateHz.count))
             print("  across \(t.trials.count) trials: spikes per trial \(counts), mean rate \(String(format: "%.3f", meanRate)) Hz")
         }
