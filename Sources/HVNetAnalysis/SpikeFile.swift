@@ -14,6 +14,8 @@ public enum SpikeFileError: Error, Equatable, CustomStringConvertible {
     case trialOutOfRange(line: Int, trial: Int, trialCount: Int)
     /// A `--cell-ids` or `--cells` value that cannot be used.
     case badCellIds(text: String, reason: String)
+    /// More cells × trials than one analysis holds.
+    case tooManyTrains(cells: Int, trials: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum SpikeFileError: Error, Equatable, CustomStringConvertible {
             return "line \(line): cell \(cell) is not among the declared cells \(declared)"
         case .trialOutOfRange(let line, let trial, let count):
             return "line \(line): trial \(trial) is outside 0 … \(count - 1) (\(count) trial(s) declared)"
+        case .tooManyTrains(let cells, let trials, let limit):
+            return "\(cells) cells × \(trials) trials is more than the \(limit) spike trains one analysis holds; declare fewer cells (--cell-ids) or trials (--trials)"
         case .badCellIds(let text, let reason):
             return "--cell-ids '\(text.prefix(80))': \(reason); allowed: ids and ranges such as 0..9 or 1,2,5..8"
         }
@@ -116,7 +120,9 @@ public struct SpikeFile: Sendable {
     /// The distinct cell ids of the file, in increasing order.
     public var cellIds: [Int] { Array(Set(rows.map(\.cell))).sorted() }
     /// The highest trial index + 1 (1 for a file without trials).
-    public var trialCount: Int { (rows.map(\.trial).max() ?? 0) + 1 }
+    public var trialCount: Int { min(rows.map(\.trial).max() ?? 0, Self.trainLimit) + 1 }
+    /// The most spike trains (cells × trials) one analysis holds.
+    public static let trainLimit = 10_000_000
 
     /// The 8-byte signature that starts every HDF5 (and so NWB) file.
     public static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -231,6 +237,9 @@ public struct SpikeFile: Sendable {
     {
         let ids = declared ?? cellIds
         let trials = declaredTrials ?? trialCount
+        guard trials >= 1, ids.count.multipliedReportingOverflow(by: trials).partialValue <= Self.trainLimit,
+              !ids.count.multipliedReportingOverflow(by: trials).overflow
+        else { throw SpikeFileError.tooManyTrains(cells: ids.count, trials: trials, limit: Self.trainLimit) }
         var index: [Int: Int] = [:]
         for (k, id) in ids.enumerated() { index[id] = k }
         for row in rows {
@@ -238,7 +247,7 @@ public struct SpikeFile: Sendable {
                 throw SpikeFileError.outsideWindow(line: row.line, timeMs: row.timeMs, startMs: startMs, stopMs: stopMs)
             }
             guard index[row.cell] != nil else { throw SpikeFileError.undeclaredCell(line: row.line, cell: row.cell, declared: CellIds.describe(ids)) }
-            guard row.trial < trials else { throw SpikeFileError.trialOutOfRange(line: row.line, trial: row.trial, trialCount: trials) }
+            guard row.trial >= 0 && row.trial < trials else { throw SpikeFileError.trialOutOfRange(line: row.line, trial: row.trial, trialCount: trials) }
         }
         var perTrial = [[[(time: Double, line: Int)]]](repeating: [[(time: Double, line: Int)]](repeating: [], count: ids.count), count: trials)
         for row in rows { perTrial[row.trial][index[row.cell]!].append((row.timeMs, row.line)) }

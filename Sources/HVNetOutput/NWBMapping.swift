@@ -58,7 +58,8 @@ public enum RunNWB {
             let cell = Int(truncatingIfNeeded: unit.cell ?? unit.id)
             let trial = Int(truncatingIfNeeded: unit.trial ?? 0)
             ids.insert(cell)
-            trials = max(trials, trial + 1)
+            // A trial index outside 0 … limit is refused by SpikeFile.trains, naming the unit.
+            trials = max(trials, min(max(trial, 0), SpikeFile.trainLimit) + 1)
             let ms = unit.spikeTimesMs ?? unit.spikeTimes.map { $0 * 1000 }
             for t in ms { rows.append(SpikeFile.Row(line: k + 1, trial: trial, cell: cell, timeMs: t)) }
         }

@@ -116,6 +116,17 @@ struct SpikeFormatTests {
         }
     }
 
+    @Test("Cells × trials beyond what memory holds are refused up front; a negative trial of an NWB file is refused")
+    func tooManyTrains() {
+        let file = SpikeFile(rows: [SpikeFile.Row(line: 1, trial: -1, cell: 0, timeMs: 1)], hasTrials: true, format: .nwb)
+        #expect(throws: SpikeFileError.tooManyTrains(cells: 1_000_000, trials: 100_000, limit: SpikeFile.trainLimit)) {
+            _ = try file.trains(startMs: 0, stopMs: 10, cellIds: Array(0..<1_000_000), trialCount: 100_000)
+        }
+        #expect(throws: SpikeFileError.trialOutOfRange(line: 1, trial: -1, trialCount: 1)) {
+            _ = try file.trains(startMs: 0, stopMs: 10)
+        }
+    }
+
     @Test("The kernel rate has every sample of the grid in [t_start, t_stop]")
     func kernelGrid() {
         #expect(KernelRate.sampleCount(startMs: 0, stopMs: 0.3, samplingMs: 0.1) == 4)
