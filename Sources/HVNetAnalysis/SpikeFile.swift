@@ -120,7 +120,7 @@ public struct SpikeFile: Sendable {
     /// The distinct cell ids of the file, in increasing order.
     public var cellIds: [Int] { Array(Set(rows.map(\.cell))).sorted() }
     /// The highest trial index + 1 (1 for a file without trials).
-    public var trialCount: Int { min(rows.map(\.trial).max() ?? 0, Self.trainLimit) + 1 }
+    public var trialCount: Int { min(max(rows.map(\.trial).max() ?? 0, 0), Self.trainLimit) + 1 }
     /// The most spike trains (cells × trials) one analysis holds.
     public static let trainLimit = 10_000_000
 
