@@ -22,7 +22,7 @@ public enum SpikeFileError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .empty(let path): return "\(path) has no header line"
         case .missingColumn(let name, let option, let available):
-            return "no column '\(name)' (set it with \(option), or the format with --format); the file has: \(available.joined(separator: ", "))"
+            return "no column '\(name)' (set it with \(option)); the file has: \(available.joined(separator: ", ")) (or choose the format with --format: csv, nest, brian2, nwb)"
         case .malformed(let line, let column, let value, let expected):
             return "line \(line), column \(column): '\(value.prefix(80))' is not \(expected)"
         case .outsideWindow(let line, let t, let start, let stop):

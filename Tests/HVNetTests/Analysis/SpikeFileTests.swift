@@ -40,7 +40,7 @@ struct SpikeFileTests {
         ("cell,time_ms\n0,10\n0,10\n", "line 3: duplicate spike at 10.0 ms in cell 0"),
         ("cell,time_ms\n0,150\n", "line 2: spike at 150.0 ms is outside the window [0.0, 100.0] ms"),
         ("cell,time_ms\n0,-0.5\n", "outside the window"),
-        ("neuron,time_ms\n0,10\n", "no column 'cell' (set it with --cell-column, or the format with --format); the file has: neuron, time_ms"),
+        ("neuron,time_ms\n0,10\n", "no column 'cell' (set it with --cell-column); the file has: neuron, time_ms (or choose the format with --format"),
         ("cell,time_ms\n0,ten\n", "line 2, column time_ms: 'ten' is not a finite number"),
         ("cell,time_ms\nA,10\n", "line 2, column cell: 'A' is not an integer cell id"),
         ("cell,time_ms\n0\n", "line 2, column time_ms: '' is not present"),
