@@ -32,18 +32,21 @@ let package = Package(
             dependencies: ["Numerics", "HVNetModel", "HVNetNoise", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis", "GSLSupport", "CGSL"]),
         .target(
             name: "HVNetOutput",
-            dependencies: ["Numerics", "HVNetModel", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis", "HVNetSimulation", "CGSL"]),
+            dependencies: [
+                "Numerics", "HVNetModel", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis", "HVNetSimulation", "CGSL", "NWBExport",
+                "HDF5Support", "CHDF5",
+            ]),
         .target(
             name: "HVNetExperiments",
             dependencies: [
                 "Numerics", "GSLSupport", "CGSL", "HVNetModel", "HVNetNoise", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis",
-                "HVNetSimulation", "HVNetOutput",
+                "HVNetSimulation", "HVNetOutput", "NWBExport", "HDF5Support", "CHDF5",
             ]),
         .target(
             name: "HVNet",
             dependencies: [
                 "GSLSupport", "CGSL", "Numerics", "HVNetModel", "HVNetNoise", "HVNetSolvers", "HVNetScenario", "HVNetAnalysis",
-                "HVNetSimulation", "HVNetOutput", "HVNetExperiments",
+                "HVNetSimulation", "HVNetOutput", "HVNetExperiments", "NWBExport", "HDF5Support", "CHDF5",
             ]),
         .executableTarget(
             name: "hvnet",
@@ -54,7 +57,8 @@ let package = Package(
             dependencies: ["HVNet", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Resources")]
         ),
-        // NWB 2.x export through libhdf5's C API. These targets depend on nothing of hvnet's.
+        // NWB 2.x export through libhdf5's C API. These targets depend on nothing of hvnet's;
+        // HVNetOutput maps a run into them.
         .systemLibrary(
             name: "CHDF5",
             pkgConfig: "hdf5",

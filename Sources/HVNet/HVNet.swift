@@ -9,4 +9,5 @@
 @_exported import HVNetScenario
 @_exported import HVNetSimulation
 @_exported import HVNetSolvers
+@_exported import NWBExport
 @_exported import Numerics

@@ -48,7 +48,7 @@ public struct PopulationSummary: Sendable, Equatable {
     /// same order as over whole rate vectors, so the result is the same bit for bit.
     static func streamingChiSquared(_ trains: [[Double]], _ window: SpikeTrains, _ p: KernelRateParameters,
                                     chunk: Int = 4096) -> Double {
-        let samples = Int((window.stopMs - window.startMs) / p.samplingMs)
+        let samples = KernelRate.sampleCount(startMs: window.startMs, stopMs: window.stopMs, samplingMs: p.samplingMs)
         guard samples > 0, !trains.isEmpty else { return .nan }
         let n = Double(trains.count), count = Double(samples)
         var rate = [Double](repeating: 0, count: chunk), population = rate

@@ -1,5 +1,5 @@
-/// Spike trains of a fixed set of cells observed in a window [start, stop) ms: the input of every
-/// measure. Times are sorted per cell; silent cells are kept, since the cell count is given.
+/// Spike trains of a fixed set of cells observed in a window [start, stop] ms (Neo's convention:
+/// spikes at t_start and at t_stop belong to it): the input of every measure. Times are sorted per cell; silent cells are kept, since the cell count is given.
 public struct SpikeTrains: Sendable, Equatable {
     public var trains: [[Double]]
     public var startMs: Double

@@ -8,6 +8,7 @@ import HVNetOutput
 import HVNetScenario
 import HVNetSimulation
 import HVNetSolvers
+import NWBExport
 import Numerics
 
 extension Simulation {
@@ -45,8 +46,10 @@ extension Simulation {
             case .npy: traceSink = try NPYTraceSink(path: path("traces.npy"))
             }
         }
+        // With an NWB file, the recorded trial's rows are also kept for it.
+        let copyingSink = scenario.recording.nwb && tracing ? CopyingTraceSink(passingTo: traceSink) : nil
         // Only the worker that runs the recorded trial touches the sink.
-        let sinkBox = ExclusiveBox(traceSink)
+        let sinkBox = ExclusiveBox(copyingSink ?? traceSink)
         let initial = initialStates
 
         let threads = TrialPool.threads(requested: options.threads, count: scenario.trials)
@@ -101,9 +104,31 @@ extension Simulation {
         }
 
         let plotData = recorded?.plots ?? []
+        var figures: [String] = []
         for (name, plot) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
             try OutputFile.write(to: path(name)) { plot.render(into: &$0) }
             files.append(name)
+            figures.append(name)
+        }
+        if let nullclines = RunPlots.nullclineCSV(scenario: scenario, traces: plotData, network: network) {
+            try OutputFile.write(nullclines, to: path("nullclines.csv"))
+            files.append("nullclines.csv")
+        }
+        try OutputFile.write(FiguresScript.run(scenario: scenario, figures: figures), to: path("figures.py"))
+        files.append("figures.py")
+
+        if scenario.recording.nwb {
+            let text = scenarioPath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+                ?? "# scenario '\(scenario.name)' (no file; hash \(scenario.sourceHash))\n"
+            let run = try RunNWB.run(
+                scenario: scenario, trials: trials,
+                connectivity: connectivity.map { NWBConnection(pre: $0.pre, post: $0.post, receptor: $0.receptor.rawValue, channels: $0.channels) },
+                traces: copyingSink.flatMap { $0.columns.isEmpty ? nil : ($0.columns, $0.rows) }, scenarioText: text,
+                scenarioFileName: scenarioPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "scenario.yaml", startDate: start)
+            do { try NWBWriter.write(run, to: path("run.nwb")) } catch {
+                throw OutputError.cannotWrite(path: path("run.nwb"), reason: "\(error)")
+            }
+            files.append("run.nwb")
         }
 
         var result = Result(

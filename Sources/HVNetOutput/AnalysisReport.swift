@@ -6,9 +6,55 @@ import HVNetScenario
 import HVNetSimulation
 import Foundation
 
+/// Where the spike trains of an analysis came from, and how cells and trials were decided: every
+/// per-cell output names the cell by its id in the file (`cellIds[k]` is cell k of the analysis).
+public struct AnalysisInput: Sendable {
+    public var file: String
+    /// The format read (csv, nest, brian2, nwb).
+    public var format: String
+    /// The cell ids, in the order of the analysis' cells.
+    public var cellIds: [Int]
+    /// What decided the cells: "--cells", "--cell-ids", "summary.json", "nwb units table" or
+    /// "distinct ids in the file".
+    public var cellsFrom: String
+    public var trialCount: Int
+    /// What decided the trials: "--trials", "summary.json", "nwb units table" or "the file".
+    public var trialsFrom: String
+    public var analysedTrial: Int
+    /// Notes for the reader, also printed by the command.
+    public var warnings: [String]
+
+    public init(file: String, format: String = "csv", cellIds: [Int], cellsFrom: String = "distinct ids in the file", trialCount: Int = 1,
+                trialsFrom: String = "the file", analysedTrial: Int = 0, warnings: [String] = []) {
+        self.file = file
+        self.format = format
+        self.cellIds = cellIds
+        self.cellsFrom = cellsFrom
+        self.trialCount = trialCount
+        self.trialsFrom = trialsFrom
+        self.analysedTrial = analysedTrial
+        self.warnings = warnings
+    }
+}
+
 /// Writes `hvnet analyze` outputs: analysis.json (NaN as null, every parameter recorded), CSV files
 /// for per-cell values, histograms and matrices, and SVG plots.
 public enum AnalysisReport {
+    /// The notes an analysis itself calls for: spikes at t_stop dropped by the binning (Elephant's
+    /// rule, docs/analysis.md), with the number per measure.
+    public static func warnings(_ a: SpikeAnalysis) -> [String] {
+        var out: [String] = []
+        let atStop = a.trains.trains.reduce(0) { $0 + $1.filter { $0 == a.trains.stopMs }.count }
+        if atStop > 0 {
+            var binned: [String] = []
+            if let b = a.binned, b.dropped.reduce(0, +) > 0 { binned.append("PSTH, Pearson, correlograms and χ on counts (\(formatNumber(a.parameters.binMs)) ms bins)") }
+            if a.measures.contains(.perCell) { binned.append("windowed Fano factor (\(formatNumber(a.parameters.fanoWindowMs)) ms windows)") }
+            out.append("\(atStop) spike(s) at t_stop = \(formatNumber(a.trains.stopMs)) ms count in spike counts, rates and interval statistics, "
+                + "but binning drops them as Elephant's BinnedSpikeTrain does\(binned.isEmpty ? "" : ": " + binned.joined(separator: "; "))")
+        }
+        return out
+    }
+
     public static let matrixFiles: [(Measure, String)] = [
         (.pearson, "pearson"), (.sttc, "sttc"), (.vanRossum, "van_rossum"), (.victorPurpura, "victor_purpura"),
         (.isiDistance, "isi_distance"), (.spikeDistance, "spike_distance"), (.spikeSync, "spike_sync"),
@@ -33,16 +79,25 @@ public enum AnalysisReport {
     static func matrixJSON(_ m: [[Double]]) -> JSONValue { .array(m.map { .numbers($0) }) }
 
     /// The JSON document of one analysis (and of the trial statistics when there are trials).
-    public static func json(_ a: SpikeAnalysis, trials: TrialAnalysis?, source: String, analysedTrial: Int) -> JSONValue {
+    public static func json(_ a: SpikeAnalysis, trials: TrialAnalysis?, input: AnalysisInput) -> JSONValue {
+        let ids = cellIds(a, input)
         var members: [(String, JSONValue)] = [
             ("hvnet_version", .string(HVNetVersion.string)),
-            ("input", .object([("file", .string(source)), ("trials", .integer(trials?.trials.count ?? 1)), ("analysed_trial", .integer(analysedTrial))])),
+            ("input", .object([
+                ("file", .string(input.file)), ("format", .string(input.format)),
+                ("trials", .integer(trials?.trials.count ?? input.trialCount)), ("trials_from", .string(input.trialsFrom)),
+                ("analysed_trial", .integer(input.analysedTrial)),
+                ("n_cells", .integer(ids.count)), ("cells_from", .string(input.cellsFrom)),
+                ("cell_ids", .array(ids.map { .integer($0) })),
+            ])),
             ("params", parametersJSON(a.parameters, trains: a.trains)),
             ("measures", .array(Measure.allCases.filter { a.measures.contains($0) }.map { .string($0.rawValue) })),
+            ("warnings", .array((input.warnings + warnings(a)).map { .string($0) })),
         ]
         if a.measures.contains(.perCell) {
             let c = a.perCell
             members.append(("per_cell", .object([
+                ("cell_id", .array(ids.map { .integer($0) })),
                 ("n_spikes", .array(c.count.map { .integer($0) })), ("mean_rate_hz", .numbers(c.rateHz)),
                 ("cv_isi", .numbers(c.cv)), ("cv2", .numbers(c.cv2)), ("lv", .numbers(c.lv)), ("lvr", .numbers(c.lvr)),
                 ("fano_factor_windowed", .numbers(c.fanoWindowed)),
@@ -75,7 +130,7 @@ public enum AnalysisReport {
                 ("lags_bins", .array((-w...w).map { .integer($0) })),
                 ("lags_ms", .numbers((-w...w).map { Double($0) * a.parameters.binMs })),
                 ("pairs", .array(a.correlograms.map {
-                    .object([("i", .integer($0.i)), ("j", .integer($0.j)), ("counts", .array($0.counts.map { .integer($0) })),
+                    .object([("i", .integer(ids[$0.i])), ("j", .integer(ids[$0.j])), ("counts", .array($0.counts.map { .integer($0) })),
                              ("border_corrected", .numbers($0.borderCorrected))])
                 })),
             ])))
@@ -93,27 +148,32 @@ public enum AnalysisReport {
         return .object(members)
     }
 
-    static func matrixCSV(_ m: [[Double]]) -> String {
-        let n = m.count
-        var s = "cell," + (0..<n).map { "\($0)" }.joined(separator: ",") + "\n"
-        for (i, row) in m.enumerated() { s += "\(i)," + row.map { $0.isFinite ? formatNumber($0) : "nan" }.joined(separator: ",") + "\n" }
+    /// The ids of the analysis' cells (0 … n−1 when the input gives none).
+    static func cellIds(_ a: SpikeAnalysis, _ input: AnalysisInput) -> [Int] {
+        input.cellIds.count == a.trains.cellCount ? input.cellIds : Array(0..<a.trains.cellCount)
+    }
+
+    static func matrixCSV(_ m: [[Double]], ids: [Int]) -> String {
+        var s = "cell," + ids.map { "\($0)" }.joined(separator: ",") + "\n"
+        for (i, row) in m.enumerated() { s += "\(ids[i])," + row.map { $0.isFinite ? formatNumber($0) : "nan" }.joined(separator: ",") + "\n" }
         return s
     }
 
     /// Writes every output into `directory`; returns the file names.
-    public static func write(_ a: SpikeAnalysis, trials: TrialAnalysis?, source: String, analysedTrial: Int, to directory: String) throws -> [String] {
+    public static func write(_ a: SpikeAnalysis, trials: TrialAnalysis?, input: AnalysisInput, to directory: String) throws -> [String] {
+        let ids = cellIds(a, input)
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw OutputError.cannotCreate(path: directory, reason: error.localizedDescription)
         }
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         var files: [(String, String)] = []
-        files.append(("analysis.json", json(a, trials: trials, source: source, analysedTrial: analysedTrial).rendered() + "\n"))
+        files.append(("analysis.json", json(a, trials: trials, input: input).rendered() + "\n"))
         if a.measures.contains(.perCell) {
             var s = "cell,n_spikes,mean_rate_hz,cv_isi,cv2,lv,lvr,fano_factor_windowed\n"
             let c = a.perCell
             func f(_ x: Double) -> String { x.isFinite ? formatNumber(x) : "nan" }
             for i in c.count.indices {
-                s += "\(i),\(c.count[i]),\(f(c.rateHz[i])),\(f(c.cv[i])),\(f(c.cv2[i])),\(f(c.lv[i])),\(f(c.lvr[i])),\(f(c.fanoWindowed[i]))\n"
+                s += "\(ids[i]),\(c.count[i]),\(f(c.rateHz[i])),\(f(c.cv[i])),\(f(c.cv2[i])),\(f(c.lv[i])),\(f(c.lvr[i])),\(f(c.fanoWindowed[i]))\n"
             }
             files.append(("per_cell.csv", s))
         }
@@ -122,18 +182,23 @@ public enum AnalysisReport {
                 "\(formatNumber(a.trains.startMs + Double($0) * a.parameters.binMs)),\(h.counts[$0]),\(formatNumber(h.rateHz[$0]))\n"
             }.joined()))
         }
-        for (measure, name) in matrixFiles { if let m = a.matrices[measure] { files.append(("\(name).csv", matrixCSV(m))) } }
+        for (measure, name) in matrixFiles { if let m = a.matrices[measure] { files.append(("\(name).csv", matrixCSV(m, ids: ids))) } }
         if !a.correlograms.isEmpty {
             let w = a.parameters.cchWindowBins
             var s = "i,j,lag_bins,lag_ms,count,border_corrected\n"
             for c in a.correlograms {
                 for k in 0...(2 * w) {
-                    s += "\(c.i),\(c.j),\(k - w),\(formatNumber(Double(k - w) * a.parameters.binMs)),\(c.counts[k]),\(formatNumber(c.borderCorrected[k]))\n"
+                    s += "\(ids[c.i]),\(ids[c.j]),\(k - w),\(formatNumber(Double(k - w) * a.parameters.binMs)),\(c.counts[k]),\(formatNumber(c.borderCorrected[k]))\n"
                 }
             }
             files.append(("cch.csv", s))
         }
-        files += AnalysisPlots.figures(a)
+        var spikes = "cell,time_ms\n"
+        for (k, train) in a.trains.trains.enumerated() { for t in train { spikes += "\(ids[k]),\(formatNumber(t))\n" } }
+        files.append(("spike_trains.csv", spikes))
+        let figures = AnalysisPlots.figures(a)
+        files += figures
+        files.append(("figures.py", FiguresScript.analysis(a, input: input, figures: figures.map(\.0))))
         for (name, text) in files { try OutputFile.write(text, to: path(name)) }
         return files.map(\.0)
     }

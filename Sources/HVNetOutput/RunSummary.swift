@@ -1,3 +1,4 @@
+import Foundation
 import Numerics
 import HVNetAnalysis
 import HVNetModel
@@ -64,5 +65,22 @@ package enum RunSummary {
             ("files", .array(r.files.map { .string($0) })),
         ]
         return .object(members)
+    }
+}
+
+/// What a run directory's summary.json declares about the spike file beside it.
+public enum RunDirectory {
+    /// The cell and trial counts of the run whose summary.json lies in the same directory as
+    /// `path` (hvnet's `scenario.cells` and `scenario.trials`), or nil when there is no readable
+    /// summary.json of hvnet there.
+    public static func declared(besideSpikeFile path: String) -> (cells: Int, trials: Int)? {
+        let summary = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("summary.json")
+        guard let data = try? Data(contentsOf: summary),
+              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], root["hvnet_version"] is String,
+              let scenario = root["scenario"] as? [String: Any],
+              let cells = scenario["cells"] as? Int, let trials = scenario["trials"] as? Int,
+              (1...CellIds.limit).contains(cells), (1...100_000).contains(trials)
+        else { return nil }
+        return (cells, trials)
     }
 }

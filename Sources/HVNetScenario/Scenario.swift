@@ -129,6 +129,18 @@ public struct RecordingSettings: Sendable, Equatable {
     public var format: TraceFormat = .csv
     /// The trial whose traces are written.
     public var trial = 0
+    /// Also write run.nwb (NWB 2.8: units, traces, connectivity, the scenario).
+    public var nwb = false
+    /// The time window (ms, ending at the end of the run) that the voltage, phase-plane and
+    /// (dv/dt, v) figures show; nil: the whole run up to 1 s, else its last second. The trace
+    /// files always hold the whole run.
+    public var plotWindowMs: Double? = nil
+
+    /// The window the trace figures show: [start, duration] ms.
+    public func plotWindow(durationMs: Double) -> ClosedRange<Double> {
+        let width = min(plotWindowMs ?? 1000, durationMs)
+        return (durationMs - width)...durationMs
+    }
 }
 
 /// Trace file formats.

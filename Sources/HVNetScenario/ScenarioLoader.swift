@@ -345,7 +345,11 @@ public enum ScenarioLoader {
         var r = RecordingSettings()
         r.traceCells = cellCount <= 10 ? Array(0..<cellCount) : []
         guard let node else { return r }
-        let m = try node.mapping(allowed: ["threshold_mV", "cells", "variables", "interval_ms", "format", "trial"])
+        let m = try node.mapping(allowed: ["threshold_mV", "cells", "variables", "interval_ms", "format", "trial", "nwb", "plot_window_ms"])
+        if let n = m["nwb"] { r.nwb = try n.bool() }
+        if let n = m["plot_window_ms"] {
+            r.plotWindowMs = try n.number(where: { $0 > 0 && $0.isFinite }, "a positive, finite window in ms")
+        }
         if let n = m["format"] { r.format = TraceFormat(rawValue: try n.string(oneOf: TraceFormat.allCases.map(\.rawValue)))! }
         if let n = m["trial"] { r.trial = try n.integer(in: 0...(trials - 1), "a trial index from 0 to \(trials - 1)") }
         if let n = m["threshold_mV"] { r.thresholdMV = try n.number("a potential in mV") }

@@ -53,7 +53,8 @@ public final class Recorder: StepObserver {
         sampleCount = Int((duration / interval + 1e-9).rounded(.down)) + 1
         pendingPeak = Array(repeating: nil, count: n)
         spikeIndexOfCell = Array(repeating: nil, count: n)
-        plotData = settings.traceCells.prefix(10).map { PlotTrace(cell: $0) }
+        let window = settings.plotWindow(durationMs: duration)
+        plotData = settings.traceCells.prefix(10).map { PlotTrace(cell: $0, fromMs: window.lowerBound) }
         efficiency = settings.traceCells.map { EfficiencySums(cell: $0) }
         scratch = .allocate(capacity: 3 * n)  // interpolated state, then dy/dt of traced cells
         scratch.initialize(repeating: 0, count: 3 * n)
@@ -207,9 +208,16 @@ public struct PlotTrace: Sendable {
     private var counter = 0
     static let limit = 8_192
 
-    init(cell: Int) { self.cell = cell }
+    /// The first time kept (ms): the start of the figures' window (``RecordingSettings/plotWindow(durationMs:)``).
+    public let startMs: Double
+
+    init(cell: Int, fromMs startMs: Double = 0) {
+        self.cell = cell
+        self.startMs = startMs
+    }
 
     mutating func append(t: Double, v: Double, w: Double, dvdt: Double) {
+        guard t >= startMs else { return }
         defer { counter += 1 }
         guard counter % stride == 0 else { return }
         self.t.append(t)

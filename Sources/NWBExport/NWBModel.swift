@@ -48,7 +48,13 @@ public struct NWBUnit: Sendable, Equatable {
     /// The trial index; when any unit has one, the table gets `cell` and `trial` columns.
     public var trial: Int64?
 
-    public init(id: Int64, population: String, spikeTimes: [Double], cell: Int64? = nil, trial: Int64? = nil) {
+    /// The spike times in ms as the simulator computed them (`spikeTimes` = these / 1000), or nil.
+    /// When every unit has them, the table gets a `spike_times_ms` column, so that a reader in ms
+    /// gets the times back bit for bit (seconds × 1000 can differ from them by one ulp).
+    public var spikeTimesMs: [Double]?
+
+    public init(id: Int64, population: String, spikeTimes: [Double], cell: Int64? = nil, trial: Int64? = nil, spikeTimesMs: [Double]? = nil) {
+        self.spikeTimesMs = spikeTimesMs
         self.id = id
         self.population = population
         self.spikeTimes = spikeTimes

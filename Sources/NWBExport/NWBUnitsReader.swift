@@ -28,7 +28,8 @@ public enum NWBReadError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Reads the Units table of an NWB 2.x file (hvnet's or another writer's).
 public enum NWBUnitsReader {
     /// The units of the file at `path`, in table order: id, spike times (seconds), and the
-    /// `population`, `cell` and `trial` columns where present (population "" otherwise).
+    /// `population`, `cell`, `trial` and `spike_times_ms` columns where present (population ""
+    /// otherwise).
     public static func read(path: String) throws -> [NWBUnit] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -80,6 +81,13 @@ public enum NWBUnitsReader {
                 guard values.count == ids.count else { throw malformed("\(name) has \(values.count) rows for \(ids.count) units") }
                 return values
             }
+            var spikeTimesMs: [Double]? = nil
+            if try table.exists("spike_times_ms"), try table.exists("spike_times_ms_index") {
+                let values = try table.openDataset("spike_times_ms").readDoubles()
+                let msEnds = try table.openDataset("spike_times_ms_index").readInt64s()
+                // Used only when it has the layout of spike_times.
+                if values.count == spikeTimes.count && msEnds == ends { spikeTimesMs = values }
+            }
             let population = try stringColumn("population")
             let cell = try intColumn("cell")
             let trial = try intColumn("trial")
@@ -92,7 +100,7 @@ public enum NWBUnitsReader {
                 units.append(
                     NWBUnit(
                         id: id, population: population?[k] ?? "", spikeTimes: Array(spikeTimes[Int(start)..<Int(end)]),
-                        cell: cell?[k], trial: trial?[k]))
+                        cell: cell?[k], trial: trial?[k], spikeTimesMs: spikeTimesMs.map { Array($0[Int(start)..<Int(end)]) }))
                 start = end
             }
             return units

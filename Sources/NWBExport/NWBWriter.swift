@@ -194,8 +194,10 @@ public enum NWBWriter {
     static func writeUnits(_ units: [NWBUnit], duration: Double, resolution: Double?, into file: HDF5File) throws {
         let table = try file.createGroup("units")
         let hasTrials = units.contains { $0.trial != nil }
+        let hasMs = !units.isEmpty && units.allSatisfy { $0.spikeTimesMs?.count == $0.spikeTimes.count }
         var columns = ["spike_times", "obs_intervals", "population"]
         if hasTrials { columns += ["cell", "trial"] }
+        if hasMs { columns.append("spike_times_ms") }
         try setTableAttributes(
             table, type: "Units", namespace: "core",
             description: hasTrials
@@ -224,6 +226,12 @@ public enum NWBWriter {
         if hasTrials {
             try writeColumn(table, "cell", .int64s(units.map { $0.cell ?? -1 }), description: "the cell's index in the network")
             try writeColumn(table, "trial", .int64s(units.map { $0.trial ?? -1 }), description: "the trial (0-based) the spikes come from")
+        }
+        if hasMs {
+            try writeColumn(
+                table, "spike_times_ms", .doubles(units.flatMap { $0.spikeTimesMs ?? [] }),
+                description: "the spike times in ms as the simulation computed them (spike_times = spike_times_ms / 1000)")
+            try writeIndex(table, "spike_times_ms", ends)
         }
     }
 

@@ -19,6 +19,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Print nothing but errors (no summary, no progress line).")
     var quiet = false
 
+    @Flag(name: .long, help: "Also write run.nwb (NWB 2.8: spike times, traces, connectivity, the scenario); same as recording: {nwb: true}.")
+    var nwb = false
+
     @OptionGroup var solver: SolverFlags
 
     func validate() throws {
@@ -28,6 +31,7 @@ struct Run: ParsableCommand {
     func run() throws {
         var s = try loadScenario(scenario)
         try solver.apply(to: &s)
+        if nwb { s.recording.nwb = true }
         let directory = out ?? defaultDirectory(for: s.name)
         let result: Simulation.Result
         let progress = quiet ? nil : ProgressLine.makeReporter()

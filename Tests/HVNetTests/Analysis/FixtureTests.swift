@@ -59,8 +59,12 @@ struct FixtureTests {
     func kernelRate(_ name: String) throws {
         let f = try SpikeFixture(name)
         let a = Self.analysis(f, kernel: .elephant, sttc: .elephant)
+        // Elephant 1.2.1 gives ⌊T/Δ⌋ samples; hvnet adds the one at t_stop (docs/analysis.md) and
+        // the first ⌊T/Δ⌋ are Elephant's.
         let times = f.numbers("instantaneous_rate.times_ms")
-        #expect(a.kernelTimes == times.map { $0! })
+        #expect(Array(a.kernelTimes.dropLast()) == times.map { $0! })
+        #expect(a.kernelTimes.last == f.trains.stopMs)
+        #expect(a.kernelRates.allSatisfy { $0.count == times.count + 1 })
         let expected = f.matrix("instantaneous_rate.rate_hz")
         let peak = expected.flatMap { $0.compactMap { $0 } }.max() ?? 0
         for (i, row) in expected.enumerated() {
@@ -74,8 +78,17 @@ struct FixtureTests {
     func synchrony(_ name: String) throws {
         let f = try SpikeFixture(name)
         let a = Self.analysis(f, kernel: .elephant, sttc: .elephant)
-        for (key, value) in [("chi_binned_counts", a.chiBinned!), ("chi_kernel_rate", a.chiKernel!),
-                             ("chi_binned_counts_active_cells", a.chiBinnedActive!), ("chi_kernel_rate_active_cells", a.chiKernelActive!)] {
+        // hvnet's kernel rates have one sample more than Elephant's (the one at t_stop), so χ on
+        // kernel rates is checked on Elephant's grid (the first ⌊T/Δ⌋ samples), and hvnet's own
+        // value is χ of its whole grid.
+        let active = a.kernelRates.indices.filter { !f.trains.trains[$0].isEmpty }
+        let elephantGrid = a.kernelRates.map { Array($0.dropLast()) }
+        let chiKernel = SpikeAnalysis.ChiValue(Synchrony.golombChiSquared(elephantGrid))
+        let chiKernelActive = SpikeAnalysis.ChiValue(Synchrony.golombChiSquared(active.map { elephantGrid[$0] }))
+        #expect(a.chiKernel!.chiSquared.bitPattern == Synchrony.golombChiSquared(a.kernelRates).bitPattern)
+        #expect(a.chiKernelActive!.chiSquared.bitPattern == Synchrony.golombChiSquared(active.map { a.kernelRates[$0] }).bitPattern)
+        for (key, value) in [("chi_binned_counts", a.chiBinned!), ("chi_kernel_rate", chiKernel),
+                             ("chi_binned_counts_active_cells", a.chiBinnedActive!), ("chi_kernel_rate_active_cells", chiKernelActive)] {
             expectClose(value.chi, f.value("population.\(key).chi") as? Double, "\(name) \(key).chi")
             expectClose(value.chiSquared, f.value("population.\(key).chi_squared") as? Double, "\(name) \(key).chi_squared")
         }
@@ -144,6 +157,7 @@ struct FixtureTests {
         for i in rate.indices { for (k, v) in rate[i].enumerated() { expectClose(t.psthRateHz[i][k], v, "psth rate[\(i)][\(k)]") } }
         for (k, v) in f.numbers("psth.population_rate_hz").enumerated() { expectClose(t.populationRateHz[k], v, "population rate[\(k)]") }
         let kernel = f.matrix("kernel_psth.rate_hz")
+        #expect(t.kernelRateHz.allSatisfy { $0.count == kernel[0].count + 1 }, "every sample of [t_start, t_stop], one more than Elephant's")
         let peak = kernel.flatMap { $0.compactMap { $0 } }.max() ?? 0
         for i in kernel.indices { for (k, v) in kernel[i].enumerated() { expectClose(t.kernelRateHz[i][k], v, atol: 1e-9 * peak, "kernel psth[\(i)][\(k)]") } }
     }

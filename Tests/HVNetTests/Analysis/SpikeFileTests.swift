@@ -14,7 +14,7 @@ import Testing
 @Suite("Spike files: reading and bad input")
 struct SpikeFileTests {
     func trains(_ text: String, options: SpikeFile.Options = .init(), start: Double = 0, stop: Double = 100, cells: Int = 3) throws -> [SpikeTrains] {
-        try SpikeFile.parse(text, options: options).trains(startMs: start, stopMs: stop, cellCount: cells)
+        try SpikeFile.parse(text, options: options).trains(startMs: start, stopMs: stop, cellIds: Array(0..<cells))
     }
 
     @Test("hvnet's format, unsorted times sorted, silent cells kept")
@@ -38,13 +38,13 @@ struct SpikeFileTests {
 
     @Test("Each kind of bad input names the line and column", arguments: [
         ("cell,time_ms\n0,10\n0,10\n", "line 3: duplicate spike at 10.0 ms in cell 0"),
-        ("cell,time_ms\n0,150\n", "line 2: spike at 150.0 ms is outside the window [0.0, 100.0) ms"),
-        ("cell,time_ms\n0,100\n", "outside the window"),
-        ("neuron,time_ms\n0,10\n", "no column 'cell' (set it with --cell-column); the file has: neuron, time_ms"),
+        ("cell,time_ms\n0,150\n", "line 2: spike at 150.0 ms is outside the window [0.0, 100.0] ms"),
+        ("cell,time_ms\n0,-0.5\n", "outside the window"),
+        ("neuron,time_ms\n0,10\n", "no column 'cell' (set it with --cell-column); the file has: neuron, time_ms (or choose the format with --format"),
         ("cell,time_ms\n0,ten\n", "line 2, column time_ms: 'ten' is not a finite number"),
-        ("cell,time_ms\nA,10\n", "line 2, column cell: 'A' is not a non-negative integer cell index"),
+        ("cell,time_ms\nA,10\n", "line 2, column cell: 'A' is not an integer cell id"),
         ("cell,time_ms\n0\n", "line 2, column time_ms: '' is not present"),
-        ("cell,time_ms\n7,10\n", "line 2: cell 7 is outside 0 … 2"),
+        ("cell,time_ms\n7,10\n", "line 2: cell 7 is not among the declared cells 0..2"),
     ])
     func badInput(_ text: String, _ message: String) {
         do {
