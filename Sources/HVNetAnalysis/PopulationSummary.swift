@@ -1,3 +1,4 @@
+import Numerics
 /// Per-population statistics for run summaries: mean rate, the means over cells with a finite
 /// value of the ISI CV, CV2 and windowed Fano factor (100 ms windows), and Golomb's χ of the
 /// cells' exact kernel rates (σ = 5 ms, sampled every 1 ms); all averaged over trials.
@@ -48,7 +49,7 @@ public struct PopulationSummary: Sendable, Equatable {
     /// same order as over whole rate vectors, so the result is the same bit for bit.
     static func streamingChiSquared(_ trains: [[Double]], _ window: SpikeTrains, _ p: KernelRateParameters,
                                     chunk: Int = 4096) -> Double {
-        let samples = Int((window.stopMs - window.startMs) / p.samplingMs)
+        let samples = max(0, clampedInt((window.stopMs - window.startMs) / p.samplingMs))
         guard samples > 0, !trains.isEmpty else { return .nan }
         let n = Double(trains.count), count = Double(samples)
         var rate = [Double](repeating: 0, count: chunk), population = rate

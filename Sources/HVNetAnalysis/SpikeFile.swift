@@ -55,6 +55,11 @@ public struct SpikeFile: Sendable {
     public var rows: [Row]
     public var hasTrials: Bool
 
+    /// Cell indices are below this (10⁷): a larger index would make `analyze` allocate a train
+    /// per cell up to it. Trial indices are below ``maxTrials`` (10⁶).
+    public static let maxCells = 10_000_000
+    public static let maxTrials = 1_000_000
+
     public var cellCount: Int { (rows.map(\.cell).max() ?? -1) + 1 }
     public var trialCount: Int { (rows.map(\.trial).max() ?? 0) + 1 }
 
@@ -76,7 +81,7 @@ public struct SpikeFile: Sendable {
             $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         func column(_ name: String, _ option: String) throws -> Int {
-            guard let k = header.firstIndex(of: name) else { throw SpikeFileError.missingColumn(name: name, option: option, available: header) }
+            guard let k = header.firstIndex(of: name) else { throw SpikeFileError.missingColumn(name: abbreviatedField(name), option: option, available: header.prefix(20).map(abbreviatedField)) }
             return k
         }
         let cellIndex = try column(options.cellColumn, "--cell-column")
@@ -96,18 +101,22 @@ public struct SpikeFile: Sendable {
                 return fields[k]
             }
             let cellText = try field(cellIndex, header[cellIndex])
-            guard let cell = Int(cellText), cell >= 0 else {
-                throw SpikeFileError.malformed(line: lineNumber, column: header[cellIndex], value: cellText, expected: "a non-negative integer cell index")
+            guard let cell = Int(cellText), cell >= 0, cell < Self.maxCells else {
+                throw SpikeFileError.malformed(
+                    line: lineNumber, column: header[cellIndex], value: abbreviatedField(cellText),
+                    expected: "a cell index from 0 to \(Self.maxCells - 1)")
             }
             let timeText = try field(timeIndex, header[timeIndex])
             guard let t = Double(timeText), t.isFinite else {
-                throw SpikeFileError.malformed(line: lineNumber, column: header[timeIndex], value: timeText, expected: "a finite number")
+                throw SpikeFileError.malformed(line: lineNumber, column: header[timeIndex], value: abbreviatedField(timeText), expected: "a finite number")
             }
             var trial = 0
             if let trialIndex {
                 let trialText = try field(trialIndex, header[trialIndex])
-                guard let k = Int(trialText), k >= 0 else {
-                    throw SpikeFileError.malformed(line: lineNumber, column: header[trialIndex], value: trialText, expected: "a non-negative integer trial index")
+                guard let k = Int(trialText), k >= 0, k < Self.maxTrials else {
+                    throw SpikeFileError.malformed(
+                        line: lineNumber, column: header[trialIndex], value: abbreviatedField(trialText),
+                        expected: "a trial index from 0 to \(Self.maxTrials - 1)")
                 }
                 trial = k
             }
@@ -139,4 +148,9 @@ public struct SpikeFile: Sendable {
         }
         return result
     }
+}
+
+/// A field of a spike file as shown in a message: at most 80 characters.
+func abbreviatedField(_ text: String) -> String {
+    text.count <= 80 ? text : String(text.prefix(60)) + " … (\(text.count) characters)"
 }

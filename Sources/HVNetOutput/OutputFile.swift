@@ -10,9 +10,14 @@ import Foundation
 public enum OutputError: Error, CustomStringConvertible {
     case cannotCreate(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
+    /// An existing directory with files that is not an hvnet run directory (no summary.json of hvnet).
+    case notRunDirectory(path: String, entries: [String])
 
     public var description: String {
         switch self {
+        case .notRunDirectory(let path, let entries):
+            let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) entries)" : "")
+            return "\(path) holds files and is not an hvnet run directory (\(shown)); choose an empty or new directory with --out"
         case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }

@@ -6,11 +6,12 @@ import HVNetScenario
 import HVNetSimulation
 /// The run's summary.json.
 package enum RunSummary {
-    package static func json(_ r: Simulation.Result, scenarioPath: String?) -> JSONValue {
+    package static func json(_ r: Simulation.Result, scenarioPath: String?, commandLine: [String] = []) -> JSONValue {
         let s = r.scenario
         var members: [(String, JSONValue)] = [
             ("hvnet_version", .string(HVNetVersion.string)),
             ("status", .string(r.failure == nil ? "complete" : "incomplete")),
+            ("command_line", .array(commandLine.map { .string($0) })),
         ]
         if let failure = r.failure { members.append(("error", .string(failure))) }
         members += [

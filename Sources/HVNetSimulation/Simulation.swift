@@ -14,10 +14,13 @@ public enum Simulation {
         public var threads: Int?
         /// Called with the fraction done (0…1), from worker threads.
         public var progress: (@Sendable (Double) -> Void)?
+        /// The command line that started the run, recorded in summary.json.
+        public var commandLine: [String] = []
 
-        public init(threads: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil) {
+        public init(threads: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil, commandLine: [String] = []) {
             self.threads = threads
             self.progress = progress
+            self.commandLine = commandLine
         }
     }
 
@@ -94,7 +97,14 @@ public enum Simulation {
         -> (NetworkEvaluator, Recorder)
     {
         // Blocks long enough that a rejected step never reaches back past the previous block.
-        let blockLength = max(512, Int((2.5 * scenario.solver.options.largestStep / scenario.noiseGridMs).rounded(.up)))
+        let blockLength: Int
+        do {
+            blockLength = max(512, try checkedCount(
+                2.5 * min(scenario.solver.options.largestStep, scenario.durationMs) / scenario.noiseGridMs, rounding: .up,
+                "noise grid points per block (2.5 × largest step / grid)"))
+        } catch {
+            throw IntegrationError.invalidOptions("\(error)")
+        }
         let noiseModel = scenario.noiseModel
         let noise = noiseModel.flatMap {
             $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial, blockLength: blockLength) : nil
