@@ -24,6 +24,8 @@ public struct AnalysisEstimate: Sendable, Equatable {
     public var spikes: Double
     public var windowMs: Double
     public var bins: Double
+    /// Windows of the windowed Fano factor (cells × window / Fano window).
+    public var fanoWindows: Double
     public var kernelSamples: Double
     public var kernelLength: Double
     public var pairwiseEntries: Double
@@ -42,6 +44,7 @@ public struct AnalysisEstimate: Sendable, Equatable {
         windowMs = stopMs - startMs
         recordingBins = (windowMs / p.binMs).rounded(.down)
         bins = self.cells * recordingBins
+        fanoWindows = self.cells * (windowMs / p.fanoWindowMs).rounded(.down)
         kernelSamples = self.cells * (windowMs / p.kernel.samplingMs).rounded(.down)
         kernelLength = 2 * (p.kernel.cutoff * p.kernel.sigmaMs / p.kernel.samplingMs).rounded(.up) + 1
         let pairwise = measures.filter(\.isPairwise).count
@@ -57,6 +60,7 @@ public struct AnalysisEstimate: Sendable, Equatable {
             if !(value <= limit) { lines.append("\(what): \(Self.short(value)) exceeds the limit \(Self.short(limit)) (\(options))") }
         }
         check(bins, limits.bins, "bins (cells × window / bin)", "--bin-ms, --t-start, --t-stop, --cells")
+        check(fanoWindows, limits.bins, "Fano-factor windows (cells × window / Fano window)", "--fano-window-ms, --t-start, --t-stop, --cells")
         check(cells * trials, limits.trains, "spike trains (cells × trials)", "--cells, the trial column")
         if measures.contains(.kernelRate) || measures.contains(.synchrony) {
             check(kernelSamples, limits.kernelSamples, "kernel-rate samples (cells × window / 1 ms)", "--t-start, --t-stop, --cells")

@@ -29,7 +29,8 @@ extension Simulation {
         try OutputFile.write(
             RunDirectory.runningSummary(scenarioName: scenario.name, scenarioPath: scenarioPath, commandLine: options.commandLine),
             to: path("summary.json"))
-        var files: [String] = []
+        try OutputFile.write(ScenarioWriter.yaml(scenario), to: path("scenario.yaml"))
+        var files: [String] = ["scenario.yaml"]
         let start = Date()
 
         let connectivity = scenario.drawConnectivity()

@@ -52,7 +52,7 @@ struct Compare: ParsableCommand {
 
     func validate() throws {
         if methods.isEmpty { throw ValidationError("give at least one --method") }
-        if trials < 1 { throw ValidationError("--trials must be at least 1") }
+        if !(1...1_000_000).contains(trials) { throw ValidationError("--trials: '\(trials)' is not allowed; expected a whole number of trials from 1 to 1000000") }
         if !(matchWindowMs > 0 && matchWindowMs.isFinite) { throw ValidationError("--match-window must be a positive finite number of ms, got \(matchWindowMs)") }
         if let durationMs, !(durationMs > 0 && durationMs.isFinite) {
             throw ValidationError("--duration must be a positive finite number of ms, got \(durationMs)")
@@ -76,7 +76,11 @@ struct Compare: ParsableCommand {
         let referenceConfiguration: Comparison.Configuration
         let check: Comparison.Configuration
         do {
-            configurations = try methods.flatMap { try Comparison.Configuration.parse($0, defaultIntegration: defaultMode) }
+            configurations = try methods.flatMap { text in
+                do { return try Comparison.Configuration.parse(text, defaultIntegration: defaultMode) } catch let error as SolverError {
+                    throw RuntimeError("--method '\(text)': \(error)")
+                }
+            }
             if let reference {
                 let parsed = try Comparison.Configuration.parse(reference, defaultIntegration: .shifted)
                 guard parsed.count == 1 else { throw RuntimeError("--reference must be a single configuration") }
@@ -92,7 +96,7 @@ struct Compare: ParsableCommand {
                 check = .init(method: try SolverMethod.named("rk4"), options: SolverOptions(dtMs: pow(2, -11)), noiseIntegration: .shifted)
             }
         } catch let error as SolverError {
-            throw RuntimeError("\(error)")
+            throw RuntimeError("--reference '\(reference ?? "")': \(error)")
         }
         for c in configurations + [referenceConfiguration, check] {
             var probe = s

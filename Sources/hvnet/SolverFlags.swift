@@ -24,6 +24,12 @@ struct SolverFlags: ParsableArguments {
         for (name, value) in [("--dt", dt), ("--rtol", rtol), ("--atol", atol), ("--h0", h0), ("--hmax", hmax)] {
             if let value, !value.isFinite { throw RuntimeError("\(name): '\(value)' is not allowed; expected a finite number") }
         }
+        for (name, value) in [("--dt", dt), ("--h0", h0), ("--hmax", hmax)] {
+            if let value, !(value > 0) { throw RuntimeError("\(name): '\(value)' is not allowed; expected a positive step in ms") }
+        }
+        for (name, value) in [("--rtol", rtol), ("--atol", atol)] {
+            if let value, !(value >= 0) { throw RuntimeError("\(name): '\(value)' is not allowed; expected a tolerance ≥ 0") }
+        }
         do {
             if let method {
                 let m = try SolverMethod.named(method)
