@@ -100,7 +100,7 @@ expect_status "compare --match-window nan" 1 "--match-window must be a positive 
 expect_status "compare --threads 0" 1 "--threads must be at least 1" compare "$work/ok.yaml" --method rk4:dt=0.01 --threads 0
 expect_status "compare --method rk4:dt=inf" 1 "--method 'rk4:dt=inf'" compare "$work/ok.yaml" --method rk4:dt=inf
 expect_status "compare --trials max" 1 "--trials" compare "$work/ok.yaml" --method rk4:dt=0.01 --trials 9223372036854775807
-expect_status "compare: every configuration failed" 2 "configuration(s) failed" compare "$work/diverging.yaml" --method rk4:dt=0.05 --duration 20 --out "$work/c1" --quiet
+expect_status "compare: a failed reference exits 2" 2 "the reference failed" compare "$work/diverging.yaml" --method rk4:dt=0.05 --duration 20 --out "$work/c1" --quiet
 expect_status "diverging run exits 2" 2 "the run diverged" run "$work/diverging.yaml" --out "$work/o8" --quiet
 
 # Scenario values: non-finite numbers, fractions, huge counts, alias bombs, long keys.
