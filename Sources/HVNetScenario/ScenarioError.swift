@@ -53,6 +53,7 @@ func closestMatch(to word: String, in candidates: [String]) -> String? {
         }
         return previous[b.count]
     }
+    guard word.count <= 100 else { return nil }  // no key is that long; skip the quadratic distance
     let lowered = Array(word.lowercased())
     let scored = candidates.map { ($0, distance(lowered, Array($0.lowercased()))) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }

@@ -43,6 +43,7 @@ public enum ScenarioLoader {
         let top = try ScenarioNode(node: root, path: "").mapping(allowed: topLevelKeys)
 
         let name = try top["name"]?.string() ?? defaultName
+        if name.count > 200, let node = top["name"] { throw node.invalid("a name of at most 200 characters (it has \(name.count))") }
         let description = try top["description"]?.string()
         let duration = try top.required("duration_ms", "the simulated time in ms").number(where: { $0 > 0 }, "a positive number of ms")
         let seed = try top["seed"].map { UInt64(try $0.integer(in: 0...Int.max, "a non-negative integer")) } ?? 1
