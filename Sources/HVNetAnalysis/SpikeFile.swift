@@ -104,7 +104,7 @@ public struct SpikeFile: Sendable {
             guard let cell = Int(cellText), cell >= 0, cell < Self.maxCells else {
                 throw SpikeFileError.malformed(
                     line: lineNumber, column: header[cellIndex], value: abbreviatedField(cellText),
-                    expected: "a cell index from 0 to \(Self.maxCells - 1)")
+                    expected: "a non-negative integer cell index below \(Self.maxCells)")
             }
             let timeText = try field(timeIndex, header[timeIndex])
             guard let t = Double(timeText), t.isFinite else {
@@ -116,7 +116,7 @@ public struct SpikeFile: Sendable {
                 guard let k = Int(trialText), k >= 0, k < Self.maxTrials else {
                     throw SpikeFileError.malformed(
                         line: lineNumber, column: header[trialIndex], value: abbreviatedField(trialText),
-                        expected: "a trial index from 0 to \(Self.maxTrials - 1)")
+                        expected: "a non-negative integer trial index below \(Self.maxTrials)")
                 }
                 trial = k
             }

@@ -54,7 +54,7 @@ public struct SVGPlot {
     /// v with two decimals, like "%.2f" (halves round away from zero), without the cost of a
     /// format string: a plot writes tens of thousands of coordinates.
     static func fixed2(_ v: Double) -> String {
-        guard v.isFinite, abs(v) < 1e15 else { return String(format: "%.2f", v) }
+        guard v.isFinite, abs(v) < 1e13 else { return String(format: "%.2f", v) }  // 100|v| below 2^53
         let hundredths = clampedInt(abs(v) * 100, rounding: .toNearestOrAwayFromZero)
         let fraction = hundredths % 100
         return "\(v < 0 && hundredths != 0 ? "-" : "")\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"

@@ -50,7 +50,7 @@ struct OutputTests {
         let result = try Simulation.run(scenario, scenarioPath: "seed-single-cell.yaml", outputDirectory: dir)
         #expect(result.failure == nil)
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
-        #expect(files == ["connectivity.csv", "traces.csv", "spikes.csv", "summary.json", "voltage.svg", "phase-plane.svg", "dvdt-v.svg"])
+        #expect(files == ["scenario.yaml", "connectivity.csv", "traces.csv", "spikes.csv", "summary.json", "voltage.svg", "phase-plane.svg", "dvdt-v.svg"])
         let spikes = try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8).split(separator: "\n")
         #expect(spikes.count == 2 && spikes[0] == "cell,time_ms")
         let header = try String(contentsOfFile: dir + "/traces.csv", encoding: .utf8).prefix { $0 != "\n" }
