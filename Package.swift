@@ -20,7 +20,7 @@ let package = Package(
         // the compiler finds its module map when it loads GSLSupport.
         .target(name: "GSLSupport", dependencies: ["CGSL"]),
         .target(name: "Numerics"),
-        .target(name: "HVNetAnalysis"),
+        .target(name: "HVNetAnalysis", dependencies: ["Numerics"]),
         .target(name: "HVNetModel", dependencies: ["Numerics"]),
         .target(name: "HVNetNoise", dependencies: ["Numerics", "GSLSupport", "CGSL"]),
         .target(name: "HVNetSolvers", dependencies: ["Numerics", "GSLSupport", "CGSL"]),

@@ -60,6 +60,82 @@ expect_failure "misnamed column" "no column 'cell' (set it with --cell-column)" 
 expect_failure "non-numeric time" "line 2, column time_ms: 'ten' is not a finite number" analyze "$work/text.csv" --t-start 0 --t-stop 100 --out "$work/a4"
 expect_failure "unknown measure" "unknown measure 'fano'" analyze "$work/dup.csv" --t-start 0 --t-stop 100 --measures fano
 
+# expect_status NAME STATUS PATTERN ARGS...: the command must exit with STATUS and print PATTERN.
+expect_status() {
+  local name=$1 want=$2 pattern=$3; shift 3
+  local out status
+  out=$("$hvnet" "$@" 2>&1); status=$?
+  if [ "$status" -eq "$want" ] && grep -qF -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $status (expected $want), output:"; echo "$out" | head -c 2000 | sed 's/^/    /'
+  fi
+}
+
+# Odd option values: each is refused (exit 1) with a message naming the option, never a trap.
+printf '%s\n' "$base" > "$work/ok.yaml"
+printf 'cell,time_ms\n0,10\n0,20\n1,10\n1,25\n' > "$work/ok.csv"
+expect_status "--dt inf" 1 "--dt: 'inf' is not allowed" validate "$work/ok.yaml" --dt inf
+expect_status "--dt nan" 1 "--dt: 'nan' is not allowed" run "$work/ok.yaml" --dt nan --out "$work/r1"
+expect_status "--dt negative" 1 "--dt: '-1.0' is not allowed" run "$work/ok.yaml" --dt -1 --out "$work/r2"
+expect_status "--dt 1e-300" 1 "duration_ms" validate "$work/ok.yaml" --dt 1e-300
+expect_status "--hmax inf" 1 "--hmax: 'inf' is not allowed" validate "$work/ok.yaml" --method rkf45 --hmax inf
+expect_status "--threads 0" 1 "--threads must be at least 1" run "$work/ok.yaml" --threads 0 --out "$work/r3"
+expect_status "--t-stop inf" 1 "--t-stop: 'inf' is not allowed" analyze "$work/ok.csv" --t-start 0 --t-stop inf --out "$work/a5"
+expect_status "--t-stop 1e12" 1 "exceeds the limit" analyze "$work/ok.csv" --t-start 0 --t-stop 1e12 --out "$work/a6"
+expect_status "--bin-ms 1e-9" 1 "bins (cells × window / bin)" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --bin-ms 1e-9 --out "$work/a7"
+expect_status "--kernel-sigma-ms inf" 1 "--kernel-sigma-ms: 'inf' is not allowed" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --kernel-sigma-ms inf --out "$work/a8"
+expect_status "--kernel-sigma-ms 1e-9" 1 "cannot be sampled" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --kernel-sigma-ms 1e-9 --out "$work/a9"
+expect_status "--kernel-sigma-ms 1e300" 1 "--kernel-sigma-ms" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --kernel-sigma-ms 1e300 --out "$work/a10"
+expect_status "--cch-window-bins max" 1 "--cch-window-bins 9223372036854775807" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --cch-window-bins 9223372036854775807 --out "$work/a11"
+expect_status "--fano-window-ms 1e-300" 1 "Fano-factor windows" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --fano-window-ms 1e-300 --out "$work/a12"
+expect_status "--cells max" 1 "--cells: '9223372036854775807' is not allowed" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --cells 9223372036854775807 --out "$work/a13"
+printf 'cell,time_ms\n0,10\n9223372036854775807,12.5\n' > "$work/bigcell.csv"
+expect_status "cell index 2^63-1" 1 "line 3, column cell" analyze "$work/bigcell.csv" --t-start 0 --t-stop 100 --out "$work/a14"
+expect_status "negative option values" 0 "hvnet analyze" analyze "$work/ok.csv" --t-start -100 --t-stop 100 --out "$work/a15"
+expect_status "--vp-cost inf" 0 "hvnet analyze" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --vp-cost inf --measures victor_purpura --out "$work/a16"
+expect_status "compare --duration=-5" 1 "--duration must be a positive finite number" compare "$work/ok.yaml" --method rk4:dt=0.01 --duration=-5
+expect_status "compare --match-window nan" 1 "--match-window must be a positive finite number" compare "$work/ok.yaml" --method rk4:dt=0.01 --match-window nan
+expect_status "compare --threads 0" 1 "--threads must be at least 1" compare "$work/ok.yaml" --method rk4:dt=0.01 --threads 0
+expect_status "compare --method rk4:dt=inf" 1 "--method 'rk4:dt=inf'" compare "$work/ok.yaml" --method rk4:dt=inf
+expect_status "compare --trials max" 1 "--trials" compare "$work/ok.yaml" --method rk4:dt=0.01 --trials 9223372036854775807
+expect_status "compare: a failed reference exits 2" 2 "the reference failed" compare "$work/diverging.yaml" --method rk4:dt=0.05 --duration 20 --out "$work/c1" --quiet
+expect_status "diverging run exits 2" 2 "the run diverged" run "$work/diverging.yaml" --out "$work/o8" --quiet
+
+# Scenario values: non-finite numbers, fractions, huge counts, alias bombs, long keys.
+printf '%s\n' "$base" | sed 's/duration_ms: 40/duration_ms: 1e300/' > "$work/long.yaml"
+printf '%s\n' "$base" | sed 's|dt_ms: 1/70|dt_ms: 1/2/32|' > "$work/fraction.yaml"
+printf '%s\n' "$base" | sed 's/duration_ms: 40/duration_ms: .inf/' > "$work/inf.yaml"
+printf '%s\nrecording: {interval_ms: 1e-6}\n' "$base" > "$work/trace.yaml"
+cat > "$work/bomb.yaml" <<'YAML'
+description:
+  - &a [x, x, x, x, x, x, x, x, x]
+  - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+  - &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+  - &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+  - &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+  - &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+YAML
+printf '%s\n' "$base" >> "$work/bomb.yaml"
+expect_status "duration 1e300" 1 "duration_ms: '1e+300' is not allowed" validate "$work/long.yaml"
+expect_status "nested fraction" 1 "solver.dt_ms (line 2): '1/2/32' is not allowed" validate "$work/fraction.yaml"
+expect_status "duration inf" 1 "duration_ms (line 1): '.inf' is not allowed" run "$work/inf.yaml" --out "$work/r4"
+expect_status "trace interval 1e-6" 1 "trace file bytes" run "$work/trace.yaml" --out "$work/r5"
+[ ! -e "$work/r5" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL trace interval: a directory was created"; }
+expect_status "alias bomb" 1 "too large to read" validate "$work/bomb.yaml"
+expect_status "validate prints the estimate" 0 "estimate: 1 cell(s)" validate "$work/ok.yaml"
+
+# Run directories: a foreign directory is refused; a re-run leaves only the new run's files.
+mkdir -p "$work/foreign" && echo mine > "$work/foreign/notes.txt"
+expect_status "foreign directory" 1 "is not an hvnet run directory" run "$work/ok.yaml" --out "$work/foreign" --quiet
+"$hvnet" run "$work/ok.yaml" --out "$work/again" --quiet && "$hvnet" run "$work/ok.yaml" --out "$work/again" --quiet
+if [ -f "$work/again/scenario.yaml" ] && grep -q '"status": "complete"' "$work/again/summary.json" && ! ls -a "$work/again" | grep -q '\.tmp$'; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL re-run: $(ls -a "$work/again")"; fi
+expect_status "resolved scenario reproduces the run" 0 "wrote" run "$work/again/scenario.yaml" --out "$work/again2"
+
 # Success paths: every command exits 0 and writes its files.
 # expect_success NAME DIR FILES... -- ARGS...: exit 0, and each FILE exists and is non-empty in DIR.
 expect_success() {

@@ -35,4 +35,9 @@ public enum Measure: String, Sendable, CaseIterable {
     case isiDistance = "isi_distance"
     case spikeDistance = "spike_distance"
     case spikeSync = "spike_sync"
+
+    /// Pairwise (N × N) measures.
+    public var isPairwise: Bool {
+        [.pearson, .sttc, .vanRossum, .victorPurpura, .isiDistance, .spikeDistance, .spikeSync].contains(self)
+    }
 }

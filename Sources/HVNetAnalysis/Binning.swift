@@ -1,3 +1,4 @@
+import Numerics
 import Foundation
 
 /// Spike counts in bins with Elephant's `BinnedSpikeTrain` rule (docs/analysis.md, "Binning"):
@@ -21,7 +22,7 @@ public struct BinnedCounts: Sendable, Equatable {
     /// Elephant's `round_binning_errors` for one quotient.
     @inlinable public static func roundedIndex(_ q: Double) -> Int {
         let fraction = q - q.rounded(.down)
-        return Int(1 - tolerance <= fraction ? q + 0.5 : q)
+        return clampedInt(1 - tolerance <= fraction ? q + 0.5 : q)
     }
 
     public init(_ trains: SpikeTrains, binMs: Double) {
@@ -73,7 +74,7 @@ public enum CountStatistics {
     /// PySpike's `psth`: a histogram of the merged spikes on ⌊T/bin⌋ + 1 equally spaced edges
     /// (numpy's `histogram`: the last bin includes its right edge).
     public static func pyspikePSTH(_ trains: SpikeTrains, binMs: Double) -> [Int] {
-        let count = Int((trains.stopMs - trains.startMs) / binMs)
+        let count = clampedInt((trains.stopMs - trains.startMs) / binMs)
         guard count > 0 else { return [] }
         return NumpyHistogram.counts(trains.trains.flatMap { $0 }, first: trains.startMs, last: trains.stopMs, bins: count)
     }

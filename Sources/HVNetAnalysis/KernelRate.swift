@@ -1,3 +1,4 @@
+import Numerics
 import Foundation
 
 /// Instantaneous rate by a Gaussian kernel (docs/analysis.md): σ, cut off at `cutoff`·σ, sampled every
@@ -54,8 +55,8 @@ public enum KernelRate {
                           into out: inout [Double]) {
         let reach = p.cutoff * p.sigmaMs
         for s in train {
-            let first = max(samples.lowerBound, Int(((s - reach - t0) / p.samplingMs).rounded(.up)))
-            let last = min(samples.upperBound - 1, Int(((s + reach - t0) / p.samplingMs).rounded(.down)))
+            let first = max(samples.lowerBound, clampedInt((s - reach - t0) / p.samplingMs, rounding: .up))
+            let last = min(samples.upperBound - 1, clampedInt((s + reach - t0) / p.samplingMs, rounding: .down))
             guard first <= last else { continue }
             for k in first...last {
                 let d = t0 + Double(k) * p.samplingMs - s
@@ -77,7 +78,7 @@ public enum KernelRate {
             let histogram = NumpyHistogram.counts(train, first: t0, last: t0 + Double(n) * p.samplingMs, bins: n).map(Double.init)
             let sigma = p.sigmaMs / p.samplingMs  // in sampling periods
             let cutoffSigma = p.cutoff * sigma
-            let half = Int((p.cutoff * sigma).rounded(.up))
+            let half = clampedInt(p.cutoff * sigma, rounding: .up)
             let length = 2 * half + 1
             let kernel = (0..<length).map { j -> Double in
                 let t = -cutoffSigma + Double(j) * (2 * cutoffSigma) / Double(length - 1)

@@ -1,3 +1,4 @@
+import Numerics
 /// numpy's `histogram(values, bins=n, range=(first, last))`, reproduced exactly: edges are
 /// `linspace(first, last, n + 1)` (k·step + first, the last edge exactly `last`), bin i holds
 /// edges[i] ≤ x < edges[i+1], the last bin also holds x = last, values outside are ignored.
@@ -12,7 +13,7 @@ enum NumpyHistogram {
         let n = edges.count - 1
         let first = edges[0], last = edges[n]
         guard x >= first && x <= last else { return nil }
-        var i = Int((x - first) / (last - first) * Double(n))
+        var i = clampedInt((x - first) / (last - first) * Double(n))
         if i == n { i -= 1 }
         if x < edges[i] { i -= 1 }
         if i != n - 1 && x >= edges[i + 1] { i += 1 }

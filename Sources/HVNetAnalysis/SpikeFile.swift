@@ -117,6 +117,11 @@ public struct SpikeFile: Sendable {
         self.timeUnit = timeUnit
     }
 
+    /// Cell indices are below this (10⁷): a larger index would make `analyze` allocate a train
+    /// per cell up to it. Trial indices are below ``maxTrials`` (10⁶).
+    public static let maxCells = 10_000_000
+    public static let maxTrials = 1_000_000
+
     /// The distinct cell ids of the file, in increasing order.
     public var cellIds: [Int] { Array(Set(rows.map(\.cell))).sorted() }
     /// The highest trial index + 1 (1 for a file without trials).
@@ -188,7 +193,7 @@ public struct SpikeFile: Sendable {
         let unit = options.timeUnit ?? defaults.unit
         guard let (header, separator, headerIndex) = headerFields(text) else { throw SpikeFileError.empty(path: path) }
         func column(_ name: String, _ option: String) throws -> Int {
-            guard let k = header.firstIndex(of: name) else { throw SpikeFileError.missingColumn(name: name, option: option, available: header) }
+            guard let k = header.firstIndex(of: name) else { throw SpikeFileError.missingColumn(name: abbreviatedField(name), option: option, available: header.prefix(20).map(abbreviatedField)) }
             return k
         }
         let cellIndex = try column(cellName, "--cell-column")
@@ -207,18 +212,22 @@ public struct SpikeFile: Sendable {
                 return fields[k]
             }
             let cellText = try field(cellIndex, header[cellIndex])
-            guard let cell = Int(cellText) else {
-                throw SpikeFileError.malformed(line: lineNumber, column: header[cellIndex], value: cellText, expected: "an integer cell id")
+            guard let cell = Int(cellText), cell >= 0, cell < Self.maxCells else {
+                throw SpikeFileError.malformed(
+                    line: lineNumber, column: header[cellIndex], value: abbreviatedField(cellText),
+                    expected: "a non-negative integer cell id below \(Self.maxCells)")
             }
             let timeText = try field(timeIndex, header[timeIndex])
             guard let t = Double(timeText), t.isFinite, (t * unit.toMs).isFinite else {
-                throw SpikeFileError.malformed(line: lineNumber, column: header[timeIndex], value: timeText, expected: "a finite number")
+                throw SpikeFileError.malformed(line: lineNumber, column: header[timeIndex], value: abbreviatedField(timeText), expected: "a finite number")
             }
             var trial = 0
             if let trialIndex {
                 let trialText = try field(trialIndex, header[trialIndex])
-                guard let k = Int(trialText), k >= 0 else {
-                    throw SpikeFileError.malformed(line: lineNumber, column: header[trialIndex], value: trialText, expected: "a non-negative integer trial index")
+                guard let k = Int(trialText), k >= 0, k < Self.maxTrials else {
+                    throw SpikeFileError.malformed(
+                        line: lineNumber, column: header[trialIndex], value: abbreviatedField(trialText),
+                        expected: "a non-negative integer trial index below \(Self.maxTrials)")
                 }
                 trial = k
             }
@@ -306,4 +315,9 @@ public enum CellIds {
         if ids.count > 1 && last - first == ids.count - 1 { return "\(first)..\(last)" }
         return ids.prefix(10).map(String.init).joined(separator: ", ") + (ids.count > 10 ? ", … (\(ids.count) ids)" : "")
     }
+}
+
+/// A field of a spike file as shown in a message: at most 80 characters.
+func abbreviatedField(_ text: String) -> String {
+    text.count <= 80 ? text : String(text.prefix(60)) + " … (\(text.count) characters)"
 }

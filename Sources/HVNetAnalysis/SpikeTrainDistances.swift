@@ -47,7 +47,9 @@ public enum SpikeTrainDistances {
             for j in 1...m {
                 var best = min(previous[j] + 1, current[j - 1] + 1)
                 let d = abs(x - b[j - 1])
-                if q * d < 2 { best = min(best, previous[j - 1] + q * d) }
+                // A coincidence (d = 0) is free for every q, also q = ∞ (where q·0 would be NaN).
+                let move = d == 0 ? 0 : q * d
+                if move < 2 { best = min(best, previous[j - 1] + move) }
                 current[j] = best
             }
             swap(&previous, &current)

@@ -16,15 +16,22 @@ extension Simulation {
     /// connectivity.csv, traces of the recorded trial, summary.json and SVG plots into
     /// `outputDirectory`. Each file appears complete or not at all; outputs do not depend on the
     /// number of threads or the order in which trials finish.
+    ///
+    /// The directory follows ``RunDirectory``: a non-empty directory that is not a run directory
+    /// is refused (``OutputError/notRunDirectory(path:entries:)``), the previous run's files are
+    /// removed first, and summary.json says "running" until the run ends. The caller checks the
+    /// scenario (``Scenario/check()``) and its ``ResourceEstimate`` before.
     public static func run(_ scenario: Scenario, scenarioPath: String?, outputDirectory: String, options: Options = Options())
         throws -> Result
     {
-        let fm = FileManager.default
-        do { try fm.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch {
-            throw OutputError.cannotCreate(path: outputDirectory, reason: error.localizedDescription)
-        }
+        _ = try scenario.check()
+        try RunDirectory.prepare(outputDirectory)
         func path(_ name: String) -> String { (outputDirectory as NSString).appendingPathComponent(name) }
-        var files: [String] = []
+        try OutputFile.write(
+            RunDirectory.runningSummary(scenarioName: scenario.name, scenarioPath: scenarioPath, commandLine: options.commandLine),
+            to: path("summary.json"))
+        try OutputFile.write(ScenarioWriter.yaml(scenario), to: path("scenario.yaml"))
+        var files: [String] = ["scenario.yaml"]
         let start = Date()
 
         let connectivity = scenario.drawConnectivity()
@@ -75,9 +82,11 @@ extension Simulation {
             }
             recorder.finish()
             meter.update(trial: trial, fraction: 1)
+            let spikes = recorder.takeSortedSpikes()
+            let firing = Set(spikes.map(\.cell))
             return TrialOutput(
-                trial: Trial(index: trial, spikes: recorder.takeSortedSpikes(), statistics: statistics, failure: failure, reachedMs: reached),
-                efficiency: trial == recordedTrial ? recorder.efficiency : nil,
+                trial: Trial(index: trial, spikes: spikes, statistics: statistics, failure: failure, reachedMs: reached),
+                efficiency: trial == recordedTrial ? recorder.efficiency.map { var e = $0; e.fired = firing.contains(e.cell); return e } : nil,
                 plots: trial == recordedTrial ? recorder.plotData : nil)
         }
         let trials = outputs.map(\.trial)
@@ -135,7 +144,7 @@ extension Simulation {
             scenario: scenario, trials: trials, wallSeconds: wall, threads: threads, efficiency: recorded?.efficiency ?? [],
             populations: populations, files: files, outputDirectory: outputDirectory)
         result.files.append("summary.json")
-        try OutputFile.write(RunSummary.json(result, scenarioPath: scenarioPath).rendered() + "\n", to: path("summary.json"))
+        try OutputFile.write(RunSummary.json(result, scenarioPath: scenarioPath, commandLine: options.commandLine).rendered() + "\n", to: path("summary.json"))
         return result
     }
 }

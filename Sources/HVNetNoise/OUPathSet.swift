@@ -60,7 +60,7 @@ public final class OUPathSet {
         var k = q.rounded(.down)
         var s = q - k
         if s > 1 - 1e-9 { k += 1; s = 0 } else if s < 1e-9 { s = 0 }
-        return (Int(k), s)
+        return (clampedInt(k), s)  // k ≤ duration / δ, checked to fit by Scenario.check()
     }
 
     /// Writes x_j(t) and, when given, I_j(t) for every source j.

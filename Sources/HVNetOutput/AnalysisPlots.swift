@@ -38,7 +38,7 @@ enum AnalysisPlots {
             let edges = (0...bins).map { Double($0) * width }
             for (i, isi) in isis.prefix(8).enumerated() where !isi.isEmpty {
                 var counts = [Double](repeating: 0, count: bins)
-                for v in isi { counts[min(bins - 1, Int(v / width))] += 1 }
+                for v in isi { counts[max(0, min(bins - 1, clampedInt(v / width)))] += 1 }
                 let (sx, sy) = steps(edges: edges, values: counts)
                 plot.series.append(SVGPlot.Series(label: "cell \(i)", x: sx, y: sy, color: SVGPlot.palette[i % SVGPlot.palette.count]))
             }

@@ -10,9 +10,14 @@ import Foundation
 public enum OutputError: Error, CustomStringConvertible {
     case cannotCreate(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
+    /// An existing directory with files that is not an hvnet run directory (no summary.json of hvnet).
+    case notRunDirectory(path: String, entries: [String])
 
     public var description: String {
         switch self {
+        case .notRunDirectory(let path, let entries):
+            let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) entries)" : "")
+            return "\(path) holds files and is not an hvnet run directory (\(shown)); choose an empty or new directory with --out"
         case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }
@@ -28,21 +33,40 @@ public final class OutputFile {
     private var buffer: [UInt8] = []
     private var finished = false
 
+    /// Whether the file is an unnamed O_TMPFILE (Linux): it gets a name only at the commit, so a
+    /// process killed with SIGKILL leaves nothing behind.
+    private let anonymous: Bool
+
+    /// Linux's O_TMPFILE (__O_TMPFILE | O_DIRECTORY), which Glibc defines as a macro Swift cannot import.
+    static let openTemporaryFile: Int32 = 0o20_000_000 | 0o200_000
+
     public init(path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
         temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporaryPath)
-        else { throw OutputError.cannotCreate(path: path, reason: "the directory is not writable") }
-        self.handle = handle
+        #if os(Linux)
+        let fd = open(directory, Self.openTemporaryFile | O_WRONLY | O_CLOEXEC, 0o644)
+        #else
+        let fd: Int32 = -1
+        #endif
+        if fd >= 0 {
+            handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            anonymous = true
+        } else {
+            guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+                let handle = FileHandle(forWritingAtPath: temporaryPath)
+            else { throw OutputError.cannotCreate(path: path, reason: "the directory is not writable") }
+            self.handle = handle
+            anonymous = false
+        }
         buffer.reserveCapacity(1 << 16)
     }
 
     deinit {
         if !finished {
             try? handle.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
+            if !anonymous { try? FileManager.default.removeItem(atPath: temporaryPath) }
         }
     }
 
@@ -78,7 +102,16 @@ public final class OutputFile {
         try flush()
         do {
             try handle.synchronize()
+            if anonymous {
+                // Give the unnamed file its temporary name, then rename it into place as usual.
+                unlink(temporaryPath)
+                guard linkat(AT_FDCWD, "/proc/self/fd/\(handle.fileDescriptor)", AT_FDCWD, temporaryPath, AT_SYMLINK_FOLLOW) == 0 else {
+                    throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                }
+            }
             try handle.close()
+        } catch let error as OutputError {
+            throw error
         } catch { throw OutputError.cannotWrite(path: path, reason: "\(error)") }
         finished = true
         if rename(temporaryPath, path) != 0 {

@@ -35,14 +35,14 @@ package enum RunPlots {
                 width: scenario.cellCount > 200 ? 0.8 : 1.6, markers: true))
         }
         let bin = max(5, (scenario.durationMs / 2000).rounded(.up))
-        let bins = max(1, Int((scenario.durationMs / bin).rounded(.down)))
+        let bins = max(1, clampedInt(scenario.durationMs / bin, rounding: .down))
         var rates = SVGPlot(title: "\(scenario.name): population rate (\(formatNumber(bin)) ms bins)", xLabel: "t (ms)", yLabel: "rate (Hz per cell)")
         rates.xRange = 0...scenario.durationMs
         for (p, population) in scenario.populations.enumerated() {
             var counts = [Double](repeating: 0, count: bins)
             for t in trains {
                 for cell in offsets[p]..<(offsets[p] + population.size) {
-                    for time in t.trains[cell] { let k = Int(time / bin); if k < bins { counts[k] += 1 } }
+                    for time in t.trains[cell] { let k = clampedInt(time / bin); if k >= 0 && k < bins { counts[k] += 1 } }
                 }
             }
             let scale = 1000 / (bin * Double(population.size * trains.count))

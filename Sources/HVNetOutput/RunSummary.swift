@@ -7,11 +7,12 @@ import HVNetScenario
 import HVNetSimulation
 /// The run's summary.json.
 package enum RunSummary {
-    package static func json(_ r: Simulation.Result, scenarioPath: String?) -> JSONValue {
+    package static func json(_ r: Simulation.Result, scenarioPath: String?, commandLine: [String] = []) -> JSONValue {
         let s = r.scenario
         var members: [(String, JSONValue)] = [
             ("hvnet_version", .string(HVNetVersion.string)),
             ("status", .string(r.failure == nil ? "complete" : "incomplete")),
+            ("command_line", .array(commandLine.map { .string($0) })),
         ]
         if let failure = r.failure { members.append(("error", .string(failure))) }
         members += [
@@ -69,7 +70,7 @@ package enum RunSummary {
 }
 
 /// What a run directory's summary.json declares about the spike file beside it.
-public enum RunDirectory {
+extension RunDirectory {
     /// The cell and trial counts of the run whose summary.json lies in the same directory as
     /// `path` (hvnet's `scenario.cells` and `scenario.trials`), or nil when there is no readable
     /// summary.json of hvnet there.

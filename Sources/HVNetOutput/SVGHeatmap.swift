@@ -27,7 +27,7 @@ public struct SVGHeatmap {
         let span = r.upperBound - r.lowerBound
         let x = span > 0 ? min(max((v - r.lowerBound) / span, 0), 1) : 0.5
         func hex(_ a: Double, _ b: Double, _ c: Double) -> String {
-            String(format: "#%02x%02x%02x", Int(a * 255), Int(b * 255), Int(c * 255))
+            String(format: "#%02x%02x%02x", clampedInt(a * 255), clampedInt(b * 255), clampedInt(c * 255))
         }
         if diverging {
             if x < 0.5 { let t = x / 0.5; return hex(0.13 + 0.87 * t, 0.4 + 0.6 * t, 0.76 + 0.24 * t) }
@@ -44,9 +44,9 @@ public struct SVGHeatmap {
         let finite = matrix.flatMap { $0 }.filter(\.isFinite)
         let r = range ?? ((finite.min() ?? 0)...(max(finite.max() ?? 1, (finite.min() ?? 0) + 1e-12)))
         var s = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(left + size + 120))" height="\(Int(top + size + 50))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(clampedInt(left + size + 120))" height="\(clampedInt(top + size + 50))" font-family="Helvetica, Arial, sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(Int(left + size / 2))" y="25" text-anchor="middle" font-size="15">\(SVGPlot.escape(title))</text>
+            <text x="\(clampedInt(left + size / 2))" y="25" text-anchor="middle" font-size="15">\(SVGPlot.escape(title))</text>
 
             """
         for (i, row) in matrix.enumerated() {
@@ -60,15 +60,15 @@ public struct SVGHeatmap {
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", left + (Double(k) + 0.5) * cell, top + size + 16, k)
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%d</text>\n", left - 6, top + (Double(k) + 0.5) * cell + 4, k)
         }
-        s += "<text x=\"\(Int(left + size / 2))\" y=\"\(Int(top + size + 38))\" text-anchor=\"middle\">cell</text>\n"
+        s += "<text x=\"\(clampedInt(left + size / 2))\" y=\"\(clampedInt(top + size + 38))\" text-anchor=\"middle\">cell</text>\n"
         // Colour bar.
         let barX = left + size + 30
         for k in 0..<100 {
             let v = r.upperBound - (r.upperBound - r.lowerBound) * Double(k) / 99
             s += String(format: "<rect x=\"%.1f\" y=\"%.2f\" width=\"18\" height=\"%.2f\" fill=\"%@\"/>\n", barX, top + Double(k) * size / 100, size / 100 + 0.5, color(v, r))
         }
-        s += "<text x=\"\(Int(barX + 24))\" y=\"\(Int(top + 10))\">\(SVGPlot.tickLabel(r.upperBound))</text>\n"
-        s += "<text x=\"\(Int(barX + 24))\" y=\"\(Int(top + size))\">\(SVGPlot.tickLabel(r.lowerBound))</text>\n"
+        s += "<text x=\"\(clampedInt(barX + 24))\" y=\"\(clampedInt(top + 10))\">\(SVGPlot.tickLabel(r.upperBound))</text>\n"
+        s += "<text x=\"\(clampedInt(barX + 24))\" y=\"\(clampedInt(top + size))\">\(SVGPlot.tickLabel(r.lowerBound))</text>\n"
         return s + "</svg>\n"
     }
 }

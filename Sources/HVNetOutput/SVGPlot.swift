@@ -54,8 +54,8 @@ public struct SVGPlot {
     /// v with two decimals, like "%.2f" (halves round away from zero), without the cost of a
     /// format string: a plot writes tens of thousands of coordinates.
     static func fixed2(_ v: Double) -> String {
-        guard v.isFinite, abs(v) < 1e15 else { return String(format: "%.2f", v) }
-        let hundredths = Int((abs(v) * 100).rounded())
+        guard v.isFinite, abs(v) < 1e13 else { return String(format: "%.2f", v) }  // 100|v| below 2^53
+        let hundredths = clampedInt(abs(v) * 100, rounding: .toNearestOrAwayFromZero)
         let fraction = hundredths % 100
         return "\(v < 0 && hundredths != 0 ? "-" : "")\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
@@ -94,14 +94,14 @@ public struct SVGPlot {
         func py(_ y: Double) -> Double { top + (yr.upperBound - ty(y)) / (yr.upperBound - yr.lowerBound) * plotH }
         func ticks(_ r: ClosedRange<Double>, log: Bool) -> [(position: Double, label: String)] {
             guard log else { return Self.ticks(r).map { ($0, Self.tickLabel($0)) } }
-            let low = Int(r.lowerBound.rounded(.down)), high = Int(r.upperBound.rounded(.up))
+            let low = clampedInt(r.lowerBound, rounding: .down), high = clampedInt(r.upperBound, rounding: .up)
             var marks: [(Double, String)] = []
             let mantissas: [Double] = high - low <= 2 ? [1, 2, 5] : [1]
             for e in low...high {
                 for m in mantissas {
                     let v = m * pow(10, Double(e))
                     let lv = log10(v)
-                    if lv >= r.lowerBound - 1e-9 && lv <= r.upperBound + 1e-9 { marks.append((v, m == 1 ? "1e\(e)" : "\(Int(m))e\(e)")) }
+                    if lv >= r.lowerBound - 1e-9 && lv <= r.upperBound + 1e-9 { marks.append((v, m == 1 ? "1e\(e)" : "\(clampedInt(m))e\(e)")) }
                 }
             }
             return marks
@@ -109,8 +109,8 @@ public struct SVGPlot {
         func f(_ v: Double) -> String { Self.fixed2(v) }
 
         s.write("""
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
-            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(clampedInt(width))" height="\(clampedInt(height))" \
+            viewBox="0 0 \(clampedInt(width)) \(clampedInt(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(f(width / 2))" y="22" text-anchor="middle" font-size="15">\(Self.escape(title))</text>
 

@@ -31,7 +31,7 @@ extension Scenario {
             noiseGrid = solver.dtMs.map { $0 / 2 } ?? 1.0 / 1024
         }
         return TimeGrid(
-            stepMs: solver.dtMs, largestStepMs: solver.options.largestStep, noiseGridMs: noiseGrid,
+            stepMs: solver.dtMs, largestStepMs: min(solver.options.largestStep, durationMs), noiseGridMs: noiseGrid,
             traceIntervalMs: recording.intervalMs ?? solver.dtMs ?? 0.05)
     }
 

@@ -39,9 +39,11 @@ public enum ScenarioLoader {
         } catch {
             throw ScenarioError.syntax(message: "\(error)")
         }
+        try ScenarioLimits.check(root)
         let top = try ScenarioNode(node: root, path: "").mapping(allowed: topLevelKeys)
 
         let name = try top["name"]?.string() ?? defaultName
+        if name.count > 200, let node = top["name"] { throw node.invalid("a name of at most 200 characters (it has \(name.count))") }
         let description = try top["description"]?.string()
         let duration = try top.required("duration_ms", "the simulated time in ms").number(where: { $0 > 0 }, "a positive number of ms")
         let seed = try top["seed"].map { UInt64(try $0.integer(in: 0...Int.max, "a non-negative integer")) } ?? 1
@@ -90,11 +92,13 @@ public enum ScenarioLoader {
         } ?? []
         let recording = try parseRecording(top["recording"], cellCount: cellCount, trials: trials)
 
-        return Scenario(
+        let scenario = Scenario(
             name: name, description: description, durationMs: duration, seed: seed, trials: trials, solver: solver,
             noise: noiseSettings,
             populations: populations, ampaSynapse: ampa, gabaASynapse: gabaA, connections: connections,
             stimuli: stimuli, recording: recording, sourceHash: fnv1a64Hex(Array(text.utf8)))
+        _ = try scenario.check()
+        return scenario
     }
 
     // MARK: Parts
@@ -240,8 +244,13 @@ public enum ScenarioLoader {
             guard same else {
                 throw ScenarioError.invalidValue(path: node.child("rule"), value: "small_world", expected: "from = to (a small world lives in one population)", line: node.line)
             }
-            let k = try m.required("k", "an even number of lattice neighbours").integer(in: 2...max(2, columns - 1), "an even whole number from 2 to \(columns - 1)")
-            guard k % 2 == 0 else { throw m["k"]!.invalid("an even whole number from 2 to \(columns - 1)") }
+            // k < n: cell i's k lattice neighbours i ± 1 … i ± k/2 are then distinct and none is i.
+            let kNode = try m.required("k", "an even number of lattice neighbours")
+            guard columns >= 3 else {
+                throw kNode.invalid("a population of at least 3 cells for a small world (\(from) has \(columns); k must be even and less than the population size)")
+            }
+            let k = try kNode.integer(in: 2...(columns - 1), "an even whole number from 2 to \(columns - 1) (less than the population size \(columns))")
+            guard k % 2 == 0 else { throw kNode.invalid("an even whole number from 2 to \(columns - 1) (less than the population size \(columns))") }
             rule = .smallWorld(
                 k: k, beta: try m.required("beta", "the rewiring probability").number(where: { $0 >= 0 && $0 <= 1 }, "a probability between 0 and 1"))
         }

@@ -14,11 +14,16 @@ struct ScenarioNode {
 
     var line: Int? { node.mark.map { $0.line } }
 
-    /// The scalar text of the node, or the flow-style rendering of a collection (for messages).
+    /// The scalar text of the node, or the flow-style rendering of a small collection (for
+    /// messages), at most ``ScenarioLimits/shownCharacters`` characters.
     var text: String {
-        if let s = node.scalar?.string { return s }
-        return ((try? Yams.serialize(node: node)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
-            .replacingOccurrences(of: "\n", with: " ")
+        if let s = node.scalar?.string { return abbreviated(s) }
+        guard ScenarioLimits.nodeCount(node, upTo: 200) < 200 else {
+            if let sequence = node.sequence { return "a list of \(sequence.count) items" }
+            return "a mapping of \(node.mapping?.count ?? 0) keys"
+        }
+        return abbreviated(((try? Yams.serialize(node: node)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "\n", with: " "))
     }
 
     func invalid(_ expected: String) -> ScenarioError {
@@ -100,14 +105,17 @@ struct ScenarioNode {
         return Array(repeating: try number(where: isAllowed, expected), count: count)
     }
 
+    /// A finite decimal number, or a fraction "p/q" of two finite numbers (exactly one slash)
+    /// whose quotient is finite; nil otherwise.
     static func parseNumber(_ raw: String) -> Double? {
         let s = raw.trimmingCharacters(in: .whitespaces)
-        if let slash = s.firstIndex(of: "/") {
-            guard let p = parseNumber(String(s[..<slash])), let q = parseNumber(String(s[s.index(after: slash)...])),
-                q != 0
-            else { return nil }
-            return p / q
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2 {
+            guard let p = parseNumber(String(parts[0])), let q = parseNumber(String(parts[1])), q != 0 else { return nil }
+            let quotient = p / q
+            return quotient.isFinite ? quotient : nil
         }
+        guard parts.count == 1 else { return nil }
         let lowered = s.lowercased()
         guard !lowered.contains("inf"), !lowered.contains("nan"), let value = Double(s), value.isFinite else { return nil }
         return value

@@ -58,10 +58,13 @@ public enum Topology {
         case .smallWorld(let k, let beta):
             let n = postCount
             for post in 0..<n {
+                // Distinct lattice neighbours other than the cell itself (k ≥ n would otherwise
+                // wrap around to i or count a neighbour twice).
                 var inputs: [Int] = []
-                for d in 1...(k / 2) {
-                    inputs.append((post - d + n) % n)
-                    inputs.append((post + d) % n)
+                for d in 1...max(1, k / 2) {
+                    for pre in [((post - d) % n + n) % n, (post + d) % n] where pre != post && !inputs.contains(pre) {
+                        inputs.append(pre)
+                    }
                 }
                 if beta > 0 {
                     for slot in inputs.indices where rng.uniform() < beta {

@@ -50,7 +50,11 @@ public final class Recorder: StepObserver {
         vT = model.cells.map(\.thermalPotentialMV)
         thresholdY = vT.map { settings.thresholdMV / $0 }
         self.keepRows = keepRows
-        sampleCount = Int((duration / interval + 1e-9).rounded(.down)) + 1
+        do {
+            sampleCount = try checkedCount(duration / interval + 1e-9, rounding: .down, "trace samples (duration / interval)") + 1
+        } catch {
+            throw IntegrationError.invalidOptions("\(error)")
+        }
         pendingPeak = Array(repeating: nil, count: n)
         spikeIndexOfCell = Array(repeating: nil, count: n)
         let window = settings.plotWindow(durationMs: duration)
@@ -179,9 +183,14 @@ public final class Recorder: StepObserver {
 /// Na efficiency = Σ_{dv/dt>0} i_NaT / Σ_{dv/dt>0} i_tot and
 /// K efficiency = Σ_{dv/dt<0} i_KaD / Σ_{dv/dt<0} i_tot, with i_tot = i_NaT + i_KaD + i_NaKa.
 /// The sign of dv/dt is that of the right-hand side (the notebook uses a backward difference).
+/// The ratios describe the currents of an action potential: for a cell that did not spike in the
+/// recorded trial (``fired`` false) both are undefined (NaN; null in summary.json), since near rest
+/// the total current crosses zero and the ratio is arbitrary (it reached −1.6e13).
 public struct EfficiencySums: Sendable {
     public let cell: Int
     var risingNaT = 0.0, risingTotal = 0.0, fallingKaD = 0.0, fallingTotal = 0.0
+    /// Whether the cell spiked in the recorded trial; set when the trial's spikes are known.
+    public var fired = true
 
     mutating func add(_ c: MembraneCurrents, dvdt: Double) {
         if dvdt > 0 {
@@ -193,8 +202,8 @@ public struct EfficiencySums: Sendable {
         }
     }
 
-    public var sodium: Double { risingNaT / risingTotal }
-    public var potassium: Double { fallingKaD / fallingTotal }
+    public var sodium: Double { fired && risingTotal != 0 ? risingNaT / risingTotal : .nan }
+    public var potassium: Double { fired && fallingTotal != 0 ? fallingKaD / fallingTotal : .nan }
 }
 
 /// A trace for plotting, decimated to at most `limit` points by doubling its stride.

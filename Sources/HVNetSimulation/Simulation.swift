@@ -14,10 +14,13 @@ public enum Simulation {
         public var threads: Int?
         /// Called with the fraction done (0…1), from worker threads.
         public var progress: (@Sendable (Double) -> Void)?
+        /// The command line that started the run, recorded in summary.json.
+        public var commandLine: [String] = []
 
-        public init(threads: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil) {
+        public init(threads: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil, commandLine: [String] = []) {
             self.threads = threads
             self.progress = progress
+            self.commandLine = commandLine
         }
     }
 

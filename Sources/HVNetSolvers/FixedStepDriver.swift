@@ -51,7 +51,10 @@ public struct FixedStepDriver: Sendable, Equatable {
         let dim = system.dimension
         precondition(initial.count == dim, "initial state has \(initial.count) components, the system \(dim)")
         let evaluationsBefore = system.evaluations
-        let steps = max(1, Int((duration / dt).rounded()))
+        let steps: Int
+        do { steps = max(1, try checkedCount(duration / dt, rounding: .toNearestOrAwayFromZero, "steps (duration / dt)")) } catch {
+            throw IntegrationError.invalidOptions("\(error)")
+        }
         let breaks = system.breakpoints(before: duration)
         let snap = 1e-9 * dt
         let shifted = system.isShifted

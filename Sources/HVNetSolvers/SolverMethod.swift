@@ -86,15 +86,20 @@ public struct SolverOptions: Sendable, Equatable {
     public func validated(for method: SolverMethod) throws -> SolverOptions {
         switch method.family {
         case .fixedStep:
-            guard let dt = dtMs, dt > 0 else { throw SolverError.invalidOption(method: method.name, "needs dt > 0 (ms)") }
+            guard let dt = dtMs, dt > 0, dt.isFinite else { throw SolverError.invalidOption(method: method.name, "needs a finite dt > 0 (ms)") }
             if absoluteTolerance != nil || relativeTolerance != nil || initialStepMs != nil || maxStepMs != nil {
                 throw SolverError.invalidOption(method: method.name, "takes only dt; atol, rtol, h0 and hmax are for adaptive methods")
             }
         case .gsl, .dyadic:
             if dtMs != nil { throw SolverError.invalidOption(method: method.name, "is adaptive: give atol, rtol, h0 or hmax, not dt") }
-            guard atol >= 0, rtol >= 0, atol + rtol > 0 else { throw SolverError.invalidOption(method: method.name, "needs atol ≥ 0, rtol ≥ 0, not both 0") }
-            if let h = initialStepMs, h <= 0 { throw SolverError.invalidOption(method: method.name, "h0 must be > 0") }
-            if let h = maxStepMs, h <= 0 { throw SolverError.invalidOption(method: method.name, "hmax must be > 0") }
+            guard atol >= 0, rtol >= 0, atol.isFinite, rtol.isFinite, atol + rtol > 0 else {
+                throw SolverError.invalidOption(method: method.name, "needs finite tolerances atol ≥ 0 and rtol ≥ 0, not both 0")
+            }
+            if let h = initialStepMs, !(h > 0 && h.isFinite) { throw SolverError.invalidOption(method: method.name, "h0 must be a finite step > 0 (ms)") }
+            if let h = maxStepMs, !(h > 0 && h.isFinite) { throw SolverError.invalidOption(method: method.name, "hmax must be a finite step > 0 (ms)") }
+            if let h0 = initialStepMs, h0 > hmax {
+                throw SolverError.invalidOption(method: method.name, "h0 (\(h0) ms) must not exceed hmax (\(hmax) ms)")
+            }
         }
         return self
     }

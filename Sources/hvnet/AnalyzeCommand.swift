@@ -25,25 +25,25 @@ struct Analyze: ParsableCommand {
     @Argument(help: "The spike file: CSV/TSV with a header, NEST ASCII (.dat), Brian2 export, or NWB (.nwb).")
     var spikes: String
 
-    @Option(name: .customLong("t-start"), help: "Start of the window in ms.")
+    @Option(name: .customLong("t-start"), parsing: .unconditional, help: "Start of the window in ms.")
     var tStart: Double
 
-    @Option(name: .customLong("t-stop"), help: "End of the window in ms (spikes must lie in [t-start, t-stop]).")
+    @Option(name: .customLong("t-stop"), parsing: .unconditional, help: "End of the window in ms (spikes must lie in [t-start, t-stop]).")
     var tStop: Double
 
     @Option(help: "The file format: auto (detected from the content), csv, nest, brian2 or nwb.")
     var format = SpikeFile.Format.auto
 
-    @Option(help: "Declares cells 0 … N-1 (silent cells count in rates and means); default: the run's summary.json, else the ids in the file.")
+    @Option(parsing: .unconditional, help: "Declares cells 0 … N-1 (silent cells count in rates and means); default: the run's summary.json, else the ids in the file.")
     var cells: Int?
 
     @Option(name: .customLong("cell-ids"), help: "Declares the cell ids, e.g. 0..9 or 1,2,5..8 (NEST senders are 1-based).")
     var cellIds: String?
 
-    @Option(help: "Declares K trials (trials without spikes count); default: the run's summary.json, else the highest trial index + 1.")
+    @Option(parsing: .unconditional, help: "Declares K trials (trials without spikes count); default: the run's summary.json, else the highest trial index + 1.")
     var trials: Int?
 
-    @Option(name: .customLong("bin-ms"), help: "Bin of the PSTH, Pearson and correlograms (ms).")
+    @Option(name: .customLong("bin-ms"), parsing: .unconditional, help: "Bin of the PSTH, Pearson and correlograms (ms).")
     var binMs: Double = 1
 
     @Option(help: "Comma-separated measures to compute (default: all).")
@@ -60,26 +60,26 @@ struct Analyze: ParsableCommand {
     var trialColumn: String?
     @Option(name: .customLong("time-unit"), help: "Unit of the time column: ms or s (default: ms; Brian2: s).")
     var timeUnit: SpikeFile.TimeUnit?
-    @Option(help: "The trial whose spikes the single-trial measures use.")
+    @Option(parsing: .unconditional, help: "The trial whose spikes the single-trial measures use.")
     var trial = 0
 
-    @Option(name: .customLong("kernel-sigma-ms"), help: "σ of the Gaussian kernel rate (ms).")
+    @Option(name: .customLong("kernel-sigma-ms"), parsing: .unconditional, help: "σ of the Gaussian kernel rate (ms).")
     var kernelSigmaMs = 5.0
-    @Option(name: .customLong("kernel-sampling-ms"), help: "Sampling period of the kernel rate (ms); default: --bin-ms (1 ms).")
+    @Option(name: .customLong("kernel-sampling-ms"), parsing: .unconditional, help: "Sampling period of the kernel rate (ms); default: --bin-ms (1 ms).")
     var kernelSamplingMs: Double?
     @Option(name: .customLong("kernel-mode"), help: "exact (default) or elephant (Elephant 1.2.1's binned convolution).")
     var kernelMode = KernelRate.Mode.exact
-    @Option(name: .customLong("fano-window-ms"), help: "Window of the windowed Fano factor (ms).")
+    @Option(name: .customLong("fano-window-ms"), parsing: .unconditional, help: "Window of the windowed Fano factor (ms).")
     var fanoWindowMs = 100.0
-    @Option(name: .customLong("sttc-dt-ms"), help: "Δt of the STTC (ms).")
+    @Option(name: .customLong("sttc-dt-ms"), parsing: .unconditional, help: "Δt of the STTC (ms).")
     var sttcDtMs = 5.0
     @Option(name: .customLong("sttc-window"), help: "exact (default) or elephant (numpy.isclose tolerance).")
     var sttcWindow = SpikeTimeTiling.Window.exact
-    @Option(name: .customLong("tau-ms"), help: "τ of the van Rossum distance (ms).")
+    @Option(name: .customLong("tau-ms"), parsing: .unconditional, help: "τ of the van Rossum distance (ms).")
     var tauMs = 10.0
-    @Option(name: .customLong("vp-cost"), help: "Victor–Purpura cost q (1/ms).")
+    @Option(name: .customLong("vp-cost"), parsing: .unconditional, help: "Victor–Purpura cost q (1/ms); inf gives the limit q → ∞ (only exact coincidences are free).")
     var vpCost = 0.1
-    @Option(name: .customLong("cch-window-bins"), help: "Correlogram half-width in bins.")
+    @Option(name: .customLong("cch-window-bins"), parsing: .unconditional, help: "Correlogram half-width in bins.")
     var cchWindowBins = 50
 
     @Option(help: "Output directory (default: analysis-<file name>).")
@@ -88,12 +88,24 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Analyse even when the estimate exceeds the limits.")
+    var force = false
+
     func validate() throws {
-        guard tStop > tStart else { throw ValidationError("--t-stop must be after --t-start") }
-        guard binMs > 0, kernelSigmaMs > 0, fanoWindowMs > 0, sttcDtMs > 0, tauMs > 0, vpCost >= 0, cchWindowBins >= 0 else {
-            throw ValidationError("bins, windows, σ, Δt and τ must be positive")
+        for (name, value) in [("--t-start", tStart), ("--t-stop", tStop)] where !value.isFinite {
+            throw ValidationError("\(name): '\(value)' is not allowed; expected a finite time in ms")
         }
-        if let cells, !(1...CellIds.limit).contains(cells) { throw ValidationError("--cells must be 1 … \(CellIds.limit)") }
+        guard tStop > tStart else { throw ValidationError("--t-stop (\(tStop)) must be after --t-start (\(tStart))") }
+        for (name, value) in [("--bin-ms", binMs), ("--kernel-sigma-ms", kernelSigmaMs), ("--fano-window-ms", fanoWindowMs),
+                              ("--sttc-dt-ms", sttcDtMs), ("--tau-ms", tauMs)] where !(value > 0 && value.isFinite) {
+            throw ValidationError("\(name): '\(value)' is not allowed; expected a positive finite number of ms")
+        }
+        guard vpCost >= 0 else { throw ValidationError("--vp-cost: '\(vpCost)' is not allowed; expected a cost ≥ 0 per ms, or inf") }
+        guard cchWindowBins >= 0 else { throw ValidationError("--cch-window-bins: '\(cchWindowBins)' is not allowed; expected a whole number ≥ 0") }
+        guard trial >= 0 else { throw ValidationError("--trial: '\(trial)' is not allowed; expected a trial index ≥ 0") }
+        if let cells, !(1...CellIds.limit).contains(cells) {
+            throw ValidationError("--cells: '\(cells)' is not allowed; expected a number of cells from 1 to \(CellIds.limit)")
+        }
         if cells != nil && cellIds != nil { throw ValidationError("give --cells or --cell-ids, not both") }
         if let trials, !(1...100_000).contains(trials) { throw ValidationError("--trials must be 1 … 100000") }
         if let k = kernelSamplingMs {
@@ -215,11 +227,28 @@ struct Analyze: ParsableCommand {
         p.victorPurpuraCostPerMs = vpCost
         p.cchWindowBins = cchWindowBins
         let selected = try parseMeasures()
+        let spikeCount = trains.reduce(0) { $0 + $1.trains.reduce(0) { $0 + $1.count } }
+        let estimate = AnalysisEstimate(
+            cells: input.cellIds.count, trials: input.trialCount, spikes: spikeCount, startMs: tStart, stopMs: tStop,
+            parameters: p, measures: selected)
+        let undefined = estimate.undefined()
+        if !undefined.isEmpty { throw RuntimeError(undefined.joined(separator: "\n")) }
+        let exceeded = estimate.exceeded()
+        if !exceeded.isEmpty && !force {
+            throw RuntimeError(
+                (["refused: the analysis would exceed hvnet's limits (give --force to run it anyway):"] + exceeded.map { "  " + $0 })
+                    .joined(separator: "\n"))
+        }
         let chosenPairs = try parsePairs(ids: input.cellIds)
         let analysis = SpikeAnalysis(trains[trial], parameters: p, measures: selected, correlogramPairs: chosenPairs)
         let trialStatistics = trains.count > 1 ? TrialAnalysis(trains, parameters: p) : nil
         let directory = out ?? "analysis-\(URL(fileURLWithPath: spikes).deletingPathExtension().lastPathComponent)"
-        let written = try AnalysisReport.write(analysis, trials: trialStatistics, input: input, to: directory)
+        let written: [String]
+        do {
+            written = try AnalysisReport.write(analysis, trials: trialStatistics, input: input, to: directory)
+        } catch {
+            throw RuntimeError("\(error)", status: .runFailed)
+        }
         let seconds = Date().timeIntervalSince(start)
         guard !quiet else { return }
         let t = trains[trial]

@@ -9,7 +9,9 @@ struct Compare: ParsableCommand {
             Each --method is NAME[/shifted|/plain]:KEY=V[,V…][;KEY=V], KEY one of \(SolverOptions.keys.joined(separator: ", ")); \
             one key may list several values (one configuration each). Example: \
             --method rk4:dt=0.05,0.025,0.0125 --method rkf45:rtol=1e-4,1e-6,1e-8 --method bs32-dyadic:rtol=1e-3,1e-5. \
-            Methods: \(SolverMethod.names.joined(separator: ", ")).
+            Methods: \(SolverMethod.names.joined(separator: ", ")). The scenario is checked and its cost estimated \
+            first; above the limits compare refuses unless --force. Exit status 2 when the reference or every \
+            configuration failed, 3 when some configurations failed. \(ExitStatus.help)
             """)
 
     @Argument(help: "The scenario file.")
@@ -21,22 +23,22 @@ struct Compare: ParsableCommand {
     @Option(help: "The reference configuration (default: shifted rk4 at dt = 2^-10 ms, checked against 2^-11 ms).")
     var reference: String?
 
-    @Option(help: "Noise realisations (trials).")
+    @Option(parsing: .unconditional, help: "Noise realisations (trials).")
     var trials = 1
 
-    @Option(name: .customLong("duration"), help: "Simulated time in ms (default: the scenario's).")
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time in ms (default: the scenario's).")
     var durationMs: Double?
 
-    @Option(name: .customLong("noise-grid"), help: "Grid of the noise paths in ms (default: the scenario's, else 2^-12 ms).")
+    @Option(name: .customLong("noise-grid"), parsing: .unconditional, help: "Grid of the noise paths in ms (default: the scenario's, else 2^-12 ms).")
     var noiseGridMs: Double?
 
-    @Option(name: .customLong("match-window"), help: "Spikes within this many ms of a reference spike are matched.")
+    @Option(name: .customLong("match-window"), parsing: .unconditional, help: "Spikes within this many ms of a reference spike are matched.")
     var matchWindowMs = 0.5
 
     @Option(name: .customLong("noise-integration"), help: "Default noise integration of configurations without /shifted or /plain.")
     var noiseIntegration: NoiseIntegration?
 
-    @Option(help: "Worker threads (trials run in parallel).")
+    @Option(parsing: .unconditional, help: "Worker threads (trials run in parallel).")
     var threads: Int?
 
     @Option(help: "Output directory (default: compare-<scenario name>).")
@@ -45,10 +47,20 @@ struct Compare: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Compare even when the resource estimate exceeds the limits.")
+    var force = false
+
     func validate() throws {
         if methods.isEmpty { throw ValidationError("give at least one --method") }
-        if trials < 1 { throw ValidationError("--trials must be at least 1") }
-        if matchWindowMs <= 0 { throw ValidationError("--match-window must be positive") }
+        if !(1...1_000_000).contains(trials) { throw ValidationError("--trials: '\(trials)' is not allowed; expected a whole number of trials from 1 to 1000000") }
+        if !(matchWindowMs > 0 && matchWindowMs.isFinite) { throw ValidationError("--match-window must be a positive finite number of ms, got \(matchWindowMs)") }
+        if let durationMs, !(durationMs > 0 && durationMs.isFinite) {
+            throw ValidationError("--duration must be a positive finite number of ms, got \(durationMs)")
+        }
+        if let noiseGridMs, !(noiseGridMs > 0 && noiseGridMs.isFinite) {
+            throw ValidationError("--noise-grid must be a positive finite number of ms, got \(noiseGridMs)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -56,12 +68,19 @@ struct Compare: ParsableCommand {
         if let durationMs { s.durationMs = durationMs }
         s.noise.gridMs = noiseGridMs ?? s.noise.gridMs ?? pow(2, -12)
         s.recording.traceCells = []
+        s.trials = trials
+        s.recording.trial = 0
+        try checkScenario(s, path: scenario, force: force, quiet: quiet)
         let defaultMode = noiseIntegration ?? s.solver.noiseIntegration
         let configurations: [Comparison.Configuration]
         let referenceConfiguration: Comparison.Configuration
         let check: Comparison.Configuration
         do {
-            configurations = try methods.flatMap { try Comparison.Configuration.parse($0, defaultIntegration: defaultMode) }
+            configurations = try methods.flatMap { text in
+                do { return try Comparison.Configuration.parse(text, defaultIntegration: defaultMode) } catch let error as SolverError {
+                    throw RuntimeError("--method '\(text)': \(error)")
+                }
+            }
             if let reference {
                 let parsed = try Comparison.Configuration.parse(reference, defaultIntegration: .shifted)
                 guard parsed.count == 1 else { throw RuntimeError("--reference must be a single configuration") }
@@ -77,7 +96,19 @@ struct Compare: ParsableCommand {
                 check = .init(method: try SolverMethod.named("rk4"), options: SolverOptions(dtMs: pow(2, -11)), noiseIntegration: .shifted)
             }
         } catch let error as SolverError {
-            throw RuntimeError("\(error)")
+            throw RuntimeError("--reference '\(reference ?? "")': \(error)")
+        }
+        for c in configurations + [referenceConfiguration, check] {
+            var probe = s
+            probe.solver = SolverSettings(method: c.method, options: c.options, noiseIntegration: c.noiseIntegration)
+            do { _ = try probe.check() } catch let error as ScenarioError {
+                throw RuntimeError("configuration \(c.label): \(error)")
+            }
+            if !force {
+                do { try ResourceEstimate(probe).enforce() } catch let error as ResourceError {
+                    throw RuntimeError("configuration \(c.label): \(error)")
+                }
+            }
         }
         var options = Comparison.Options()
         options.trials = trials
@@ -88,11 +119,25 @@ struct Compare: ParsableCommand {
                                         progress: line.map { l in { @Sendable f in l.show(f) } })
         line?.finish()
         let directory = out ?? "compare-\(s.name)"
-        let files = try ComparisonReport.write(result, scenario: scenario, to: directory)
+        let files: [String]
+        do { files = try ComparisonReport.write(result, scenario: scenario, to: directory) } catch {
+            throw RuntimeError("\(error)", status: .runFailed)
+        }
         if !quiet {
             print("hvnet compare: \(s.name), \(s.durationMs) ms, \(trials) trial(s), noise grid \(formatNumber(s.noiseGridMs)) ms")
             print(ComparisonReport.table(result))
             print("wrote \(directory)/: \(files.joined(separator: ", "))")
+        }
+        if let failure = result.referenceDiscrepancy.first(where: { $0.failure != nil })?.failure {
+            throw RuntimeError("the reference failed: \(failure); the table in \(directory) has no usable errors", status: .runFailed)
+        }
+        let failed = result.rows.filter { $0.trials.contains { $0.failure != nil } }
+        if !failed.isEmpty {
+            let first = failed[0].trials.first { $0.failure != nil }?.failure ?? ""
+            let all = failed.count == result.rows.count
+            throw RuntimeError(
+                "\(all ? "every" : "\(failed.count) of \(result.rows.count)") configuration(s) failed (first: \(failed[0].configuration.label): \(first))",
+                status: all ? .runFailed : .partlyFailed)
         }
     }
 }

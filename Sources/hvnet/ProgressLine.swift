@@ -1,4 +1,5 @@
 import Foundation
+import HVNet
 
 /// A progress line on stderr ("hvnet: 42% …"), shown only when stderr is a terminal and the run
 /// has lasted more than two seconds; erased when the run ends.
@@ -16,7 +17,7 @@ final class ProgressLine: @unchecked Sendable {
         let elapsed = Date().timeIntervalSince(start)
         guard elapsed > 2 else { return }
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : .nan
-        let bar = String(repeating: "#", count: Int(fraction * 30)) + String(repeating: " ", count: 30 - Int(fraction * 30))
+        let bar = String(repeating: "#", count: clampedInt(fraction * 30)) + String(repeating: " ", count: 30 - clampedInt(fraction * 30))
         FileHandle.standardError.write(Data(String(format: "\r[%@] %3.0f%%  %.0f s left ", bar, 100 * fraction, remaining).utf8))
         shown = true
     }

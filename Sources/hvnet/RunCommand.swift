@@ -1,11 +1,19 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import HVNet
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate a scenario and write traces, spikes, a summary and plots.",
-        discussion: "Outputs go to --out DIR (default: runs/<scenario name>-<date>-<time>). Each file is written under a temporary name and renamed when complete.")
+        discussion: """
+            Outputs go to --out DIR (default: a new directory runs/<scenario name>-<date>-<time>-<process id>, the name \
+            reduced to the characters A-Z a-z 0-9 . _ -). An existing DIR must be empty or a previous run directory, whose \
+            hvnet files are removed first. Each file is written under a temporary name and renamed when complete; \
+            summary.json says "running" until the end, "interrupted" after Ctrl-C or SIGTERM. The scenario is checked \
+            and its cost estimated first (hvnet validate prints the estimate); above the documented limits the run is \
+            refused unless --force. \(ExitStatus.help)
+            """)
 
     @Argument(help: "The scenario file (YAML or JSON).")
     var scenario: String
@@ -13,7 +21,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The run directory to write into.")
     var out: String?
 
-    @Option(name: .long, help: "Worker threads for trials (default: every core). Results do not depend on it.")
+    @Option(name: .long, parsing: .unconditional, help: "Worker threads for trials (default: every core). Results do not depend on it.")
     var threads: Int?
 
     @Flag(name: .long, help: "Print nothing but errors (no summary, no progress line).")
@@ -21,6 +29,9 @@ struct Run: ParsableCommand {
 
     @Flag(name: .long, help: "Also write run.nwb (NWB 2.8: spike times, traces, connectivity, the scenario); same as recording: {nwb: true}.")
     var nwb = false
+
+    @Flag(help: "Run even when the resource estimate exceeds the limits.")
+    var force = false
 
     @OptionGroup var solver: SolverFlags
 
@@ -32,10 +43,16 @@ struct Run: ParsableCommand {
         var s = try loadScenario(scenario)
         try solver.apply(to: &s)
         if nwb { s.recording.nwb = true }
-        let directory = out ?? defaultDirectory(for: s.name)
+        try checkScenario(s, path: scenario, force: force, quiet: quiet)
+        let directory: String
+        do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: s.name) } catch {
+            throw RuntimeError("\(error)", status: .runFailed)
+        }
+        let commandLine = CommandLine.arguments
+        SignalCleanup.install(directory: directory, commandLine: commandLine)
         let result: Simulation.Result
         let progress = quiet ? nil : ProgressLine.makeReporter()
-        var options = Simulation.Options(threads: threads)
+        var options = Simulation.Options(threads: threads, commandLine: commandLine)
         if let progress {
             options.progress = { @Sendable fraction in progress.show(fraction) }
         }
@@ -44,26 +61,39 @@ struct Run: ParsableCommand {
             result = try Simulation.run(s, scenarioPath: scenario, outputDirectory: directory, options: options)
         } catch let error as ScenarioError {
             throw RuntimeError("\(scenario): \(error)")
+        } catch let error as OutputError {
+            if case .notRunDirectory = error { throw RuntimeError("--out: \(error)") }
+            throw RuntimeError("\(error)", status: .runFailed)
         } catch {
-            throw RuntimeError("\(error)")
+            throw RuntimeError("\(scenario): \(error)", status: .runFailed)
         }
         if !quiet { print(Report.text(result)) }
         if let failure = result.failure {
-            throw RuntimeError("\(failure). Outputs up to that time are in \(directory) (summary.json says status: incomplete).")
+            throw RuntimeError(
+                "\(failure). Outputs up to that time are in \(directory) (summary.json says status: incomplete).", status: .runFailed)
         }
-    }
-
-    func defaultDirectory(for name: String) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        return "runs/\(name)-\(formatter.string(from: Date()))"
     }
 }
 
-struct RuntimeError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// On SIGINT or SIGTERM during a run: remove the run's temporary files, mark summary.json
+/// interrupted, exit 130 or 143.
+enum SignalCleanup {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+
+    static func install(directory: String, commandLine: [String]) {
+        for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
+                FileHandle.standardError.write(
+                    Data("\nhvnet: \(number == SIGINT ? "interrupted" : "terminated"); \(directory)/summary.json says status: interrupted\n".utf8))
+                _exit(status.rawValue)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
 }
 
 /// The short human summary `hvnet run` prints.
@@ -86,7 +116,9 @@ enum Report {
         }
         if s.cellCount <= 2 && r.spikes.count > 10 { lines.append("    … \(r.spikes.count - 10) more in spikes.csv") }
         for e in r.efficiency.prefix(4) {
-            lines.append("  cell \(e.cell) efficiency (notebook's calc2DNrnOrbit): Na \(String(format: "%.4f", e.sodium)), K \(String(format: "%.4f", e.potassium))")
+            let na = e.sodium.isFinite ? String(format: "%.4f", e.sodium) : "undefined (no spike)"
+            let k = e.potassium.isFinite ? String(format: "%.4f", e.potassium) : "undefined (no spike)"
+            lines.append("  cell \(e.cell) efficiency (notebook's calc2DNrnOrbit): Na \(na), K \(k)")
         }
         lines.append("  wrote \(r.outputDirectory)/: \(r.files.joined(separator: ", "))")
         return lines.joined(separator: "\n")

@@ -7,20 +7,29 @@ extension NoiseIntegration: ExpressibleByArgument {}
 struct SolverFlags: ParsableArguments {
     @Option(help: "Integration method (\(SolverMethod.names.joined(separator: ", "))).")
     var method: String?
-    @Option(help: "Fixed step in ms (euler, heun, rk4).")
+    @Option(parsing: .unconditional, help: "Fixed step in ms (euler, heun, rk4).")
     var dt: Double?
-    @Option(help: "Relative tolerance of adaptive methods.")
+    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive methods.")
     var rtol: Double?
-    @Option(help: "Absolute tolerance of adaptive methods.")
+    @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive methods.")
     var atol: Double?
-    @Option(help: "Initial step of adaptive methods (ms).")
+    @Option(parsing: .unconditional, help: "Initial step of adaptive methods (ms).")
     var h0: Double?
-    @Option(help: "Maximum step of adaptive methods (ms).")
+    @Option(parsing: .unconditional, help: "Maximum step of adaptive methods (ms).")
     var hmax: Double?
     @Option(name: .customLong("noise-integration"), help: "shifted or plain.")
     var noiseIntegration: NoiseIntegration?
 
     func apply(to scenario: inout Scenario) throws {
+        for (name, value) in [("--dt", dt), ("--rtol", rtol), ("--atol", atol), ("--h0", h0), ("--hmax", hmax)] {
+            if let value, !value.isFinite { throw RuntimeError("\(name): '\(value)' is not allowed; expected a finite number") }
+        }
+        for (name, value) in [("--dt", dt), ("--h0", h0), ("--hmax", hmax)] {
+            if let value, !(value > 0) { throw RuntimeError("\(name): '\(value)' is not allowed; expected a positive step in ms") }
+        }
+        for (name, value) in [("--rtol", rtol), ("--atol", atol)] {
+            if let value, !(value >= 0) { throw RuntimeError("\(name): '\(value)' is not allowed; expected a tolerance ≥ 0") }
+        }
         do {
             if let method {
                 let m = try SolverMethod.named(method)

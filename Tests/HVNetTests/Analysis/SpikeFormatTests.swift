@@ -4,11 +4,6 @@ import Testing
 @testable import HVNetOutput
 
 /// The spike files of Tests/HVNetTests/Resources/cases: inputs that hvnet 0.1.0 analysed wrongly.
-func caseFile(_ name: String) -> String {
-    let base = Bundle.module.resourceURL!
-    let direct = base.appendingPathComponent("cases/\(name)")
-    return FileManager.default.fileExists(atPath: direct.path) ? direct.path : base.appendingPathComponent("Resources/cases/\(name)").path
-}
 
 @Suite("Spike files: Neo's window, other simulators' formats, cell ids and trials")
 struct SpikeFormatTests {

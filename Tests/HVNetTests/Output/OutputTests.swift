@@ -50,8 +50,8 @@ struct OutputTests {
         let result = try Simulation.run(scenario, scenarioPath: "seed-single-cell.yaml", outputDirectory: dir)
         #expect(result.failure == nil)
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
-        #expect(files == ["connectivity.csv", "traces.csv", "spikes.csv", "summary.json", "voltage.svg", "phase-plane.svg", "dvdt-v.svg",
-                          "nullclines.csv", "figures.py"])
+        #expect(files == ["scenario.yaml", "connectivity.csv", "traces.csv", "spikes.csv", "summary.json", "voltage.svg", "phase-plane.svg",
+                          "dvdt-v.svg", "nullclines.csv", "figures.py"])
         #expect(Set(result.files) == files)
         let spikes = try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8).split(separator: "\n")
         #expect(spikes.count == 2 && spikes[0] == "cell,time_ms")

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The rules of a run directory, so that the files of two runs never mix:
+///
+/// - a directory that holds files and no hvnet `summary.json` is not a run directory and is
+///   refused (``OutputError/notRunDirectory(path:entries:)``);
+/// - in a run directory, hvnet's own files of the previous run (``ownFiles``, `*.svg`) are removed
+///   before the new run starts; other files are left alone;
+/// - temporary files (`.NAME.PID.tmp`) of processes that no longer exist are removed;
+/// - `summary.json` says `"status": "running"` from the start, and `"interrupted"` after SIGINT or
+///   SIGTERM (``markInterrupted(_:signal:commandLine:)``).
+public enum RunDirectory {
+    /// Files a run writes (besides the `*.svg` plots).
+    public static let ownFiles = [
+        "summary.json", "scenario.yaml", "connectivity.csv", "spikes.csv", "traces.csv", "traces.npy", "traces.columns.txt",
+    ]
+
+    /// Whether `name` is one of hvnet's run files.
+    static func isOwn(_ name: String) -> Bool { ownFiles.contains(name) || name.hasSuffix(".svg") }
+
+    /// `(file, pid)` when `name` is a temporary file of ``OutputFile`` (`.NAME.PID.tmp`).
+    static func temporaryOwner(_ name: String) -> Int32? {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
+        let parts = name.dropLast(4).split(separator: ".")
+        return parts.last.flatMap { Int32($0) }
+    }
+
+    /// Creates `path` (and its parents) or makes an existing run directory ready for a new run.
+    /// Throws ``OutputError`` when `path` holds files and is not a run directory.
+    public static func prepare(_ path: String) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw OutputError.cannotCreate(path: path, reason: "a file of that name exists") }
+            let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+            removeStaleTemporaries(path, entries: entries)
+            let visible = entries.filter { temporaryOwner($0) == nil }
+            if !visible.isEmpty && !isRunDirectory(path) {
+                throw OutputError.notRunDirectory(path: path, entries: visible.sorted())
+            }
+            for name in visible where isOwn(name) {
+                do { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) } catch {
+                    throw OutputError.cannotWrite(path: (path as NSString).appendingPathComponent(name), reason: "cannot remove the previous run's file: \(error.localizedDescription)")
+                }
+            }
+        } else {
+            do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+                throw OutputError.cannotCreate(path: path, reason: error.localizedDescription)
+            }
+        }
+    }
+
+    /// Whether `path/summary.json` is an hvnet run summary.
+    public static func isRunDirectory(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("summary.json")),
+            let text = String(data: data.prefix(4096), encoding: .utf8)
+        else { return false }
+        return text.contains("\"hvnet_version\"")
+    }
+
+    /// Removes `.NAME.PID.tmp` files whose process no longer exists.
+    static func removeStaleTemporaries(_ path: String, entries: [String]) {
+        for name in entries {
+            guard let pid = temporaryOwner(name), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name))
+            }
+        }
+    }
+
+    /// Removes this process's temporary files in `path`.
+    public static func removeOwnTemporaries(_ path: String) {
+        let pid = getpid()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where temporaryOwner(name) == pid {
+            unlink((path as NSString).appendingPathComponent(name))
+        }
+    }
+
+    /// The summary.json of a run that has started: status running, version, command line.
+    public static func runningSummary(scenarioName: String, scenarioPath: String?, commandLine: [String]) -> String {
+        JSONValue.object([
+            ("hvnet_version", .string(HVNetVersion.string)),
+            ("status", .string("running")),
+            ("command_line", .array(commandLine.map { .string($0) })),
+            ("scenario", .object([("name", .string(scenarioName)), ("file", scenarioPath.map { .string($0) } ?? .null)])),
+            ("pid", .integer(Int(getpid()))),
+        ]).rendered() + "\n"
+    }
+
+    /// After SIGINT or SIGTERM: removes this process's temporary files and writes a summary.json
+    /// with status interrupted. Uses only a few system calls, so that it is safe to call while
+    /// worker threads are still running.
+    public static func markInterrupted(_ path: String, signal: Int32, commandLine: [String]) {
+        removeOwnTemporaries(path)
+        let summary = JSONValue.object([
+            ("hvnet_version", .string(HVNetVersion.string)),
+            ("status", .string("interrupted")),
+            ("signal", .string(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)")),
+            ("command_line", .array(commandLine.map { .string($0) })),
+            ("note", .string("the run was stopped before it completed; files of the run may be missing")),
+        ]).rendered() + "\n"
+        try? OutputFile.write(summary, to: (path as NSString).appendingPathComponent("summary.json"))
+        removeOwnTemporaries(path)
+    }
+
+    /// A directory name made of the scenario name: only [A-Za-z0-9._-] (others become '_'), no
+    /// leading dot, at most 64 characters; "scenario" when nothing is left.
+    public static func sanitisedName(_ name: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        var s = String(name.map { allowed.contains($0) ? $0 : "_" }.prefix(64))
+        while s.hasPrefix(".") || s.hasPrefix("-") { s.removeFirst() }
+        return s.isEmpty || s.allSatisfy({ $0 == "_" || $0 == "." }) ? "scenario" : s
+    }
+
+    /// Creates and returns a new directory `parent/<sanitised name>-<yyyyMMdd-HHmmss>-<pid>[-k]`,
+    /// unique even for runs started in the same second (mkdir fails when the name is taken).
+    public static func createUnique(parent: String, name: String, date: Date = Date()) throws -> String {
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw OutputError.cannotCreate(path: parent, reason: error.localizedDescription)
+        }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let base = "\(sanitisedName(name))-\(formatter.string(from: date))-\(getpid())"
+        for k in 0..<1000 {
+            let path = (parent as NSString).appendingPathComponent(k == 0 ? base : "\(base)-\(k)")
+            if mkdir(path, 0o755) == 0 { return path }
+            if errno != EEXIST { throw OutputError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+        }
+        throw OutputError.cannotCreate(path: parent, reason: "no free directory name for \(base)")
+    }
+}

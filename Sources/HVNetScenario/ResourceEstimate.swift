@@ -1,0 +1,160 @@
+import Foundation
+import HVNetModel
+import HVNetNoise
+import HVNetSolvers
+import Numerics
+
+/// What a run of a scenario will cost, estimated from the scenario alone before anything is
+/// allocated or written: steps, work, trace output, contacts, noise and memory. Every quantity is
+/// a Double, so that estimating never overflows; `hvnet validate` prints it, and `run`, `compare`
+/// and sweeps refuse a scenario above ``Limits`` unless forced. See docs/scenario-format.md.
+public struct ResourceEstimate: Sendable, Equatable {
+    /// Documented limits; a run above any of them is refused unless forced.
+    public struct Limits: Sendable, Equatable {
+        /// Integration steps of one trial (fixed step: duration / dt; adaptive: duration / hmax, a lower bound).
+        public var stepsPerTrial = 1e9
+        /// Cell-steps over all trials (cells × steps × trials), the work of the run.
+        public var cellSteps = 1e11
+        /// Trials of one run.
+        public var trials = 100_000.0
+        /// Bytes of the trace file.
+        public var traceBytes = 1e9
+        /// Synaptic contacts drawn.
+        public var contacts = 1e8
+        /// (pre, post) pairs a connection rule examines while drawing.
+        public var pairsExamined = 1e10
+        /// Noise values drawn over all trials (grid points × sources × trials).
+        public var noiseValues = 1e10
+        /// Estimated peak memory in bytes.
+        public var memoryBytes = 4e9
+
+        public init() {}
+    }
+
+    public var cells: Double
+    public var trials: Double
+    public var stepsPerTrial: Double
+    /// Whether ``stepsPerTrial`` is a lower bound (adaptive methods take at least duration / hmax steps).
+    public var stepsAreLowerBound: Bool
+    public var cellSteps: Double { cells * stepsPerTrial * trials }
+    public var traceSamples: Double
+    public var traceColumns: Double
+    public var traceBytes: Double
+    public var contacts: Double
+    public var pairsExamined: Double
+    public var noiseSources: Double
+    public var noiseValues: Double
+    /// Noise block memory of one trial (four buffers of sources × block length doubles).
+    public var noiseBytesPerTrial: Double
+    public var memoryBytes: Double
+
+    /// Bytes per cell held during a run (parameters, normalised cells, state, solver stages, recorder).
+    static let bytesPerCell = 2_000.0
+    /// Bytes per drawn contact (sorted dictionary entries, CSR, the connectivity file).
+    static let bytesPerContact = 120.0
+
+    public init(_ s: Scenario) {
+        cells = Double(s.cellCount)
+        trials = Double(s.trials)
+        let options = s.solver.options
+        stepsPerTrial = (s.durationMs / options.largestStep).rounded(.up)
+        stepsAreLowerBound = options.dtMs == nil
+        let tracedCells = Double(s.recording.traceCells.count)
+        traceColumns = tracedCells == 0 ? 0 : 1 + tracedCells * Double(s.recording.variables.count)
+        traceSamples = tracedCells == 0 ? 0 : (s.durationMs / s.traceIntervalMs).rounded(.down) + 1
+        // CSV: about 16 characters per number (shortest round-trip digits and a separator); NPY: 8 bytes.
+        traceBytes = traceSamples * traceColumns * (s.recording.format == .csv ? 16 : 8)
+        var contacts = 0.0, pairs = 0.0
+        let sizes = Dictionary(s.populations.map { ($0.name, Double($0.size)) }, uniquingKeysWith: { a, _ in a })
+        for c in s.connections {
+            let pre = sizes[c.source] ?? 0, post = sizes[c.target] ?? 0
+            switch c.rule {
+            case .explicit(let matrix):
+                contacts += Double(matrix.reduce(0) { $0 + $1.filter { $0 != 0 }.count })
+                pairs += pre * post
+            case .allToAll: contacts += pre * post; pairs += pre * post
+            case .oneToOne: contacts += min(pre, post); pairs += min(pre, post)
+            case .ring(let offsets): contacts += post * Double(offsets.count); pairs += post * Double(offsets.count)
+            case .bernoulli(let p, _): contacts += p * pre * post; pairs += pre * post
+            case .fixedInDegree(let k, _): contacts += Double(k) * post; pairs += pre * post
+            case .smallWorld(let k, let beta):
+                contacts += Double(k) * post
+                pairs += Double(k) * post * (beta > 0 ? pre : 1)
+            }
+        }
+        self.contacts = contacts
+        pairsExamined = pairs
+        var sources = 0.0
+        for p in s.populations {
+            guard let noise = p.noise, noise.sdPA > 0 else { continue }
+            sources += Double(p.size) * (noise.sharedFraction < 1 ? 1 : 0) + (noise.sharedFraction > 0 ? 1 : 0)
+        }
+        noiseSources = sources
+        let grid = s.noiseGridMs
+        noiseValues = sources == 0 ? 0 : 2 * (s.durationMs / grid).rounded(.up) * sources * trials
+        let block = max(512, (2.5 * min(options.largestStep, s.durationMs) / grid).rounded(.up))
+        noiseBytesPerTrial = sources == 0 ? 0 : 4 * sources * (block + 1) * 8
+        let concurrent = min(trials, Double(ProcessInfo.processInfo.activeProcessorCount))
+        memoryBytes = cells * Self.bytesPerCell * max(1, concurrent) + contacts * Self.bytesPerContact
+            + noiseBytesPerTrial * concurrent + trials * 1_000
+    }
+
+    /// One line per limit that the estimate exceeds, naming the key path to change.
+    public func exceeded(_ limits: Limits = Limits()) -> [String] {
+        var lines: [String] = []
+        func check(_ value: Double, _ limit: Double, _ what: String, _ path: String) {
+            if !(value <= limit) { lines.append("\(what): \(Self.short(value)) exceeds the limit \(Self.short(limit)) (\(path))") }
+        }
+        check(stepsPerTrial, limits.stepsPerTrial, "steps per trial", "duration_ms, solver.dt_ms or solver.hmax_ms")
+        check(cellSteps, limits.cellSteps, "cell-steps over all trials", "populations[].size, trials, duration_ms, solver")
+        check(trials, limits.trials, "trials", "trials")
+        check(traceBytes, limits.traceBytes, "trace file bytes", "recording.interval_ms, recording.cells, recording.variables")
+        check(contacts, limits.contacts, "synaptic contacts", "connections")
+        check(pairsExamined, limits.pairsExamined, "cell pairs examined while drawing contacts", "connections, populations[].size")
+        check(noiseValues, limits.noiseValues, "noise values drawn", "noise.grid_ms, duration_ms, trials")
+        check(memoryBytes, limits.memoryBytes, "memory bytes", "populations[].size, connections, noise.grid_ms")
+        return lines
+    }
+
+    /// Throws ``ResourceError`` when any limit is exceeded.
+    public func enforce(_ limits: Limits = Limits()) throws {
+        let lines = exceeded(limits)
+        if !lines.isEmpty { throw ResourceError(exceeded: lines, estimate: summary) }
+    }
+
+    /// A few lines for people.
+    public var summary: String {
+        var lines = [
+            "estimate: \(Self.short(cells)) cell(s) × \(Self.short(trials)) trial(s), \(stepsAreLowerBound ? "at least " : "")\(Self.short(stepsPerTrial)) steps per trial (\(Self.short(cellSteps)) cell-steps)",
+            "  traces \(Self.bytes(traceBytes)) (\(Self.short(traceSamples)) samples × \(Self.short(traceColumns)) columns), \(Self.short(contacts)) contact(s), \(Self.short(noiseValues)) noise values, memory about \(Self.bytes(memoryBytes))",
+        ]
+        if noiseSources > 0 { lines[1] += " (noise blocks \(Self.bytes(noiseBytesPerTrial)) per trial)" }
+        return lines.joined(separator: "\n")
+    }
+
+    static func short(_ x: Double) -> String {
+        if x.isNaN { return "undefined" }
+        if x.isInfinite { return "infinite" }
+        if x == x.rounded() && abs(x) < 1e7 { return String(Int(x)) }
+        return String(format: "%.3g", x)
+    }
+
+    static func bytes(_ x: Double) -> String {
+        guard x.isFinite else { return "\(short(x)) bytes" }
+        for (unit, size) in [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)] where x >= size {
+            return String(format: "%.3g %@", x / size, unit)
+        }
+        return "\(Int(x)) bytes"
+    }
+}
+
+/// A run refused because its estimated cost exceeds the documented limits (`--force` runs it anyway).
+public struct ResourceError: Error, Equatable, CustomStringConvertible {
+    public var exceeded: [String]
+    public var estimate: String
+
+    public var description: String {
+        (["refused: the run would exceed hvnet's limits (give --force to run it anyway):"] + exceeded.map { "  " + $0 } + [estimate])
+            .joined(separator: "\n")
+    }
+}

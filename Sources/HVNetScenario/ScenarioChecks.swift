@@ -1,0 +1,132 @@
+import Foundation
+import GSLSupport
+import HVNetModel
+import HVNetNoise
+import HVNetSolvers
+import Numerics
+
+/// A setting that is allowed but probably not what was meant, with its key path.
+public struct ScenarioWarning: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "warning: \(path): \(message)" }
+}
+
+extension Scenario {
+    /// Every check a run depends on, in one place: the loader calls it, and `validate`, `run`,
+    /// `compare` (and sweeps) call it again after command-line overrides. Throws the first
+    /// ``ScenarioError`` (naming the key path); returns warnings about implausible settings.
+    ///
+    /// Errors: solver options that the method cannot use (zero or non-finite tolerances, `h0_ms`
+    /// above `hmax_ms`, a step longer than the duration), a multistep method (msadams, msbdf) with
+    /// shifted noise, counts of steps, trace samples or noise grid points that are not finite
+    /// whole numbers below 2⁵³, channel distributions whose draws are not finite.
+    /// Warnings: a noise grid coarser than a noise correlation time, a stimulus window that starts
+    /// after the duration, a spike threshold above every reversal potential of a population.
+    public func check() throws -> [ScenarioWarning] {
+        func fail(_ path: String, _ value: String, _ expected: String) -> ScenarioError {
+            .invalidValue(path: path, value: value, expected: expected, line: nil)
+        }
+        func count(_ value: Double, _ quantity: String, path: String, shown: String) throws -> Int {
+            do { return try checkedCount(value, rounding: .up, quantity) } catch {
+                let would = value.isFinite ? "\(value)" : value.isNaN ? "not a number" : "infinite"
+                throw fail(path, shown, "a value that keeps the number of \(quantity) a finite whole number below 2^53 (it would be \(would))")
+            }
+        }
+        guard durationMs > 0, durationMs.isFinite else { throw fail("duration_ms", "\(durationMs)", "a positive finite number of ms") }
+        guard trials >= 1 else { throw fail("trials", "\(trials)", "a whole number of trials ≥ 1") }
+        guard recording.trial >= 0, recording.trial < trials else {
+            throw fail("recording.trial", "\(recording.trial)", "a trial index from 0 to \(trials - 1)")
+        }
+        // Solver options.
+        let options = solver.options
+        do { _ = try options.validated(for: solver.method) } catch let error as SolverError {
+            let path: String
+            switch solver.method.family {
+            case .fixedStep: path = "solver.dt_ms"
+            default:
+                if let h = options.initialStepMs, !(h > 0 && h.isFinite) || h > options.hmax { path = "solver.h0_ms" }
+                else if let h = options.maxStepMs, !(h > 0 && h.isFinite) { path = "solver.hmax_ms" }
+                else { path = "solver.rtol" }
+            }
+            throw fail(path, solver.summary, "options that \(solver.method.name) can use: \(error)")
+        }
+        if let dt = options.dtMs, dt > durationMs {
+            throw fail("solver.dt_ms", formatNumber(dt), "a step no longer than the duration (\(formatNumber(durationMs)) ms)")
+        }
+        if let h0 = options.initialStepMs, h0 > durationMs {
+            throw fail("solver.h0_ms", formatNumber(h0), "an initial step no longer than the duration (\(formatNumber(durationMs)) ms)")
+        }
+        let stochastic = populations.contains { ($0.noise?.sdPA ?? 0) > 0 }
+        if solver.method.isMultistep && stochastic && solver.noiseIntegration == .shifted {
+            throw fail(
+                "solver.noise_integration", "shifted",
+                "plain with \(solver.method.name): a multistep method keeps a history of past steps, which the per-step noise shift invalidates")
+        }
+        // Counts derived from the numbers: each must be a finite whole number.
+        if let dt = options.dtMs {
+            _ = try count(durationMs / dt, "steps (duration / dt)", path: "duration_ms", shown: formatNumber(durationMs))
+        }
+        _ = try count(durationMs / options.largestStep, "largest steps (duration / hmax)", path: "duration_ms", shown: formatNumber(durationMs))
+        let interval = traceIntervalMs
+        guard interval > 0, interval.isFinite else { throw fail("recording.interval_ms", "\(interval)", "a positive finite interval in ms") }
+        _ = try count(durationMs / interval, "trace samples (duration / interval)", path: "recording.interval_ms", shown: formatNumber(interval))
+        let grid = noiseGridMs
+        guard grid > 0, grid.isFinite else { throw fail("noise.grid_ms", "\(grid)", "a positive finite grid spacing in ms") }
+        _ = try count(durationMs / grid, "noise grid points (duration / grid)", path: "noise.grid_ms", shown: formatNumber(grid))
+        _ = try count(
+            2.5 * min(options.largestStep, durationMs) / grid, "noise grid points per block (2.5 × largest step / grid)",
+            path: "noise.grid_ms", shown: formatNumber(grid))
+        // Channel distributions.
+        for (k, c) in connections.enumerated() {
+            if case .lognormal(let mean, let sd) = c.channelsPerContact {
+                let s2 = log(1 + (sd * sd) / (mean * mean))
+                let mu = log(mean) - s2 / 2
+                guard s2.isFinite, mu.isFinite, exp(mu + 8 * s2.squareRoot()).isFinite else {
+                    throw fail(
+                        "connections[\(k)].channels_per_contact", "lognormal mean \(mean), sd \(sd)",
+                        "a mean and SD whose lognormal parameters are finite (SD/mean below about 1e150, draws below 1e308)")
+                }
+            }
+            if case .normal(let mean, let sd) = c.channelsPerContact, !(mean + 40 * sd).isFinite {
+                throw fail("connections[\(k)].channels_per_contact", "normal mean \(mean), sd \(sd)", "a mean and SD whose draws are finite")
+            }
+        }
+        // Warnings.
+        var warnings: [ScenarioWarning] = []
+        for (p, population) in populations.enumerated() {
+            if let noise = population.noise, noise.sdPA > 0, grid > noise.tauMs {
+                warnings.append(ScenarioWarning(
+                    path: "noise.grid_ms",
+                    message: "the noise grid (\(formatNumber(grid)) ms) is coarser than the correlation time τ = \(formatNumber(noise.tauMs)) ms of population \(population.name) (populations[\(p)]); the paths cannot resolve it"))
+            }
+            let reachable = [
+                population.parameters.sodiumReversalMV, population.parameters.potassiumReversalMV,
+                population.parameters.ampaReversalMV, population.parameters.gabaAReversalMV,
+                population.parameters.pumpReversalMV,
+            ].max() ?? 0
+            // Injected currents (steps, a noise mean) can push the potential anywhere; warn only without them.
+            let injected = stimuli.contains { if case .currentStep = $0.kind { return true } else { return false } }
+                || populations.contains { ($0.noise?.meanPA ?? 0) != 0 || ($0.noise?.sdPA ?? 0) != 0 }
+            if !injected && recording.thresholdMV >= reachable {
+                warnings.append(ScenarioWarning(
+                    path: "recording.threshold_mV",
+                    message: "the spike threshold \(formatNumber(recording.thresholdMV)) mV is at or above every reversal potential of population \(population.name) (at most \(formatNumber(reachable)) mV); its cells will report no spikes"))
+            }
+        }
+        for (k, stimulus) in stimuli.enumerated() {
+            for (w, window) in stimulus.windowsMs.enumerated() where window.lowerBound >= durationMs {
+                warnings.append(ScenarioWarning(
+                    path: "stimuli[\(k)].windows_ms[\(w)]",
+                    message: "starts at \(formatNumber(window.lowerBound)) ms, at or after the end of the run (\(formatNumber(durationMs)) ms); it has no effect"))
+            }
+        }
+        return warnings
+    }
+}

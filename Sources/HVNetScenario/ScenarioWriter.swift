@@ -1,0 +1,129 @@
+import Foundation
+import GSLSupport
+import HVNetModel
+import HVNetNoise
+import HVNetSolvers
+import Numerics
+
+/// The fully resolved scenario as a scenario file: every key with its value after defaults and
+/// command-line overrides, numbers in Swift's shortest round-trip form (`Double.description`), so
+/// that loading the text gives the same scenario bit for bit (`hvnet run DIR/scenario.yaml`
+/// repeats the run).
+public enum ScenarioWriter {
+    public static func yaml(_ s: Scenario) -> String {
+        var out: [String] = ["# The resolved scenario of this run; hvnet run scenario.yaml repeats it."]
+        out.append("name: \(quoted(s.name))")
+        if let d = s.description { out.append("description: \(quoted(d))") }
+        out.append("duration_ms: \(number(s.durationMs))")
+        out.append("seed: \(s.seed)")
+        out.append("trials: \(s.trials)")
+        var solver = ["method: \(s.solver.method.name)"]
+        let o = s.solver.options
+        if let dt = o.dtMs { solver.append("dt_ms: \(number(dt))") }
+        if let v = o.absoluteTolerance { solver.append("atol: \(number(v))") }
+        if let v = o.relativeTolerance { solver.append("rtol: \(number(v))") }
+        if let v = o.initialStepMs { solver.append("h0_ms: \(number(v))") }
+        if let v = o.maxStepMs { solver.append("hmax_ms: \(number(v))") }
+        solver.append("noise_integration: \(s.solver.noiseIntegration.rawValue)")
+        out.append("solver: {\(solver.joined(separator: ", "))}")
+        var noise = ["generator: \(s.noise.generator.rawValue)"]
+        if let g = s.noise.gridMs { noise.append("grid_ms: \(number(g))") }
+        out.append("noise: {\(noise.joined(separator: ", "))}")
+        out.append("populations:")
+        for p in s.populations {
+            out.append("  - name: \(quoted(p.name))")
+            out.append("    size: \(p.size)")
+            out.append("    parameters: \(parameters(p.parameters))")
+            switch p.initial {
+            case .rest: out.append("    initial: rest")
+            case .jitter(let sd): out.append("    initial: {jitter_mV: \(number(sd))}")
+            case .explicit(let v, let w): out.append("    initial: {v_mV: [\(list(v))], w: [\(list(w))]}")
+            }
+            if let n = p.noise {
+                out.append("    noise: {mean_pA: \(number(n.meanPA)), sd_pA: \(number(n.sdPA)), tau_ms: \(number(n.tauMs)), shared: \(number(n.sharedFraction))}")
+            } else {
+                out.append("    noise: none")
+            }
+        }
+        out.append("synapses:")
+        for (name, sigmoid) in [("AMPA", s.ampaSynapse), ("GABAA", s.gabaASynapse)] {
+            var keys = ["gain: \(number(sigmoid.gain))", "half_activation_mV: \(number(sigmoid.halfActivationMV))"]
+            if let tau = sigmoid.tauMs { keys += ["kinetics: first_order", "tau_ms: \(number(tau))"] } else { keys.append("kinetics: instantaneous") }
+            out.append("  \(name): {\(keys.joined(separator: ", "))}")
+        }
+        if s.connections.isEmpty { out.append("connections: []") } else { out.append("connections:") }
+        for c in s.connections {
+            var keys = ["receptor: \(c.receptor.rawValue)", "from: \(quoted(c.source))", "to: \(quoted(c.target))"]
+            switch c.rule {
+            case .explicit(let matrix): keys += ["rule: explicit", "matrix: [\(matrix.map { "[\(list($0))]" }.joined(separator: ", "))]"]
+            case .allToAll(let a): keys += ["rule: all_to_all"] + (c.source == c.target ? ["autapses: \(a)"] : [])
+            case .oneToOne: keys.append("rule: one_to_one")
+            case .ring(let offsets): keys += ["rule: ring", "offsets: [\(offsets.map(String.init).joined(separator: ", "))]"]
+            case .bernoulli(let p, let a): keys += ["rule: bernoulli", "p: \(number(p))"] + (c.source == c.target ? ["autapses: \(a)"] : [])
+            case .fixedInDegree(let k, let a): keys += ["rule: fixed_indegree", "k: \(k)"] + (c.source == c.target ? ["autapses: \(a)"] : [])
+            case .smallWorld(let k, let beta): keys += ["rule: small_world", "k: \(k)", "beta: \(number(beta))"]
+            }
+            switch c.channelsPerContact {
+            case .constant(let v): keys.append("channels_per_contact: \(number(v))")
+            case .normal(let m, let sd): keys.append("channels_per_contact: {distribution: normal, mean: \(number(m)), sd: \(number(sd))}")
+            case .lognormal(let m, let sd): keys.append("channels_per_contact: {distribution: lognormal, mean: \(number(m)), sd: \(number(sd))}")
+            case .uniform(let l, let h): keys.append("channels_per_contact: {distribution: uniform, low: \(number(l)), high: \(number(h))}")
+            }
+            out.append("  - {\(keys.joined(separator: ", "))}")
+        }
+        if s.stimuli.isEmpty { out.append("stimuli: []") } else { out.append("stimuli:") }
+        for st in s.stimuli {
+            var keys: [String]
+            switch st.kind {
+            case .pulse(let r, let a): keys = ["type: pulse", "receptor: \(r.rawValue)", "activation: \(number(a))"]
+            case .currentStep(let a): keys = ["type: current_step", "amplitude_pA: \(number(a))"]
+            }
+            keys.append("cells: [\(st.cells.map(String.init).joined(separator: ", "))]")
+            keys.append("windows_ms: [\(st.windowsMs.map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" }.joined(separator: ", "))]")
+            out.append("  - {\(keys.joined(separator: ", "))}")
+        }
+        let r = s.recording
+        var rec = ["threshold_mV: \(number(r.thresholdMV))", "cells: [\(r.traceCells.map(String.init).joined(separator: ", "))]",
+                   "variables: [\(r.variables.map(\.rawValue).joined(separator: ", "))]"]
+        if let i = r.intervalMs { rec.append("interval_ms: \(number(i))") }
+        rec += ["format: \(r.format.rawValue)", "trial: \(r.trial)"]
+        out.append("recording: {\(rec.joined(separator: ", "))}")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func number(_ x: Double) -> String { x.description }
+    static func list(_ xs: [Double]) -> String { xs.map(number).joined(separator: ", ") }
+
+    /// A YAML double-quoted string.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7f { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func parameters(_ p: CellParameters) -> String {
+        func t(_ x: TransporterParameters) -> [String] {
+            ["units: \(number(x.units))", "amplitude_pA: \(number(x.amplitudePA))", "rectification: \(number(x.rectification))"]
+        }
+        let nat = t(p.nat) + ["reversal_mV: \(number(p.sodiumReversalMV))", "gain: \(number(p.natGain))", "half_activation_mV: \(number(p.natHalfActivationMV))"]
+        let kad = t(p.kad) + [
+            "reversal_mV: \(number(p.potassiumReversalMV))", "gain: \(number(p.kadGain))", "half_activation_mV: \(number(p.kadHalfActivationMV))",
+            "rate_per_ms: \(number(p.kadRatePerMs))", "bias: \(number(p.kadBias))", "exponent: \(number(p.kadExponent))",
+        ]
+        let naka = t(p.naka) + ["atp_potential_mV: \(number(p.atpPotentialMV))"]
+        let ampa = t(p.ampa) + ["reversal_mV: \(number(p.ampaReversalMV))"]
+        let gaba = t(p.gabaA) + ["reversal_mV: \(number(p.gabaAReversalMV))"]
+        return "{capacitance_pF: \(number(p.capacitancePF)), thermal_potential_mV: \(number(p.thermalPotentialMV)), flux_form: \(p.fluxForm.rawValue), "
+            + "NaT: {\(nat.joined(separator: ", "))}, KaD: {\(kad.joined(separator: ", "))}, NaKa: {\(naka.joined(separator: ", "))}, "
+            + "AMPA: {\(ampa.joined(separator: ", "))}, GABAA: {\(gaba.joined(separator: ", "))}}"
+    }
+}
