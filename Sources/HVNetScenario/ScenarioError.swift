@@ -11,6 +11,8 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
     case unknownKey(path: String, key: String, allowed: [String])
     case missingKey(path: String, key: String, expected: String)
     case invalidValue(path: String, value: String, expected: String, line: Int?)
+    /// An override (`--set`, a sweep axis) whose key path the scenario format does not have.
+    case unknownOverrideKey(keyPath: String, key: String, at: String, allowed: [String])
 
     public var description: String {
         switch self {
@@ -28,6 +30,13 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
         case .missingKey(let path, let key, let expected):
             let full = path.isEmpty ? key : "\(path).\(key)"
             return "missing key \(full): expected \(expected)"
+        case .unknownOverrideKey(let keyPath, let key, let at, let allowed):
+            let location = at.isEmpty ? "at the top level" : "in \(at)"
+            var text = "\(keyPath): the scenario format has no key '\(key)' \(location); allowed keys: \(allowed.joined(separator: ", "))"
+            if let guess = closestMatch(to: key, in: allowed) {
+                text += " (did you mean '\(at.isEmpty ? guess : "\(at).\(guess)")'?)"
+            }
+            return text
         case .invalidValue(let path, let value, let expected, let line):
             let at = line.map { " (line \($0))" } ?? ""
             return "\(path)\(at): '\(value)' is not allowed; expected \(expected)"
