@@ -76,11 +76,20 @@ public struct ScenarioOverride: Sendable, Hashable, CustomStringConvertible {
         value = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
     }
 
-    /// The value as a YAML node (a plain string when it is not valid YAML).
+    /// The value as a YAML node (a plain string when it is not valid YAML), without line marks:
+    /// errors about it name the key path, not a line of the scenario file.
     func valueNode() -> Yams.Node {
         if value.isEmpty { return .scalar(.init("")) }
-        if let node = try? Yams.compose(yaml: value) { return node }
-        return .scalar(.init(value))
+        guard let node = try? Yams.compose(yaml: value) else { return .scalar(.init(value)) }
+        func unmarked(_ n: Yams.Node) -> Yams.Node {
+            switch n {
+            case .scalar(let s): return .scalar(.init(s.string, s.tag, s.style))
+            case .sequence(let q): return .sequence(.init(q.map(unmarked), q.tag, q.style))
+            case .mapping(let m): return .mapping(.init(m.map { (unmarked($0.key), unmarked($0.value)) }, m.tag, m.style))
+            case .alias: return n
+            }
+        }
+        return unmarked(node)
     }
 }
 

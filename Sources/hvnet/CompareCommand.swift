@@ -45,6 +45,8 @@ struct Compare: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @OptionGroup var overrides: OverrideFlags
+
     func validate() throws {
         if methods.isEmpty { throw ValidationError("give at least one --method") }
         if trials < 1 { throw ValidationError("--trials must be at least 1") }
@@ -52,7 +54,7 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        var s = try loadScenario(scenario)
+        var s = try loadScenario(scenario, overrides: try overrides.overrides())
         if let durationMs { s.durationMs = durationMs }
         s.noise.gridMs = noiseGridMs ?? s.noise.gridMs ?? pow(2, -12)
         s.recording.traceCells = []

@@ -8,16 +8,7 @@ struct HVNetCommand: ParsableCommand {
         commandName: "hvnet",
         abstract: "Simulate small noisy networks of Herrera-Valdez neurons.",
         version: HVNetVersion.string,
-        subcommands: [Run.self, Compare.self, Analyze.self, Validate.self])
-}
-
-/// Loads a scenario or exits with its error message.
-func loadScenario(_ path: String) throws -> Scenario {
-    do {
-        return try ScenarioLoader.load(path: path)
-    } catch let error as ScenarioError {
-        throw RuntimeError("\(path): \(error)")
-    }
+        subcommands: [Run.self, Compare.self, Analyze.self, Validate.self, SweepCommand.self, FICommand.self])
 }
 
 struct Validate: ParsableCommand {
@@ -26,8 +17,10 @@ struct Validate: ParsableCommand {
     @Argument(help: "The scenario file (YAML or JSON).")
     var scenario: String
 
+    @OptionGroup var overrides: OverrideFlags
+
     func run() throws {
-        let s = try loadScenario(scenario)
+        let s = try loadScenario(scenario, overrides: try overrides.overrides())
         do { _ = try s.initialState() } catch { throw RuntimeError("\(scenario): \(error)") }
         print("\(scenario): valid. \(s.cellCount) cell(s) in \(s.populations.count) population(s), \(s.durationMs) ms, \(s.solver.summary).")
     }
