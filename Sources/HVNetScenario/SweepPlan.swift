@@ -10,6 +10,9 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
     case scenario(path: String, ScenarioError)
     /// A point's overrides give a scenario the loader rejects.
     case point(index: Int, assignment: String, ScenarioError)
+    /// The overrides for every point (the file's `set:` and `trials:`, the command line's `--set`)
+    /// give a scenario the loader rejects.
+    case common(path: String, ScenarioError)
 
     public var description: String {
         switch self {
@@ -17,6 +20,8 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
         case .scenario(let path, let error): return "scenario \(path): \(error)"
         case .point(let index, let assignment, let error):
             return "point \(index) (\(assignment)): \(error)"
+        case .common(let path, let error):
+            return "\(path): in set: (or trials:, --set), applied to every point: \(error)"
         }
     }
 }
@@ -94,6 +99,8 @@ public struct SweepPlan: Sendable {
             return try resolve(document, directory: directory, defaultName: document.defaultName, extraOverrides: extraOverrides)
         } catch let e as ScenarioError {
             throw SweepError.sweepFile(path: path, e)
+        } catch SweepError.common(_, let e) {
+            throw SweepError.common(path: path, e)
         }
     }
 
@@ -143,10 +150,12 @@ public struct SweepPlan: Sendable {
             common.append(ScenarioOverride(keyPath: try ScenarioKeyPath(parsing: "trials", origin: "trials"), value: "\(trials)"))
         }
         common += extraOverrides
-        do { try base.apply(common) } catch let e as ScenarioError { throw SweepError.point(index: -1, assignment: "set", e) }
         let baseScenario: Scenario
-        do { baseScenario = try base.validated() } catch let e as ScenarioError {
-            throw SweepError.point(index: -1, assignment: "the scenario with set: applied", e)
+        do {
+            try base.apply(common)
+            baseScenario = try base.validated()
+        } catch let e as ScenarioError {
+            throw SweepError.common(path: "", e)
         }
 
         let noise = NoiseMode(rawValue: try top["noise"]?.string(oneOf: NoiseMode.allCases.map(\.rawValue)) ?? "common")!

@@ -136,6 +136,13 @@ struct SweepPlanTests {
         #expect(text.contains("noise.sd_pA: '-1' is not allowed"))
     }
 
+    @Test("A bad key path in set: is reported as applying to every point")
+    func badSet() {
+        let text = Self.error("scenario: net.yaml\nset: {duraton_ms: 5}\naxes: [{key: seed, values: [1]}]\n")
+        #expect(text.contains("in set: (or trials:, --set), applied to every point: duraton_ms: the scenario format has no key 'duraton_ms'"))
+        #expect(text.contains("did you mean 'duration_ms'?"))
+    }
+
     @Test("A missing scenario file is named")
     func missingScenario() {
         #expect(Self.error("scenario: nope.yaml\naxes: [{key: seed, values: [1]}]\n").contains("nope.yaml"))
