@@ -263,7 +263,7 @@ public enum FICurve {
         ])
         try OutputFile.write(json.rendered() + "\n", to: path("fi.json"))
         var plot = SVGPlot(title: "f–I curve of \(r.population) (\(r.scenario.name))", xLabel: "current (pA)", yLabel: "steady-state rate (Hz)")
-        var series = SVGPlot.Series(label: r.population, x: curve.map(\.current), y: curve.map(\.mean), markers: true)
+        var series = SVGPlot.Series(label: r.population, x: curve.map(\.current), y: curve.map(\.mean), width: 3.5, markers: true)
         if r.scenario.trials > 1 && r.scenario.noiseModel != nil { series.errorBars = curve.map { $0.sem.isFinite ? $0.sem : 0 } }
         plot.series.append(series)
         try OutputFile.write(plot.render(), to: path("fi.svg"))

@@ -185,7 +185,7 @@ extension Sweep {
                 for (k, population) in populations.enumerated() {
                     let stats = means.map { $0[population]?[m] ?? (.nan, .nan) }
                     var series = SVGPlot.Series(
-                        label: population, x: x, y: stats.map(\.0), color: SVGPlot.palette[k % SVGPlot.palette.count], markers: true)
+                        label: population, x: x, y: stats.map(\.0), color: SVGPlot.palette[k % SVGPlot.palette.count], width: 3.5, markers: true)
                     series.errorBars = stats.map { $0.1.isFinite ? $0.1 : 0 }
                     plot.series.append(series)
                 }
