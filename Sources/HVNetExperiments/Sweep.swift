@@ -137,6 +137,14 @@ public enum Sweep {
             }
             todo.append(point.index)
         }
+        // Temporary directories that a killed run of these points left behind.
+        let stale = (try? FileManager.default.contentsOfDirectory(atPath: layout.pointsDirectory)) ?? []
+        let mine = Set(todo.map { ".\(layout.name($0)).partial-" })
+        for name in stale where name.hasPrefix(".") {
+            if let dash = name.range(of: ".partial-"), mine.contains(String(name[..<dash.upperBound])) {
+                try? FileManager.default.removeItem(atPath: (layout.pointsDirectory as NSString).appendingPathComponent(name))
+            }
+        }
         let threads = TrialPool.threads(requested: options.threads, count: Int.max)
         let outer = max(1, min(threads, todo.count))
         let inner = max(1, threads / outer)

@@ -276,8 +276,9 @@ public struct SweepPlan: Sendable {
             let from = try fromNode.number(), to = try toNode.number()
             let step = try stepNode.number(where: { $0 > 0 }, "a positive step")
             guard to >= from else { throw toNode.invalid("a value ≥ from (\(formatValue(from)))") }
-            let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 100_000 else { throw stepNode.invalid("a step giving at most 100000 values") }
+            let span = ((to - from) / step + 1e-9).rounded(.down)
+            guard span.isFinite, span < 100_000 else { throw stepNode.invalid("a step giving at most 100000 values") }
+            let count = Int(span) + 1
             // Decimal arithmetic, so that from: 0.1, step: 0.1 gives 0.3, not 0.30000000000000004.
             guard let d0 = Decimal(string: fromNode.text.trimmingCharacters(in: .whitespaces)),
                 let ds = Decimal(string: stepNode.text.trimmingCharacters(in: .whitespaces))

@@ -107,7 +107,7 @@ struct SweepCommand: ParsableCommand {
 }
 
 /// One progress line for a whole sweep on stderr: rewritten in place on a terminal, otherwise a
-/// plain line every 10 s (for batch logs).
+/// plain line every 5 s (for batch logs).
 final class SweepProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private let terminal = isatty(2) != 0
@@ -123,7 +123,7 @@ final class SweepProgressLine: @unchecked Sendable {
             guard p.elapsedSeconds > 1 else { return }
             FileHandle.standardError.write(Data(("\r" + text + "   ").utf8))
             shown = true
-        } else if Date().timeIntervalSince(lastPlain) >= 10 {
+        } else if Date().timeIntervalSince(lastPlain) >= 5 {
             lastPlain = Date()
             FileHandle.standardError.write(Data((text + "\n").utf8))
         }

@@ -77,6 +77,7 @@ struct SweepTests {
         for t in ["results.csv", "summary.csv"] { try fm.removeItem(atPath: (two as NSString).appendingPathComponent(t)) }
         let resumed = try Sweep.run(plan, outputDirectory: two, options: .init(threads: 2, resume: true))
         #expect(resumed.computed == [2] && resumed.skipped == [0, 1, 3])
+        #expect(!fm.fileExists(atPath: (two as NSString).appendingPathComponent("points/.0002.partial-1")))
         #expect(Self.tables(two) == Self.tables(one))
     }
 
