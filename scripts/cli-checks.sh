@@ -156,11 +156,37 @@ expect_success() {
 
 printf '%s\n' "$base" > "$work/seed.yaml"
 expect_success "validate" "$work" seed.yaml -- validate "$work/seed.yaml"
-expect_success "run" "$work/r1" spikes.csv connectivity.csv summary.json traces.csv voltage.svg -- run "$work/seed.yaml" --out "$work/r1" --quiet
-expect_success "compare" "$work/c1" compare.json compare.csv -- compare "$work/seed.yaml" --duration 5 --method rk4:dt=0.05 --out "$work/c1" --quiet
-printf 'cell,time_ms\n0,10\n0,30\n1,20\n' > "$work/ok.csv"
-expect_success "analyze" "$work/a5" analysis.json -- analyze "$work/ok.csv" --t-start 0 --t-stop 100 --cells 2 --out "$work/a5"
+expect_success "run" "$work/ok-r1" spikes.csv connectivity.csv summary.json traces.csv voltage.svg -- run "$work/seed.yaml" --out "$work/ok-r1" --quiet
+expect_success "compare" "$work/ok-c1" compare.json compare.csv -- compare "$work/seed.yaml" --duration 5 --method rk4:dt=0.05 --out "$work/ok-c1" --quiet
+printf 'cell,time_ms\n0,10\n0,30\n1,20\n' > "$work/ok2.csv"
+expect_success "analyze" "$work/ok-a5" analysis.json -- analyze "$work/ok2.csv" --t-start 0 --t-stop 100 --cells 2 --out "$work/ok-a5"
 expect_success "help" "$work" seed.yaml -- --help
+
+# --set overrides and sweep files: errors name the key path; a failing sweep point gives exit 3.
+expect_failure "--set unknown key path" "noise.sd_pa: the scenario format has no key 'sd_pa' in noise" validate "$work/diverging.yaml" --set noise.sd_pa=3
+expect_failure "--set bad value" "duration_ms: '-5' is not allowed" run "$work/diverging.yaml" --set duration_ms=-5 --out "$work/o8"
+expect_failure "--set past a list's end" "it has 1 (indices 0 to 0)" validate "$work/diverging.yaml" --set 'populations[3].size=2'
+expect_failure "--set without =" "expected KEY.PATH=VALUE" validate "$work/diverging.yaml" --set noise
+printf 'scenario: diverging.yaml\naxes: [{key: noise.sd_pa, values: [1, 2]}]\n' > "$work/sweep-key.yaml"
+printf 'scenario: diverging.yaml\naxes: [{key: duration_ms, values: []}]\n' > "$work/sweep-empty.yaml"
+printf 'scenario: diverging.yaml\nmode: zip\naxes: [{key: duration_ms, values: [10, 20]}, {key: seed, values: [1]}]\n' > "$work/sweep-zip.yaml"
+printf 'scenario: diverging.yaml\naxs: []\n' > "$work/sweep-unknown.yaml"
+expect_failure "sweep: axis key path" "did you mean 'noise.sd_pA'?" sweep "$work/sweep-key.yaml" --out "$work/s1"
+expect_failure "sweep: empty axis" "axes[0].values (line 2): '[]' is not allowed; expected at least one value" sweep "$work/sweep-empty.yaml" --out "$work/s2"
+expect_failure "sweep: zip lengths" "expected as many values as axes[0] (2)" sweep "$work/sweep-zip.yaml" --out "$work/s3"
+expect_failure "sweep: unknown key" "unknown key 'axs' at the top level" sweep "$work/sweep-unknown.yaml" --out "$work/s4"
+printf 'scenario: diverging.yaml\naxes: [{key: duration_ms, values: [10, 20]}]\n' > "$work/sweep-ok.yaml"
+expect_failure "sweep: bad shard" "expected K/N with whole numbers" sweep "$work/sweep-ok.yaml" --shard 3/2 --out "$work/s5"
+expect_failure "sweep: shards need --out" "--out DIR is required" sweep "$work/sweep-ok.yaml" --shard 0/2
+expect_failure "fi: bad currents" "--currents 'x': expected a list" fi "$work/diverging.yaml" --currents x --out "$work/f1"
+# A sweep whose second point diverges: exit 3, the first point complete, the error in results.csv.
+printf 'scenario: diverging.yaml\naxes: [{key: "stimuli[0].amplitude_pA", values: [1, 1e12]}]\n' > "$work/sweep-fail.yaml"
+"$hvnet" sweep "$work/sweep-fail.yaml" --out "$work/s6" --quiet >"$work/s6.log" 2>&1; status=$?
+if [ "$status" -eq 3 ] && grep -q '^0,1,0,cell,1,.*,complete$' "$work/s6/results.csv" && grep -q '^1,1e12,0,cell,1,.*diverged' "$work/s6/results.csv"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL sweep with a diverging point: exit $status (expected 3)"; sed 's/^/    /' "$work/s6.log"; cat "$work/s6/results.csv" 2>/dev/null
+fi
 
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

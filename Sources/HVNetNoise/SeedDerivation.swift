@@ -9,6 +9,8 @@ public enum SeedDerivation {
         case connectivity = 2
         case initialConditions = 3
         case noiseIntegral = 4
+        /// The seed of a sweep point with independent noise.
+        case sweepPoint = 5
     }
 
     public static func mix(_ x: UInt64) -> UInt64 {

@@ -14,6 +14,8 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
     case invalidValue(path: String, value: String, expected: String, line: Int?)
     /// The file is beyond what hvnet reads (nodes after alias expansion, nesting depth).
     case tooLarge(reason: String)
+    /// An override (`--set`, a sweep axis) whose key path the scenario format does not have.
+    case unknownOverrideKey(keyPath: String, key: String, at: String, allowed: [String])
 
     public var description: String {
         switch self {
@@ -31,6 +33,13 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
         case .missingKey(let path, let key, let expected):
             let full = path.isEmpty ? key : "\(path).\(key)"
             return "missing key \(abbreviated(full)): expected \(expected)"
+        case .unknownOverrideKey(let keyPath, let key, let at, let allowed):
+            let location = at.isEmpty ? "at the top level" : "in \(at)"
+            var text = "\(abbreviated(keyPath)): the scenario format has no key '\(abbreviated(key))' \(location); allowed keys: \(allowed.joined(separator: ", "))"
+            if let guess = closestMatch(to: key, in: allowed) {
+                text += " (did you mean '\(at.isEmpty ? guess : "\(at).\(guess)")'?)"
+            }
+            return text
         case .invalidValue(let path, let value, let expected, let line):
             let at = line.map { " (line \($0))" } ?? ""
             return "\(abbreviated(path))\(at): '\(abbreviated(value))' is not allowed; expected \(expected)"

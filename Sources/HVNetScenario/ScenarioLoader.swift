@@ -14,31 +14,20 @@ public enum ScenarioLoader {
         "synapses", "connections", "stimuli", "recording",
     ]
 
-    /// Loads and validates the scenario file at `path`.
-    public static func load(path: String) throws -> Scenario {
-        guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.fileNotFound(path: path) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ScenarioError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError.unreadable(path: path, reason: "not UTF-8 text")
-        }
-        let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try parse(text, defaultName: fallbackName)
+    /// Loads and validates the scenario file at `path`, with `overrides` (`--set KEY.PATH=VALUE`)
+    /// applied to its node tree first, so that every check applies to the overridden values.
+    /// Throws ``ScenarioError`` naming the key path.
+    public static func load(path: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
+        try ScenarioDocument.read(path: path).applying(overrides).validated()
     }
 
     /// Parses and validates scenario text.
-    public static func parse(_ text: String, defaultName: String = "scenario") throws -> Scenario {
-        let root: Yams.Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { throw ScenarioError.syntax(message: "the file is empty") }
-            root = node
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            throw ScenarioError.syntax(message: "\(error)")
-        }
+    public static func parse(_ text: String, defaultName: String = "scenario", overrides: [ScenarioOverride] = []) throws -> Scenario {
+        try ScenarioDocument(text: text, defaultName: defaultName).applying(overrides).validated()
+    }
+
+    /// Validates a node tree; `sourceHash` identifies the scenario text it came from.
+    static func parse(root: Yams.Node, defaultName: String, sourceHash: String) throws -> Scenario {
         try ScenarioLimits.check(root)
         let top = try ScenarioNode(node: root, path: "").mapping(allowed: topLevelKeys)
 
@@ -96,7 +85,7 @@ public enum ScenarioLoader {
             name: name, description: description, durationMs: duration, seed: seed, trials: trials, solver: solver,
             noise: noiseSettings,
             populations: populations, ampaSynapse: ampa, gabaASynapse: gabaA, connections: connections,
-            stimuli: stimuli, recording: recording, sourceHash: fnv1a64Hex(Array(text.utf8)))
+            stimuli: stimuli, recording: recording, sourceHash: sourceHash)
         _ = try scenario.check()
         return scenario
     }

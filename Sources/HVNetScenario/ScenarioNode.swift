@@ -26,6 +26,26 @@ struct ScenarioNode {
             .replacingOccurrences(of: "\n", with: " "))
     }
 
+    /// The node as one line of flow-style YAML (`[a, b]`, `{k: v}`), for overrides built from a file.
+    var flowText: String {
+        switch node {
+        case .scalar(let s):
+            let plain = s.string
+            if s.style == .plain || plain.isEmpty { return plain }
+            if let back = try? Yams.compose(yaml: plain), back.scalar?.string == plain, back.scalar?.style == .plain,
+                back.mapping == nil, back.sequence == nil, Double(plain) == nil
+            { return plain }
+            return "\"" + plain.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .sequence(let items):
+            return "[" + items.map { ScenarioNode(node: $0, path: path).flowText }.joined(separator: ", ") + "]"
+        case .mapping(let pairs):
+            return "{" + pairs.map { ScenarioNode(node: $0.key, path: path).flowText + ": " + ScenarioNode(node: $0.value, path: path).flowText }
+                .joined(separator: ", ") + "}"
+        case .alias:
+            return text
+        }
+    }
+
     func invalid(_ expected: String) -> ScenarioError {
         .invalidValue(path: path, value: text, expected: expected, line: line)
     }

@@ -50,6 +50,8 @@ struct Compare: ParsableCommand {
     @Flag(help: "Compare even when the resource estimate exceeds the limits.")
     var force = false
 
+    @OptionGroup var overrides: OverrideFlags
+
     func validate() throws {
         if methods.isEmpty { throw ValidationError("give at least one --method") }
         if !(1...1_000_000).contains(trials) { throw ValidationError("--trials: '\(trials)' is not allowed; expected a whole number of trials from 1 to 1000000") }
@@ -64,7 +66,7 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        var s = try loadScenario(scenario)
+        var s = try loadScenario(scenario, overrides: try overrides.overrides())
         if let durationMs { s.durationMs = durationMs }
         s.noise.gridMs = noiseGridMs ?? s.noise.gridMs ?? pow(2, -12)
         s.recording.traceCells = []

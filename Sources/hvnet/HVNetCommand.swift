@@ -9,7 +9,7 @@ struct HVNetCommand: ParsableCommand {
         abstract: "Simulate small noisy networks of Herrera-Valdez neurons.",
         discussion: ExitStatus.help,
         version: HVNetVersion.string,
-        subcommands: [Run.self, Compare.self, Analyze.self, Validate.self])
+        subcommands: [Run.self, Compare.self, Analyze.self, Validate.self, SweepCommand.self, FICommand.self])
 
     /// Parses, runs, and exits with the status of ``ExitStatus``: help and version exit 0, every
     /// error of the command line or of the input 1, a failed run 2.
@@ -19,6 +19,8 @@ struct HVNetCommand: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
+            // A command that has already printed its outcome ends with its own status.
+            if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
             let status = (error as? RuntimeError)?.status ?? .badInput
             var message = (error as? RuntimeError).map { "Error: \($0.description)" } ?? fullMessage(for: error)
             if message.count > 4_000 { message = String(message.prefix(4_000)) + " …" }
@@ -58,15 +60,6 @@ struct RuntimeError: Error, CustomStringConvertible {
     }
 }
 
-/// Loads a scenario or exits with its error message.
-func loadScenario(_ path: String) throws -> Scenario {
-    do {
-        return try ScenarioLoader.load(path: path)
-    } catch let error as ScenarioError {
-        throw RuntimeError("\(path): \(error)")
-    }
-}
-
 /// The checks of ``Scenario/check()`` and the resource estimate, after command-line overrides:
 /// throws (status 1) on an error or, without `force`, on an estimate above the limits; prints the
 /// warnings on stderr unless `quiet`. Returns the estimate.
@@ -95,8 +88,10 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var solver: SolverFlags
 
+    @OptionGroup var overrides: OverrideFlags
+
     func run() throws {
-        var s = try loadScenario(scenario)
+        var s = try loadScenario(scenario, overrides: try overrides.overrides())
         try solver.apply(to: &s)
         let estimate = try checkScenario(s, path: scenario, force: force)
         do { _ = try s.initialState() } catch { throw RuntimeError("\(scenario): \(error)") }

@@ -35,12 +35,27 @@ struct Run: ParsableCommand {
 
     @OptionGroup var solver: SolverFlags
 
+    @OptionGroup var overrides: OverrideFlags
+
+    @Option(name: .customLong("duration"), help: "Simulated time in ms (the same as --set duration_ms=MS).")
+    var durationMs: String?
+
+    @Option(help: "The scenario seed (the same as --set seed=N).")
+    var seed: String?
+
+    @Option(help: "Trials, independent noise realisations (the same as --set trials=K).")
+    var trials: String?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        var s = try loadScenario(scenario)
+        var shorthands: [String] = []
+        if let durationMs { shorthands.append("duration_ms=\(durationMs)") }
+        if let seed { shorthands.append("seed=\(seed)") }
+        if let trials { shorthands.append("trials=\(trials)") }
+        var s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands))
         try solver.apply(to: &s)
         if nwb { s.recording.nwb = true }
         try checkScenario(s, path: scenario, force: force, quiet: quiet)

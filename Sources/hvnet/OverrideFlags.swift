@@ -1,0 +1,35 @@
+import ArgumentParser
+import HVNet
+
+/// `--set KEY.PATH=VALUE` (repeatable): overrides applied to the scenario file's node tree
+/// before it is validated, so every check and key-path error of the loader applies.
+struct OverrideFlags: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a scenario value (repeatable): KEY.PATH=VALUE, e.g. noise.sd_pA=20, populations[1].size=40, connections[0].channels_per_contact.mean=12. VALUE is YAML: a number, a string, [a, b] or {k: v}.",
+        valueName: "KEY.PATH=VALUE"))
+    var set: [String] = []
+
+    /// The parsed overrides, or a bad-input error naming the option.
+    func overrides(extra: [String] = []) throws -> [ScenarioOverride] {
+        do {
+            return try (set + extra).map { try ScenarioOverride(parsing: $0) }
+        } catch let error as ScenarioError {
+            throw InputError("\(error)")
+        }
+    }
+}
+
+/// Loads a scenario with overrides; a bad file or override is an ``InputError`` (exit 1).
+func loadScenario(_ path: String, overrides: [ScenarioOverride]) throws -> Scenario {
+    do {
+        return try ScenarioLoader.load(path: path, overrides: overrides)
+    } catch let error as ScenarioError {
+        throw InputError("\(path): \(error)")
+    }
+}
+
+/// Bad input (scenario, sweep file, options): printed as "Error: …", exit code 1.
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
