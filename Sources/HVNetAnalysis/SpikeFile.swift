@@ -215,7 +215,7 @@ public struct SpikeFile: Sendable {
             guard let cell = Int(cellText), cell >= 0, cell < Self.maxCells else {
                 throw SpikeFileError.malformed(
                     line: lineNumber, column: header[cellIndex], value: abbreviatedField(cellText),
-                    expected: "a non-negative integer cell id below \(Self.maxCells)")
+                    expected: "an integer cell id (from 0 to \(Self.maxCells - 1))")
             }
             let timeText = try field(timeIndex, header[timeIndex])
             guard let t = Double(timeText), t.isFinite, (t * unit.toMs).isFinite else {

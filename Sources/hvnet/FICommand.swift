@@ -35,7 +35,7 @@ struct FICommand: ParsableCommand {
     @Option(help: "Worker threads (default: every core). Results do not depend on it.")
     var threads: Int?
 
-    @Option(help: "Output directory (default: runs/<scenario name>-fi-<date>-<time>).")
+    @Option(help: "Output directory (default: a new runs/<scenario name>-fi-<date>-<time>-<process id>).")
     var out: String?
 
     @Flag(help: "Print nothing but errors.")
@@ -62,10 +62,11 @@ struct FICommand: ParsableCommand {
             }
             throw InputError("\(error)")
         }
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let directory = out ?? "runs/\(s.name)-fi-\(formatter.string(from: Date()))"
+        let directory: String
+        do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: "\(s.name)-fi") } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let files: [String]
         do { files = try FICurve.write(result, scenarioPath: scenario, to: directory) } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))

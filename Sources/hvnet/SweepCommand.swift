@@ -8,7 +8,7 @@ struct SweepCommand: ParsableCommand {
         abstract: "Run a parameter sweep: one run per point, tables of rates and variability, plots.",
         discussion: """
             The sweep file names a scenario and axes of scenario key paths (docs/sweeps.md). Writes into --out DIR \
-            (default: runs/<sweep name>-<date>-<time>): points.csv, results.csv (point x trial x population), \
+            (default: a new runs/<sweep name>-<date>-<time>-<process id>): points.csv, results.csv (point x trial x population), \
             summary.csv (mean and standard error over trials), sweep.json, plots, and points/NNNN/ (each point's run). \
             Points are shared out over processes by --shard K/N or, without it, by the environment of a Slurm array \
             (SLURM_ARRAY_TASK_ID/COUNT/MIN), Open MPI (OMPI_COMM_WORLD_RANK/SIZE), MPICH (PMI_RANK/SIZE) or srun \
@@ -40,6 +40,9 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Run even when a point's resource estimate exceeds the limits.")
+    var force = false
+
     @OptionGroup var overrides: OverrideFlags
 
     func validate() throws {
@@ -58,7 +61,20 @@ struct SweepCommand: ParsableCommand {
         if out == nil && (shard.count > 1 || merge || resume) {
             throw InputError("--out DIR is required with \(merge ? "--merge" : resume ? "--resume" : "shard \(shard)"): every process must write into the same directory")
         }
-        let directory = out ?? "runs/\(plan.name)-\(timestamp())"
+        // Every point's scenario passed the loader's checks; its cost is checked here, before
+        // anything is written, as `run` checks one scenario.
+        if !force {
+            for point in plan.points {
+                do { try ResourceEstimate(point.scenario).enforce() } catch let error as ResourceError {
+                    throw InputError("\(sweepFile), point \(point.index): \(error)")
+                }
+            }
+        }
+        let directory: String
+        do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: plan.name) } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let options = Sweep.Options(threads: threads, shard: shard, resume: resume, commandLine: CommandLine.arguments)
         let outcome: Sweep.Outcome
         do {
@@ -96,13 +112,6 @@ struct SweepCommand: ParsableCommand {
             FileHandle.standardError.write(Data("hvnet sweep: \(failed.count) point(s) failed (\(list)); see status in \(directory)/results.csv and sweep.json\n".utf8))
             throw ExitCode(3)
         }
-    }
-
-    func timestamp() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        return formatter.string(from: Date())
     }
 }
 
