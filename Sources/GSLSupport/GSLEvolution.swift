@@ -95,6 +95,31 @@ public final class GSLEvolution {
         }
     }
 
+    /// `gsl_odeiv2_step_apply`: one step of exactly `h` from (`t`, `state`) without error
+    /// control. On return `state` holds y(t + h), `error` the stepper's error estimate and
+    /// `derivativeOut` f(t + h, y(t + h)); `derivativeIn` (f(t, y), or nil) is used when the stepper
+    /// can take it (``canUseDerivativeIn``). Returns GSL's status (0 on success).
+    public func step(t: Double, h: Double, state: UnsafeMutablePointer<Double>, error: UnsafeMutablePointer<Double>,
+                     derivativeIn: UnsafePointer<Double>?, derivativeOut: UnsafeMutablePointer<Double>) -> Int32 {
+        withExtendedLifetime(callbacks) {
+            gsl_odeiv2_step_apply(driver.pointee.s, t, h, state, error, canUseDerivativeIn ? derivativeIn : nil, derivativeOut, system)
+        }
+    }
+
+    /// How the control object judges a step: `gsl_odeiv2_control_hadjust` with GSL's standard
+    /// control on y (per component atol + rtol·|y|, safety factor 0.9, changes limited to a factor
+    /// 5 up and 0.2 down). Returns −1 when the step must be retried with the (smaller) `h`,
+    /// 0 when it is accepted and `h` unchanged, +1 when it is accepted and `h` may grow.
+    public func adjust(state: UnsafePointer<Double>, error: UnsafePointer<Double>, derivative: UnsafePointer<Double>,
+                       h: inout Double) -> Int {
+        Int(gsl_odeiv2_control_hadjust(driver.pointee.c, driver.pointee.s, state, error, derivative, &h))
+    }
+
+    /// The stepper takes f(t, y) at the step's start instead of evaluating it.
+    public var canUseDerivativeIn: Bool { driver.pointee.s.pointee.type.pointee.can_use_dydt_in != 0 }
+    /// The stepper's `derivativeOut` is f at the step's end (not an approximation).
+    public var givesExactDerivativeOut: Bool { driver.pointee.s.pointee.type.pointee.gives_exact_dydt_out != 0 }
+
     /// Steps the evolve object has rejected since its last reset.
     public var failedSteps: Int { Int(driver.pointee.e.pointee.failed_steps) }
 
@@ -113,6 +138,13 @@ extension GSLError {
     public static let outOfMemory = Int32(GSL_ENOMEM)
     public static let maximumIterations = Int32(GSL_EMAXITER)
     public static let success = Int32(GSL_SUCCESS)
+    public static let badFunction = Int32(GSL_EBADFUNC)
+
+    /// GSL's own words for a status (`gsl_strerror`).
+    public static func reason(_ status: Int32) -> String {
+        GSLRuntime.ensureInitialized()
+        return String(cString: gsl_strerror(status))
+    }
 }
 
 private func gslFunction(_ t: Double, _ y: UnsafePointer<Double>?, _ dydt: UnsafeMutablePointer<Double>?, _ params: UnsafeMutableRawPointer?) -> Int32 {

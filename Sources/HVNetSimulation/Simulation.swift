@@ -94,7 +94,10 @@ public enum Simulation {
         -> (NetworkEvaluator, Recorder)
     {
         // Blocks long enough that a rejected step never reaches back past the previous block.
-        let blockLength = max(512, Int((2.5 * scenario.solver.options.largestStep / scenario.noiseGridMs).rounded(.up)))
+        // Without a step cap, blocks cover at most 2¹⁶ grid points; a rejected step that reaches
+        // further back replays the paths from their seeds (the same values, more work).
+        let reach = min(scenario.solver.options.largestStep, scenario.durationMs)
+        let blockLength = Int(min(max(512, (2.5 * reach / scenario.noiseGridMs).rounded(.up)), 65_536))
         let noiseModel = scenario.noiseModel
         let noise = noiseModel.flatMap {
             $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial, blockLength: blockLength) : nil

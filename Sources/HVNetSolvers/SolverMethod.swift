@@ -12,6 +12,19 @@ public struct SolverMethod: Sendable, Equatable, CustomStringConvertible {
         case dyadic = "adaptive dyadic"
     }
 
+    /// How events (spike threshold crossings and peaks) are located inside an accepted step.
+    public enum EventLocation: Sendable, Equatable {
+        /// Cubic Hermite interpolation between the step's ends (values and derivatives): as
+        /// accurate as the method at the fixed steps it is used with.
+        case hermite
+        /// Root finding on the solution itself: re-integration from the step's start with the
+        /// method's own stepper and a single step to each trial time.
+        case reintegration
+        /// As ``reintegration``, with the named one-step stepper of the same family, for methods
+        /// whose single step from a past state is not defined (multistep methods).
+        case companion(String)
+    }
+
     public let name: String
     public let order: Int
     public let family: Family
@@ -20,6 +33,14 @@ public struct SolverMethod: Sendable, Equatable, CustomStringConvertible {
     /// Keeps a history of past steps (msadams, msbdf): incompatible with the per-step shift.
     public let isMultistep: Bool
     public let summary: String
+    /// How the integration loop locates events in this method's steps.
+    public var eventLocation: EventLocation {
+        switch family {
+        case .fixedStep: return .hermite
+        case .dyadic: return .reintegration
+        case .gsl: return isMultistep ? .companion("rk8pd") : .reintegration
+        }
+    }
 
     public var description: String { name }
 
@@ -75,9 +96,11 @@ public struct SolverOptions: Sendable, Equatable {
     /// Defaults for adaptive methods.
     public var atol: Double { absoluteTolerance ?? 1e-8 }
     public var rtol: Double { relativeTolerance ?? 1e-6 }
-    /// The largest step of an adaptive method: 1 ms unless set. It bounds the cubic Hermite
-    /// interpolation that locates spikes between steps, and how far back a rejected step reaches.
-    public var hmax: Double { maxStepMs ?? 1 }
+    /// The largest step of an adaptive method: no cap (infinity) unless set. Spikes are located
+    /// inside steps by re-integration (``SolverMethod/EventLocation``), so long steps cost no
+    /// spike-time accuracy; under noise the error control keeps steps short anyway (docs/solvers.md,
+    /// "Defaults").
+    public var hmax: Double { maxStepMs ?? .infinity }
 
     /// The largest step any method takes with these options (ms).
     public var largestStep: Double { dtMs ?? hmax }
