@@ -44,6 +44,8 @@ final class DyadicStepper<System: ODESystem>: Stepper {
     let hmin: Double, hmax: Double
     let dim: Int
     private(set) var stepSize: Double
+    /// The step of the last attempt.
+    private var tried = 0.0
     private let buffer: UnsafeMutablePointer<Double>
 
     init(system: System, options: SolverOptions, gridMs: Double, duration: Double) throws {
@@ -84,14 +86,17 @@ final class DyadicStepper<System: ODESystem>: Stepper {
         return (target, false)
     }
 
+    var isAdaptive: Bool { true }
+
     func shrinkAfterNonFinite() -> Bool {
-        stepSize /= 2
+        stepSize = tried / 2
         return true
     }
 
     func attempt(from t: Double, to target: Double, state y: UnsafePointer<Double>, derivative k1: UnsafePointer<Double>,
                  into yNew: UnsafeMutablePointer<Double>, derivativeInto k4: UnsafeMutablePointer<Double>) -> StepAttempt {
         let step = target - t
+        tried = stepSize
         let k2 = buffer, k3 = buffer + dim
         stages(from: t, step: step, y, k1, into: yNew)
         system.evaluate(t: target, state: yNew, into: k4)
@@ -99,7 +104,8 @@ final class DyadicStepper<System: ODESystem>: Stepper {
         for i in 0..<dim {
             let e = step * (-5.0 / 72 * k1[i] + k2[i] / 12 + k3[i] / 9 - k4[i] / 8)
             let scale = atol + rtol * max(abs(y[i]), abs(yNew[i]))
-            error = max(error, abs(e) / scale)
+            let x = abs(e) / scale
+            if x > error || x.isNaN { error = x }  // a NaN stays NaN
         }
         if !error.isFinite || error > 1 {
             stepSize /= 2

@@ -90,6 +90,7 @@ final class FixedStepper<System: ODESystem>: Stepper {
 
     deinit { buffer.deallocate() }
 
+    var isAdaptive: Bool { false }
     var minimumStep: Double { 0 }
     var stepSize: Double { dt }
     var providesEndDerivative: Bool { true }

@@ -135,6 +135,8 @@ final class GSLStepper<System: ODESystem>: Stepper {
         return true
     }
 
+    var isAdaptive: Bool { true }
+
     func shrinkAfterNonFinite() -> Bool {
         stepSize = tried / 4
         return true

@@ -8,7 +8,7 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
     case invalidOptions(String)
     /// An adaptive method needed a step below its minimum; `reason` names what the stepper
     /// reported on the way there, when it was more than the error test.
-    case stepSizeUnderflow(timeMs: Double, stepMs: Double, reason: String?)
+    case stepSizeUnderflow(timeMs: Double, stepMs: Double, component: String, reason: String?)
     /// The stepper could not be set up or failed otherwise (a GSL status, in words).
     case stepperFailure(timeMs: Double, reason: String)
     /// An adaptive method took more steps than allowed.
@@ -20,8 +20,8 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
             return "the run diverged: \(component) became NaN or infinite at t = \(t) ms"
         case .invalidOptions(let message):
             return message
-        case .stepSizeUnderflow(let t, let h, let reason):
-            return "step size underflow at t = \(t) ms: the step fell to \(h) ms, below the smallest allowed"
+        case .stepSizeUnderflow(let t, let h, let component, let reason):
+            return "step size underflow at t = \(t) ms: the step fell to \(h) ms, below the smallest allowed; fastest-changing state \(component)"
                 + (reason.map { " (\($0))" } ?? " (the error test failed at every larger step)")
                 + "; loosen rtol/atol or use a fixed-step method"
         case .stepperFailure(let t, let reason):
@@ -34,7 +34,7 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
     /// The time at which the integration stopped, where known.
     public var timeMs: Double? {
         switch self {
-        case .nonFinite(let t, _), .stepSizeUnderflow(let t, _, _), .tooManySteps(let t, _), .stepperFailure(let t, _): return t
+        case .nonFinite(let t, _), .stepSizeUnderflow(let t, _, _, _), .tooManySteps(let t, _), .stepperFailure(let t, _): return t
         case .invalidOptions: return nil
         }
     }

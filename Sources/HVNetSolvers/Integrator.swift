@@ -89,6 +89,14 @@ public enum Integrator {
             if sum.isFinite { return nil }
             return (0..<dim).first { !a[$0].isFinite || !b[$0].isFinite } ?? 0
         }
+        /// The component that changes fastest relative to its tolerance at (t, y): the one that forced the step down.
+        func fastest(at t: Double) -> String {
+            let atol = options.atol, rtol = options.rtol
+            let index = (0..<dim).max { i, j in
+                abs(f[i]) / (atol + rtol * abs(y[i])) < abs(f[j]) / (atol + rtol * abs(y[j]))
+            } ?? 0
+            return system.describeStateComponent(index)
+        }
         let solution = eventLocation == .hermite ? nil : Reintegration(system: system, stepper: stepper, options: options)
 
         var statistics = IntegrationStatistics()
@@ -114,8 +122,10 @@ public enum Integrator {
             var closed = false
             while !closed {
                 let (end, closes) = stepper.nextEnd(from: t, segmentEnd: segmentEnd)
-                guard end > t else { throw IntegrationError.stepSizeUnderflow(timeMs: t, stepMs: end - t, reason: stepper.lastFailure) }
-                if statistics.acceptedSteps + statistics.rejectedSteps >= options.maxSteps {
+                guard end > t else {
+                    throw IntegrationError.stepSizeUnderflow(timeMs: t, stepMs: end - t, component: fastest(at: t), reason: stepper.lastFailure)
+                }
+                if stepper.isAdaptive && statistics.acceptedSteps + statistics.rejectedSteps >= options.maxSteps {
                     throw IntegrationError.tooManySteps(timeMs: t, limit: options.maxSteps)
                 }
                 var outcome = stepper.attempt(from: t, to: end, state: y, derivative: f, into: yNew, derivativeInto: fNew)
@@ -140,7 +150,8 @@ public enum Integrator {
                         if let bad = recentNonFinite {
                             throw IntegrationError.nonFinite(timeMs: bad.time, component: system.describeStateComponent(bad.index))
                         }
-                        throw IntegrationError.stepSizeUnderflow(timeMs: t, stepMs: stepper.stepSize, reason: stepper.lastFailure)
+                        throw IntegrationError.stepSizeUnderflow(
+                            timeMs: t, stepMs: stepper.stepSize, component: fastest(at: t), reason: stepper.lastFailure)
                     }
                     continue
                 }

@@ -18,6 +18,8 @@ public enum StepAttempt: Equatable {
 /// States and derivatives are in the integration's coordinates (ỹ for shifted noise integration,
 /// with the anchor at the step's start t); all pointers hold ``ODESystem/dimension`` values.
 public protocol Stepper: AnyObject {
+    /// Adapts its step under error control (the step cap ``SolverOptions/maxSteps`` applies).
+    var isAdaptive: Bool { get }
     /// Below this step (ms) an adaptive stepper has failed: "step size underflow".
     var minimumStep: Double { get }
     /// The step (ms) the next attempt will try.

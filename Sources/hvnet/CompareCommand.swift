@@ -54,28 +54,14 @@ struct Compare: ParsableCommand {
     func run() throws {
         var s = try loadScenario(scenario)
         if let durationMs { s.durationMs = durationMs }
-        s.noise.gridMs = noiseGridMs ?? s.noise.gridMs ?? pow(2, -12)
+        s.noise.gridMs = noiseGridMs ?? s.noise.gridMs ?? Comparison.defaultNoiseGridMs
         s.recording.traceCells = []
         let defaultMode = noiseIntegration ?? s.solver.noiseIntegration
         let configurations: [Comparison.Configuration]
-        let referenceConfiguration: Comparison.Configuration
-        let check: Comparison.Configuration
+        let pair: (reference: Comparison.Configuration, check: Comparison.Configuration)
         do {
             configurations = try methods.flatMap { try Comparison.Configuration.parse($0, defaultIntegration: defaultMode) }
-            if let reference {
-                let parsed = try Comparison.Configuration.parse(reference, defaultIntegration: .shifted)
-                guard parsed.count == 1 else { throw RuntimeError("--reference must be a single configuration") }
-                referenceConfiguration = parsed[0]
-                var finer = parsed[0]
-                if let dt = finer.options.dtMs { finer.options.dtMs = dt / 2 } else {
-                    finer.options.relativeTolerance = finer.options.rtol / 10
-                    finer.options.absoluteTolerance = finer.options.atol / 10
-                }
-                check = finer
-            } else {
-                referenceConfiguration = .init(method: try SolverMethod.named("rk4"), options: SolverOptions(dtMs: pow(2, -10)), noiseIntegration: .shifted)
-                check = .init(method: try SolverMethod.named("rk4"), options: SolverOptions(dtMs: pow(2, -11)), noiseIntegration: .shifted)
-            }
+            pair = try Comparison.referencePair(reference)
         } catch let error as SolverError {
             throw RuntimeError("\(error)")
         }
@@ -84,7 +70,7 @@ struct Compare: ParsableCommand {
         options.matchWindowMs = matchWindowMs
         options.threads = threads
         let line = quiet ? nil : ProgressLine.makeReporter()
-        let result = Comparison.compare(s, configurations: configurations, reference: referenceConfiguration, check: check, options: options,
+        let result = Comparison.compare(s, configurations: configurations, reference: pair.reference, check: pair.check, options: options,
                                         progress: line.map { l in { @Sendable f in l.show(f) } })
         line?.finish()
         let directory = out ?? "compare-\(s.name)"
