@@ -19,8 +19,8 @@ import GSLSupport
 /// The grid is t_n = n·dt for n < N = round(T/dt) and t_N = T. A step that would pass a breakpoint
 /// is split there, so inputs are smooth inside every step and the order is kept. Spikes are
 /// located by cubic Hermite interpolation between steps (``SolverMethod/EventLocation/hermite``):
-/// at the steps these methods are used with it agrees with re-integration to 1e-9 ms
-/// (`Tests/HVNetTests/Solvers/EventLocationTests.swift`).
+/// at the steps these methods are used with its error is below a tenth of the method's own
+/// (`Tests/HVNetTests/Solvers/EventLocationTests.swift`, docs/solvers.md "Where a spike is").
 public struct FixedStepDriver: Sendable, Equatable {
     public enum Scheme: String, Sendable, CaseIterable {
         case euler, heun, rk4
