@@ -6,7 +6,7 @@ public struct SolverMethod: Sendable, Equatable, CustomStringConvertible {
     public enum Family: String, Sendable {
         /// Fixed step dt (hvnet's own: ``FixedStepDriver``).
         case fixedStep = "fixed step"
-        /// GSL's odeiv2 steppers with error control (``GSLDriver``).
+        /// GSL's odeiv2 steppers with error control (`GSLStepper`).
         case gsl = "GSL adaptive"
         /// hvnet's adaptive Bogacki–Shampine 3(2) with dyadic steps (``DyadicDriver``).
         case dyadic = "adaptive dyadic"

@@ -9,7 +9,10 @@ struct Compare: ParsableCommand {
             Each --method is NAME[/shifted|/plain]:KEY=V[,V…][;KEY=V], KEY one of \(SolverOptions.keys.joined(separator: ", ")); \
             one key may list several values (one configuration each). Example: \
             --method rk4:dt=0.05,0.025,0.0125 --method rkf45:rtol=1e-4,1e-6,1e-8 --method bs32-dyadic:rtol=1e-3,1e-5. \
-            Methods: \(SolverMethod.names.joined(separator: ", ")).
+            Methods: \(SolverMethod.names.joined(separator: ", ")). \
+            The table gives beside each spike-time error the reference's own discrepancy (its RMS difference from the \
+            check) and marks "at ref." a configuration whose error is below twice it; "evaluations" are the method's own, \
+            "locate" those spent locating spikes inside steps.
             """)
 
     @Argument(help: "The scenario file.")

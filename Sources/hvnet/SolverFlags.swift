@@ -9,13 +9,13 @@ struct SolverFlags: ParsableArguments {
     var method: String?
     @Option(help: "Fixed step in ms (euler, heun, rk4).")
     var dt: Double?
-    @Option(help: "Relative tolerance of adaptive methods.")
+    @Option(help: "Relative tolerance of adaptive methods (default 1e-6).")
     var rtol: Double?
-    @Option(help: "Absolute tolerance of adaptive methods.")
+    @Option(help: "Absolute tolerance of adaptive methods (default rtol/100).")
     var atol: Double?
     @Option(help: "Initial step of adaptive methods (ms).")
     var h0: Double?
-    @Option(help: "Maximum step of adaptive methods (ms).")
+    @Option(help: "Maximum step of adaptive methods (ms; default: no cap).")
     var hmax: Double?
     @Option(name: .customLong("noise-integration"), help: "shifted or plain.")
     var noiseIntegration: NoiseIntegration?
