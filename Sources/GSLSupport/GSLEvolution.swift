@@ -55,7 +55,9 @@ public final class GSLCallbacks {
 }
 
 /// One `gsl_odeiv2_driver` (stepper, control on y with atol + rtol·|y|, evolve) for a system of
-/// `dimension` equations: hvnet's only door to gsl_odeiv2. Not thread-safe; one per integration.
+/// `dimension` equations: hvnet's only door to gsl_odeiv2. hvnet takes single steps
+/// (``step(t:h:state:error:derivativeIn:derivativeOut:)``) and judges them with GSL's control
+/// (``adjust(state:error:derivative:h:)``); the step-size loop is hvnet's own. Not thread-safe; one per integration.
 ///
 /// Reference: M. Galassi et al., *GNU Scientific Library Reference Manual*, "Ordinary
 /// Differential Equations".
@@ -87,14 +89,6 @@ public final class GSLEvolution {
         system.deallocate()
     }
 
-    /// `gsl_odeiv2_evolve_apply`: one step from `t` towards at most `end`, adapting `h`; returns
-    /// GSL's status (0 on success).
-    public func apply(t: inout Double, end: Double, h: inout Double, state: UnsafeMutablePointer<Double>) -> Int32 {
-        withExtendedLifetime(callbacks) {
-            gsl_odeiv2_evolve_apply(driver.pointee.e, driver.pointee.c, driver.pointee.s, system, &t, end, &h, state)
-        }
-    }
-
     /// `gsl_odeiv2_step_apply`: one step of exactly `h` from (`t`, `state`) without error
     /// control. On return `state` holds y(t + h), `error` the stepper's error estimate and
     /// `derivativeOut` f(t + h, y(t + h)); `derivativeIn` (f(t, y), or nil) is used when the stepper
@@ -119,9 +113,6 @@ public final class GSLEvolution {
     public var canUseDerivativeIn: Bool { driver.pointee.s.pointee.type.pointee.can_use_dydt_in != 0 }
     /// The stepper's `derivativeOut` is f at the step's end (not an approximation).
     public var givesExactDerivativeOut: Bool { driver.pointee.s.pointee.type.pointee.gives_exact_dydt_out != 0 }
-
-    /// Steps the evolve object has rejected since its last reset.
-    public var failedSteps: Int { Int(driver.pointee.e.pointee.failed_steps) }
 
     /// `gsl_odeiv2_driver_reset`: forget the history (at a breakpoint).
     public func reset() { gsl_odeiv2_driver_reset(driver) }
