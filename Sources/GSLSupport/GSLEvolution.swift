@@ -55,7 +55,9 @@ public final class GSLCallbacks {
 }
 
 /// One `gsl_odeiv2_driver` (stepper, control on y with atol + rtol·|y|, evolve) for a system of
-/// `dimension` equations: hvnet's only door to gsl_odeiv2. Not thread-safe; one per integration.
+/// `dimension` equations: hvnet's only door to gsl_odeiv2. hvnet takes single steps
+/// (``step(t:h:state:error:derivativeIn:derivativeOut:)``) and judges them with GSL's control
+/// (``adjust(state:error:derivative:h:)``); the step-size loop is hvnet's own. Not thread-safe; one per integration.
 ///
 /// Reference: M. Galassi et al., *GNU Scientific Library Reference Manual*, "Ordinary
 /// Differential Equations".
@@ -87,16 +89,30 @@ public final class GSLEvolution {
         system.deallocate()
     }
 
-    /// `gsl_odeiv2_evolve_apply`: one step from `t` towards at most `end`, adapting `h`; returns
-    /// GSL's status (0 on success).
-    public func apply(t: inout Double, end: Double, h: inout Double, state: UnsafeMutablePointer<Double>) -> Int32 {
+    /// `gsl_odeiv2_step_apply`: one step of exactly `h` from (`t`, `state`) without error
+    /// control. On return `state` holds y(t + h), `error` the stepper's error estimate and
+    /// `derivativeOut` f(t + h, y(t + h)); `derivativeIn` (f(t, y), or nil) is used when the stepper
+    /// can take it (``canUseDerivativeIn``). Returns GSL's status (0 on success).
+    public func step(t: Double, h: Double, state: UnsafeMutablePointer<Double>, error: UnsafeMutablePointer<Double>,
+                     derivativeIn: UnsafePointer<Double>?, derivativeOut: UnsafeMutablePointer<Double>) -> Int32 {
         withExtendedLifetime(callbacks) {
-            gsl_odeiv2_evolve_apply(driver.pointee.e, driver.pointee.c, driver.pointee.s, system, &t, end, &h, state)
+            gsl_odeiv2_step_apply(driver.pointee.s, t, h, state, error, canUseDerivativeIn ? derivativeIn : nil, derivativeOut, system)
         }
     }
 
-    /// Steps the evolve object has rejected since its last reset.
-    public var failedSteps: Int { Int(driver.pointee.e.pointee.failed_steps) }
+    /// How the control object judges a step: `gsl_odeiv2_control_hadjust` with GSL's standard
+    /// control on y (per component atol + rtol·|y|, safety factor 0.9, changes limited to a factor
+    /// 5 up and 0.2 down). Returns −1 when the step must be retried with the (smaller) `h`,
+    /// 0 when it is accepted and `h` unchanged, +1 when it is accepted and `h` may grow.
+    public func adjust(state: UnsafePointer<Double>, error: UnsafePointer<Double>, derivative: UnsafePointer<Double>,
+                       h: inout Double) -> Int {
+        Int(gsl_odeiv2_control_hadjust(driver.pointee.c, driver.pointee.s, state, error, derivative, &h))
+    }
+
+    /// The stepper takes f(t, y) at the step's start instead of evaluating it.
+    public var canUseDerivativeIn: Bool { driver.pointee.s.pointee.type.pointee.can_use_dydt_in != 0 }
+    /// The stepper's `derivativeOut` is f at the step's end (not an approximation).
+    public var givesExactDerivativeOut: Bool { driver.pointee.s.pointee.type.pointee.gives_exact_dydt_out != 0 }
 
     /// `gsl_odeiv2_driver_reset`: forget the history (at a breakpoint).
     public func reset() { gsl_odeiv2_driver_reset(driver) }
@@ -113,6 +129,13 @@ extension GSLError {
     public static let outOfMemory = Int32(GSL_ENOMEM)
     public static let maximumIterations = Int32(GSL_EMAXITER)
     public static let success = Int32(GSL_SUCCESS)
+    public static let badFunction = Int32(GSL_EBADFUNC)
+
+    /// GSL's own words for a status (`gsl_strerror`).
+    public static func reason(_ status: Int32) -> String {
+        GSLRuntime.ensureInitialized()
+        return String(cString: gsl_strerror(status))
+    }
 }
 
 private func gslFunction(_ t: Double, _ y: UnsafePointer<Double>?, _ dydt: UnsafeMutablePointer<Double>?, _ params: UnsafeMutableRawPointer?) -> Int32 {

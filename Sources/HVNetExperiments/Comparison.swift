@@ -10,6 +10,42 @@ import HVNetSolvers
 import Numerics
 
 extension Comparison {
+    /// The noise grid of a comparison when neither the command nor the scenario gives one: 2⁻¹² ms,
+    /// four times finer than the default reference's step, so that the reference's stage times
+    /// sample the path at grid points or close to them.
+    public static let defaultNoiseGridMs = 0x1p-12
+
+    /// The reference policy of `hvnet compare`: the configurations every row is judged against,
+    /// and the finer one that checks the reference itself (``Result/referenceDiscrepancy``).
+    ///
+    /// - Without `reference`: shifted RK4 at dt = 2⁻¹⁰ ms, checked against dt = 2⁻¹¹ ms (shifted
+    ///   RK4 has strong order 2 under OU noise, docs/solvers.md, so halving dt cuts its error about
+    ///   4-fold, and the difference of the two estimates the reference's own error).
+    /// - With `reference` (one configuration in the syntax of ``Configuration/parse(_:defaultIntegration:)``,
+    ///   shifted unless it says /plain): checked against the same with dt halved, or with rtol and
+    ///   atol divided by 10 for adaptive methods.
+    ///
+    /// - Throws: ``SolverError`` when `reference` is not a single valid configuration.
+    public static func referencePair(_ reference: String?) throws -> (reference: Configuration, check: Configuration) {
+        guard let reference else {
+            let rk4 = try SolverMethod.named("rk4")
+            return (Configuration(method: rk4, options: SolverOptions(dtMs: 0x1p-10), noiseIntegration: .shifted),
+                    Configuration(method: rk4, options: SolverOptions(dtMs: 0x1p-11), noiseIntegration: .shifted))
+        }
+        let parsed = try Configuration.parse(reference, defaultIntegration: .shifted)
+        guard parsed.count == 1 else {
+            throw SolverError.invalidOption(method: parsed.first?.method.name ?? reference, "as --reference must be a single configuration, not a list of values")
+        }
+        var finer = parsed[0]
+        if let dt = finer.options.dtMs {
+            finer.options.dtMs = dt / 2
+        } else {
+            finer.options.relativeTolerance = finer.options.rtol / 10
+            finer.options.absoluteTolerance = finer.options.atol / 10
+        }
+        return (parsed[0], finer)
+    }
+
     static func run(_ scenario: Scenario, _ c: Configuration, trial: Int, network: NetworkModel, voltageGridMs: Double) -> Trace {
         var s = scenario
         s.solver = SolverSettings(method: c.method, options: c.options, noiseIntegration: c.noiseIntegration)

@@ -12,7 +12,8 @@ public enum ComparisonReport {
         .object([
             ("rms_spike_error_ms", .number(m.rmsSpikeErrorMs)), ("matched", .integer(m.matched)), ("missed", .integer(m.missed)),
             ("extra", .integer(m.extra)), ("van_rossum", .number(m.vanRossum)), ("rms_voltage_error_mV", .number(m.rmsVoltageErrorMV)),
-            ("rhs_evaluations", .integer(m.statistics.evaluations)), ("accepted_steps", .integer(m.statistics.acceptedSteps)),
+            ("rhs_evaluations", .integer(m.statistics.evaluations)), ("location_evaluations", .integer(m.statistics.locationEvaluations)),
+            ("output_evaluations", .integer(m.statistics.outputEvaluations)), ("accepted_steps", .integer(m.statistics.acceptedSteps)),
             ("rejected_steps", .integer(m.statistics.rejectedSteps)), ("wall_time_s", .number(m.wallSeconds)),
             ("error", m.failure.map { .string($0) } ?? .null),
         ])
@@ -26,12 +27,15 @@ public enum ComparisonReport {
             ("voltage_grid_ms", .number(r.options.voltageGridMs)),
             ("reference", .string(r.reference.label)), ("reference_check", .string(r.check.label)),
             ("reference_discrepancy", .array(r.referenceDiscrepancy.map(metricsJSON))),
+            ("reference_discrepancy_ms", .number(r.referenceDiscrepancyMs)),
             ("configurations", .array(r.rows.map { row in
                 .object([
                     ("label", .string(row.configuration.label)), ("method", .string(row.configuration.method.name)),
                     ("order", .integer(row.configuration.method.order)), ("noise_integration", .string(row.configuration.noiseIntegration.rawValue)),
                     ("rms_spike_error_ms", .number(row.rmsSpikeError)), ("rms_spike_error_se_ms", .number(row.rmsSpikeErrorSE)),
-                    ("mean_rhs_evaluations", .number(row.evaluations)), ("median_wall_time_s", .number(row.medianWallSeconds)),
+                    ("mean_rhs_evaluations", .number(row.evaluations)), ("mean_location_evaluations", .number(row.locationEvaluations)),
+                    ("median_wall_time_s", .number(row.medianWallSeconds)),
+                    ("reference_discrepancy_ms", .number(r.referenceDiscrepancyMs)), ("at_reference_accuracy", .bool(r.isAtReferenceAccuracy(row))),
                     ("trials", .array(row.trials.map(metricsJSON))),
                 ])
             })),
@@ -39,13 +43,14 @@ public enum ComparisonReport {
     }
 
     public static func csv(_ r: Comparison.Result) -> String {
-        var s = "configuration,method,noise_integration,trial,rms_spike_error_ms,matched,missed,extra,van_rossum,rms_voltage_error_mV,rhs_evaluations,accepted_steps,rejected_steps,wall_time_s,error\n"
+        var s = "configuration,method,noise_integration,trial,rms_spike_error_ms,reference_discrepancy_ms,matched,missed,extra,van_rossum,rms_voltage_error_mV,rhs_evaluations,location_evaluations,accepted_steps,rejected_steps,wall_time_s,error\n"
         func f(_ x: Double) -> String { x.isFinite ? formatNumber(x) : "nan" }
         for row in r.rows {
             for (k, m) in row.trials.enumerated() {
                 s += "\"\(row.configuration.label)\",\(row.configuration.method.name),\(row.configuration.noiseIntegration.rawValue),\(k),"
-                s += "\(f(m.rmsSpikeErrorMs)),\(m.matched),\(m.missed),\(m.extra),\(f(m.vanRossum)),\(f(m.rmsVoltageErrorMV)),"
-                s += "\(m.statistics.evaluations),\(m.statistics.acceptedSteps),\(m.statistics.rejectedSteps),\(f(m.wallSeconds)),\"\(m.failure ?? "")\"\n"
+                let d = r.referenceDiscrepancy.indices.contains(k) ? r.referenceDiscrepancy[k].rmsSpikeErrorMs : .nan
+                s += "\(f(m.rmsSpikeErrorMs)),\(f(d)),\(m.matched),\(m.missed),\(m.extra),\(f(m.vanRossum)),\(f(m.rmsVoltageErrorMV)),"
+                s += "\(m.statistics.evaluations),\(m.statistics.locationEvaluations),\(m.statistics.acceptedSteps),\(m.statistics.rejectedSteps),\(f(m.wallSeconds)),\"\(m.failure ?? "")\"\n"
             }
         }
         return s
@@ -60,6 +65,7 @@ public enum ComparisonReport {
             var p = SVGPlot(title: "work-precision: spike-time error vs \(label) (\(r.options.trials) trial(s))", xLabel: label, yLabel: "RMS spike-time error (ms)")
             p.logX = true
             p.logY = true
+            p.decadeAxes = true
             for (k, family) in families.enumerated() {
                 let rows = r.rows.filter { $0.configuration.family == family && $0.rmsSpikeError > 0 }.sorted { x($0) < x($1) }
                 p.series.append(SVGPlot.Series(
@@ -81,25 +87,35 @@ public enum ComparisonReport {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"900\">\n<g>\(body(a))</g>\n<g transform=\"translate(0,450)\">\(body(b))</g>\n</svg>\n"
     }
 
+    /// The printed table: one line per configuration with its spike-time error, the reference's
+    /// own discrepancy beside it ("ref. RMS ms") and "at ref." where the error is below twice that
+    /// discrepancy (``Comparison/Result/isAtReferenceAccuracy(_:)``), then the work: the method's
+    /// evaluations, those spent locating spikes ("locate"), rejected steps and wall time.
     public static func table(_ r: Comparison.Result) -> String {
         func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
         func lpad(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
         let width = max(14, (r.rows.map(\.configuration.label.count).max() ?? 0) + 1)
-        var lines = [pad("configuration", width) + ["spike RMS ms", "± SE", "missed", "extra", "vanRossum", "RMS v mV", "evaluations", "rejected", "wall s"]
-            .enumerated().map { lpad($1, [12, 9, 7, 6, 10, 10, 12, 9, 9][$0]) }.joined(separator: " ")]
+        let widths = [12, 9, 12, 7, 7, 6, 10, 10, 12, 9, 9, 9]
+        let header = ["spike RMS ms", "± SE", "ref. RMS ms", "", "missed", "extra", "vanRossum", "RMS v mV", "evaluations", "locate", "rejected", "wall s"]
+        var lines = [pad("configuration", width) + header.enumerated().map { lpad($1, widths[$0]) }.joined(separator: " ")]
+        let discrepancy = r.referenceDiscrepancyMs
         for row in r.rows {
             let missed = row.trials.reduce(0) { $0 + $1.missed }, extra = row.trials.reduce(0) { $0 + $1.extra }
             let rejected = row.trials.reduce(0) { $0 + $1.statistics.rejectedSteps } / row.trials.count
-            let cells = [String(format: "%.3e", row.rmsSpikeError), String(format: "%.1e", row.rmsSpikeErrorSE), "\(missed)", "\(extra)",
+            let cells = [String(format: "%.3e", row.rmsSpikeError), String(format: "%.1e", row.rmsSpikeErrorSE), String(format: "%.2e", discrepancy),
+                         r.isAtReferenceAccuracy(row) ? "at ref." : "", "\(missed)", "\(extra)",
                          String(format: "%.4f", row.mean(\.vanRossum)), String(format: "%.2e", row.mean(\.rmsVoltageErrorMV)),
-                         String(format: "%.0f", row.evaluations), "\(rejected)", String(format: "%.3g", row.medianWallSeconds)]
-            var line = pad(row.configuration.label, width) + cells.enumerated().map { lpad($1, [12, 9, 7, 6, 10, 10, 12, 9, 9][$0]) }.joined(separator: " ")
+                         String(format: "%.0f", row.evaluations), String(format: "%.0f", row.locationEvaluations), "\(rejected)",
+                         String(format: "%.3g", row.medianWallSeconds)]
+            var line = pad(row.configuration.label, width) + cells.enumerated().map { lpad($1, widths[$0]) }.joined(separator: " ")
             if let failure = row.trials.first(where: { $0.failure != nil })?.failure { line += "  (failed: \(failure))" }
             lines.append(line)
         }
         let d = r.referenceDiscrepancy
-        let discrepancy = d.map(\.rmsSpikeErrorMs).reduce(0, +) / Double(max(d.count, 1))
         lines.append("reference: \(r.reference.label); checked against \(r.check.label): spike RMS difference \(String(format: "%.2e", discrepancy)) ms, missed \(d.reduce(0) { $0 + $1.missed }), extra \(d.reduce(0) { $0 + $1.extra })")
+        if r.rows.contains(where: r.isAtReferenceAccuracy) {
+            lines.append("at ref.: error below twice the reference's own discrepancy; the comparison cannot resolve it further (use a finer --reference)")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -39,6 +39,7 @@ package enum RunSummary {
                 ("accepted_steps", .integer(r.statistics.acceptedSteps)),
                 ("rejected_steps", .integer(r.statistics.rejectedSteps)),
                 ("output_evaluations", .integer(r.statistics.outputEvaluations)),
+                ("location_evaluations", .integer(r.statistics.locationEvaluations)),
                 ("wall_time_s", .number(r.wallSeconds)),
                 ("threads", .integer(r.threads)),
             ])),

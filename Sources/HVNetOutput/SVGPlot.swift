@@ -44,6 +44,10 @@ public struct SVGPlot {
     /// Logarithmic axes (base 10); non-positive values are left out.
     public var logX = false
     public var logY = false
+    /// Logarithmic axes span whole decades (from the decade at or below the smallest value to the
+    /// one at or above the largest), so that every decade boundary is a labelled tick: at least two
+    /// labels per axis, however narrow the data.
+    public var decadeAxes = false
 
     public init(title: String, xLabel: String, yLabel: String) {
         self.title = title
@@ -86,10 +90,16 @@ public struct SVGPlot {
             }
             return low <= high ? (low, high) : nil
         }
-        let xr = xRange.map { tx($0.lowerBound)...tx($0.upperBound) }
+        func decades(_ r: ClosedRange<Double>) -> ClosedRange<Double> {
+            let low = r.lowerBound.rounded(.down), high = r.upperBound.rounded(.up)
+            return low...(high > low ? high : low + 1)
+        }
+        var xr = xRange.map { tx($0.lowerBound)...tx($0.upperBound) }
             ?? extent(\.x, tx).map { Self.padded($0.0, $0.1, pad: logX ? 0.05 : 0) } ?? Self.padded(0, 1, pad: logX ? 0.05 : 0)
-        let yr = yRange.map { ty($0.lowerBound)...ty($0.upperBound) }
+        var yr = yRange.map { ty($0.lowerBound)...ty($0.upperBound) }
             ?? extent(\.y, ty).map { Self.padded($0.0, $0.1, pad: 0.05) } ?? Self.padded(0, 1, pad: 0.05)
+        if decadeAxes && logX && xRange == nil, let e = extent(\.x, tx) { xr = decades(e.0...e.1) }
+        if decadeAxes && logY && yRange == nil, let e = extent(\.y, ty) { yr = decades(e.0...e.1) }
         func px(_ x: Double) -> Double { left + (tx(x) - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW }
         func py(_ y: Double) -> Double { top + (yr.upperBound - ty(y)) / (yr.upperBound - yr.lowerBound) * plotH }
         func ticks(_ r: ClosedRange<Double>, log: Bool) -> [(position: Double, label: String)] {

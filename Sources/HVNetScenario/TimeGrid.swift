@@ -6,7 +6,9 @@
 ///   (there the grid only quantises the steps, the smallest of which is 4δ);
 /// - the trace interval: the recording's `interval_ms`, else dt, else 0.05 ms;
 /// - the noise block length: grid points generated at a time, long enough (2.5 of the largest
-///   steps) that a rejected step never reaches back past the previous block, and at least 512.
+///   steps) that a rejected step rarely reaches back past the previous block; at least 512 and at
+///   most 2¹⁶ (adaptive methods have no step cap by default: a step that reaches further back
+///   replays the paths from their seeds, the same values at more work).
 public struct TimeGrid: Sendable, Equatable {
     /// Fixed step (ms), nil for adaptive methods.
     public var stepMs: Double?
@@ -27,6 +29,6 @@ public struct TimeGrid: Sendable, Equatable {
     /// Grid points per generated noise block.
     public var noiseBlockLength: Int {
         let points = (2.5 * largestStepMs / noiseGridMs).rounded(.up)
-        return points < 512 ? 512 : (points < 1e9 ? Int(points) : 1_000_000_000)
+        return points < 512 ? 512 : (points < 65_536 ? Int(points) : 65_536)
     }
 }

@@ -32,8 +32,10 @@ public enum Comparison {
             return parts.joined(separator: " ")
         }
 
-        /// The series a configuration belongs to in plots: method and noise integration.
-        public var family: String { "\(method.name) (\(noiseIntegration.rawValue))" }
+        /// The series a configuration belongs to in plots: method, noise integration and step cap.
+        public var family: String {
+            "\(method.name) (\(noiseIntegration.rawValue)\(options.maxStepMs.map { ", hmax=\(formatNumber($0))" } ?? ""))"
+        }
 
         /// Parses `NAME[/shifted|/plain]:key=v[,v…][;key=v]` into one configuration per value of the
         /// (single) key that lists several values.
@@ -136,6 +138,8 @@ public enum Comparison {
         public var rmsSpikeError: Double { mean(\.rmsSpikeErrorMs) }
         public var rmsSpikeErrorSE: Double { standardError(\.rmsSpikeErrorMs) }
         public var evaluations: Double { mean { Double($0.statistics.evaluations) } }
+        /// Evaluations spent locating spikes inside steps (not in ``evaluations``), mean over trials.
+        public var locationEvaluations: Double { mean { Double($0.statistics.locationEvaluations) } }
         public var medianWallSeconds: Double {
             let w = trials.map(\.wallSeconds).sorted()
             return w.count % 2 == 1 ? w[w.count / 2] : 0.5 * (w[w.count / 2 - 1] + w[w.count / 2])
@@ -161,6 +165,21 @@ public enum Comparison {
         public var noiseGridMs: Double
         public var durationMs: Double
         public var options: Options
+
+        /// The reference's own spike-time error: its RMS difference from the finer check,
+        /// averaged over trials like a row's error (ms).
+        public var referenceDiscrepancyMs: Double {
+            let d = referenceDiscrepancy.map(\.rmsSpikeErrorMs).filter(\.isFinite)
+            return d.isEmpty ? .nan : d.reduce(0, +) / Double(d.count)
+        }
+
+        /// A row whose spike-time error is below twice the reference's own discrepancy: its error
+        /// against the reference no longer measures its own accuracy, only that it is at least as
+        /// accurate as the reference (within a factor of about 2).
+        public func isAtReferenceAccuracy(_ row: Row) -> Bool {
+            let d = referenceDiscrepancyMs
+            return row.rmsSpikeError.isFinite && d.isFinite && row.rmsSpikeError < 2 * d
+        }
     }
 
     /// A run's spikes per cell and voltages on the common grid.

@@ -119,14 +119,18 @@ public final class Recorder: StepObserver {
         for i in 0..<n { closePeak(cell: i) }
     }
 
+    /// A spike is an upward crossing of the threshold, located by the step
+    /// (``AcceptedStep/upwardCrossing(component:level:)``: cubic Hermite for fixed-step methods,
+    /// root finding on the re-integrated solution for adaptive ones); its peak is the largest v
+    /// until v falls below the threshold again (``AcceptedStep/maximum(component:)``). The loop
+    /// hands over only steps whose end state and derivative are finite.
     private func detect(cell i: Int, _ step: AcceptedStep) {
         let y0 = step.y0[i], y1 = step.y1[i], theta = thresholdY[i]
         guard pendingPeak[i] != nil || y1 >= theta || y0 >= theta else { return }
-        let hermite = CubicHermite(h: step.h, y0: y0, f0: step.f0[i], y1: y1, f1: step.f1[i])
         if y0 < theta && y1 >= theta {
             closePeak(cell: i)
-            let s = hermite.upwardCrossing(of: theta)
-            spikes.append(Spike(trial: trial, cell: i, timeMs: step.t0 + s * step.h, peakMV: .nan, peakTimeMs: .nan))
+            let time = step.upwardCrossing(component: i, level: theta)
+            spikes.append(Spike(trial: trial, cell: i, timeMs: time, peakMV: .nan, peakTimeMs: .nan))
             spikeIndexOfCell[i] = spikes.count - 1
             pendingPeak[i] = (y0, step.t0)
         }
@@ -135,8 +139,8 @@ public final class Recorder: StepObserver {
         if let peak = pendingPeak[i],
             max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak.value)) > peak.value
         {
-            let m = hermite.maximum()
-            if m.value > peak.value { pendingPeak[i] = (m.value, step.t0 + m.s * step.h) }
+            let m = step.maximum(component: i)
+            if m.value > peak.value { pendingPeak[i] = (m.value, m.time) }
             if y1 < theta { closePeak(cell: i) }
         }
     }

@@ -73,6 +73,8 @@ public enum Simulation {
                 $0.evaluations += $1.statistics.evaluations
                 $0.acceptedSteps += $1.statistics.acceptedSteps
                 $0.rejectedSteps += $1.statistics.rejectedSteps
+                $0.outputEvaluations += $1.statistics.outputEvaluations
+                $0.locationEvaluations += $1.statistics.locationEvaluations
             }
         }
         /// Nil when every trial completed; otherwise the first failure, with its trial.

@@ -25,105 +25,114 @@ public struct DyadicDriver {
         self.gridMs = gridMs
     }
 
-    /// The largest 4δ·2ᵐ not above `limit` (m ≥ −10).
-    func dyadic(atMost limit: Double) -> Double {
-        var h = 4 * gridMs
-        while 2 * h <= limit * (1 + 1e-12) { h *= 2 }
-        while h > limit * (1 + 1e-12) && h > 4 * gridMs / 1024 { h /= 2 }
-        return h
-    }
-
+    /// Integrates through the one integration loop (``Integrator``).
     public func integrate<System: ODESystem, Observer: StepObserver>(
         _ system: System, from initial: [Double], duration: Double, observer: Observer,
         progress: ((Double) -> Void)? = nil
     ) throws -> (state: [Double], statistics: IntegrationStatistics) {
-        let dim = system.dimension
-        let hmin = 4 * gridMs / 1024
-        let hmax = dyadic(atMost: options.hmax)
-        var h = min(dyadic(atMost: options.initialStepMs ?? 1.0 / 16), hmax)
-        let atol = options.atol, rtol = options.rtol
-        let shifted = system.isShifted
+        try Integrator.integrate(
+            system, method: SolverMethod.named("bs32-dyadic"), options: options, noiseGridMs: gridMs,
+            from: initial, duration: duration, observer: observer, progress: progress)
+    }
+}
 
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 9 * dim)
-        defer { buffer.deallocate() }
-        buffer.initialize(repeating: 0, count: 9 * dim)
-        var y = buffer, yNew = buffer + dim
-        var k1 = buffer + 2 * dim, k4 = buffer + 3 * dim
-        let k2 = buffer + 4 * dim, k3 = buffer + 5 * dim, stage = buffer + 6 * dim
-        var rate = shifted ? buffer + 7 * dim : k1, rateNew = shifted ? buffer + 8 * dim : k4
-        for i in 0..<dim { y[i] = initial[i] }
-        func observedRate(_ t: Double, from g: UnsafeMutablePointer<Double>, into r: UnsafeMutablePointer<Double>) {
-            guard shifted else { return }
-            for i in 0..<dim { r[i] = g[i] }
-            system.addFluctuation(at: t, to: r)
-        }
+/// ``DyadicDriver``'s steps as a ``Stepper``.
+final class DyadicStepper<System: ODESystem>: Stepper {
+    let system: System
+    let gridMs: Double
+    let atol: Double, rtol: Double
+    let hmin: Double, hmax: Double
+    let dim: Int
+    private(set) var stepSize: Double
+    /// The step of the last attempt.
+    private var tried = 0.0
+    private let buffer: UnsafeMutablePointer<Double>
 
-        var statistics = IntegrationStatistics()
-        let evaluationsBefore = system.evaluations
-        let breaks = system.breakpoints(before: duration) + [duration]
-        var t = 0.0
-        system.beginSegment(from: 0, to: breaks[0])
-        if shifted { system.beginStep(at: 0) }
-        system.evaluate(t: 0, state: y, into: k1)
-        observedRate(0, from: k1, into: rate)
-        try observer.begin(time: 0, state: y, derivative: rate)
-        for (k, end) in breaks.enumerated() {
-            if k > 0 {
-                system.beginSegment(from: t, to: end)
-                if shifted { system.beginStep(at: t) }
-                system.evaluate(t: t, state: y, into: k1)
-                observedRate(t, from: k1, into: rate)
-            }
-            while t < end - 1e-12 * hmin {
-                // End on the next multiple of h, or on the breakpoint.
-                var target = ((t / h + 1e-9).rounded(.down) + 1) * h
-                if target > end - 1e-12 * hmin { target = end }
-                let step = target - t
-                for i in 0..<dim { stage[i] = y[i] + 0.5 * step * k1[i] }
-                system.evaluate(t: t + 0.5 * step, state: stage, into: k2)
-                for i in 0..<dim { stage[i] = y[i] + 0.75 * step * k2[i] }
-                system.evaluate(t: t + 0.75 * step, state: stage, into: k3)
-                for i in 0..<dim { yNew[i] = y[i] + step * (2 * k1[i] + 3 * k2[i] + 4 * k3[i]) / 9 }
-                system.evaluate(t: target, state: yNew, into: k4)
-                var error = 0.0
-                for i in 0..<dim {
-                    let e = step * (-5.0 / 72 * k1[i] + k2[i] / 12 + k3[i] / 9 - k4[i] / 8)
-                    let scale = atol + rtol * max(abs(y[i]), abs(yNew[i]))
-                    error = max(error, abs(e) / scale)
-                }
-                if !error.isFinite || error > 1 {
-                    guard h / 2 >= hmin * (1 - 1e-12) else {
-                        if !error.isFinite, let bad = (0..<dim).first(where: { !yNew[$0].isFinite }) {
-                            throw IntegrationError.nonFinite(timeMs: target, component: system.describeStateComponent(bad))
-                        }
-                        throw IntegrationError.stepSizeUnderflow(timeMs: t, stepMs: h)
-                    }
-                    h /= 2
-                    statistics.rejectedSteps += 1
-                    continue
-                }
-                if shifted { system.unshift(at: target, state: yNew) }
-                if let bad = (0..<dim).first(where: { !yNew[$0].isFinite }) {
-                    throw IntegrationError.nonFinite(timeMs: target, component: system.describeStateComponent(bad))
-                }
-                if shifted { system.beginStep(at: target) }
-                observedRate(target, from: k4, into: rateNew)
-                statistics.acceptedSteps += 1
-                if statistics.acceptedSteps > options.maxSteps { throw IntegrationError.tooManySteps(timeMs: target, limit: options.maxSteps) }
-                try observer.observe(AcceptedStep(t0: t, t1: target, y0: y, f0: rate, y1: yNew, f1: rateNew))
-                t = target
-                swap(&y, &yNew)
-                swap(&k1, &k4)
-                swap(&rate, &rateNew)
-                if error <= 0.091 && 2 * h <= hmax * (1 + 1e-12) {
-                    let q = t / (2 * h)
-                    if abs(q - q.rounded()) < 1e-9 { h *= 2 }
-                }
-            }
-            t = end
-            progress?(t / duration)
+    init(system: System, options: SolverOptions, gridMs: Double, duration: Double) throws {
+        guard gridMs > 0, gridMs.isFinite else { throw IntegrationError.invalidOptions("the noise grid must be a positive number of ms, got \(gridMs)") }
+        self.system = system
+        self.gridMs = gridMs
+        atol = options.atol
+        rtol = options.rtol
+        hmin = 4 * gridMs / 1024
+        dim = system.dimension
+        buffer = .allocate(capacity: 3 * max(dim, 1))
+        buffer.initialize(repeating: 0, count: 3 * max(dim, 1))
+        hmax = Self.dyadic(atMost: min(options.hmax, max(duration, 4 * gridMs)), gridMs: gridMs)
+        stepSize = min(Self.dyadic(atMost: options.initialStepMs ?? 1.0 / 16, gridMs: gridMs), hmax)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The largest 4δ·2ᵐ not above `limit` (m ≥ −10).
+    static func dyadic(atMost limit: Double, gridMs: Double) -> Double {
+        var h = 4 * gridMs
+        var doublings = 0
+        while 2 * h <= limit * (1 + 1e-12) && doublings < 2000 { h *= 2; doublings += 1 }
+        while h > limit * (1 + 1e-12) && h > 4 * gridMs / 1024 { h /= 2 }
+        return h
+    }
+
+    var minimumStep: Double { hmin }
+    var providesEndDerivative: Bool { true }
+    var lastFailure: String? { nil }
+    func beginSegment(at t: Double) {}
+
+    func nextEnd(from t: Double, segmentEnd: Double) -> (end: Double, closesSegment: Bool) {
+        // End on the next multiple of h, or on the breakpoint.
+        let h = stepSize
+        let target = ((t / h + 1e-9).rounded(.down) + 1) * h
+        if target >= segmentEnd - 1e-12 * hmin { return (segmentEnd, true) }
+        return (target, false)
+    }
+
+    var isAdaptive: Bool { true }
+
+    func shrinkAfterNonFinite() -> Bool {
+        stepSize = tried / 2
+        return true
+    }
+
+    func attempt(from t: Double, to target: Double, state y: UnsafePointer<Double>, derivative k1: UnsafePointer<Double>,
+                 into yNew: UnsafeMutablePointer<Double>, derivativeInto k4: UnsafeMutablePointer<Double>) -> StepAttempt {
+        let step = target - t
+        tried = stepSize
+        let k2 = buffer, k3 = buffer + dim
+        stages(from: t, step: step, y, k1, into: yNew)
+        system.evaluate(t: target, state: yNew, into: k4)
+        var error = 0.0
+        for i in 0..<dim {
+            let e = step * (-5.0 / 72 * k1[i] + k2[i] / 12 + k3[i] / 9 - k4[i] / 8)
+            let scale = atol + rtol * max(abs(y[i]), abs(yNew[i]))
+            let x = abs(e) / scale
+            if x > error || x.isNaN { error = x }  // a NaN stays NaN
         }
-        statistics.evaluations = system.evaluations - evaluationsBefore
-        return (Array(UnsafeBufferPointer(start: y, count: dim)), statistics)
+        if !error.isFinite || error > 1 {
+            stepSize /= 2
+            return .rejected(nonFinite: !error.isFinite)
+        }
+        let h = stepSize
+        if error <= 0.091 && 2 * h <= hmax * (1 + 1e-12) {
+            let q = target / (2 * h)
+            if abs(q - q.rounded()) < 1e-9 { stepSize = 2 * h }
+        }
+        return .accepted
+    }
+
+    func advance(from t0: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>, to t: Double,
+                 into result: UnsafeMutablePointer<Double>) -> Bool {
+        stages(from: t0, step: t - t0, state, derivative, into: result)
+        return true
+    }
+
+    /// k2, k3 into the buffer and y⁺ into `yNew`.
+    private func stages(from t: Double, step: Double, _ y: UnsafePointer<Double>, _ k1: UnsafePointer<Double>,
+                        into yNew: UnsafeMutablePointer<Double>) {
+        let k2 = buffer, k3 = buffer + dim, stage = buffer + 2 * dim
+        for i in 0..<dim { stage[i] = y[i] + 0.5 * step * k1[i] }
+        system.evaluate(t: t + 0.5 * step, state: stage, into: k2)
+        for i in 0..<dim { stage[i] = y[i] + 0.75 * step * k2[i] }
+        system.evaluate(t: t + 0.75 * step, state: stage, into: k3)
+        for i in 0..<dim { yNew[i] = y[i] + step * (2 * k1[i] + 3 * k2[i] + 4 * k3[i]) / 9 }
     }
 }

@@ -17,7 +17,10 @@ import GSLSupport
 /// times (plain) and about 2 on the shifted system (docs/model.md §8, "Noise path and shifted integration").
 ///
 /// The grid is t_n = n·dt for n < N = round(T/dt) and t_N = T. A step that would pass a breakpoint
-/// is split there, so inputs are smooth inside every step and the order is kept.
+/// is split there, so inputs are smooth inside every step and the order is kept. Spikes are
+/// located by cubic Hermite interpolation between steps (``SolverMethod/EventLocation/hermite``):
+/// at the steps these methods are used with its error is below a tenth of the method's own
+/// (`Tests/HVNetTests/Solvers/EventLocationTests.swift`, docs/solvers.md "Where a spike is").
 public struct FixedStepDriver: Sendable, Equatable {
     public enum Scheme: String, Sendable, CaseIterable {
         case euler, heun, rk4
@@ -34,112 +37,119 @@ public struct FixedStepDriver: Sendable, Equatable {
         self.dt = dt
     }
 
-    /// Integrates `system` from `initial` at t = 0 to `duration`, reporting each step to
-    /// `observer` (in y, with dy/dt, also for shifted systems). Returns the final state and the
-    /// work done.
+    /// Integrates `system` from `initial` at t = 0 to `duration` through the one integration loop
+    /// (``Integrator``), reporting each step to `observer` (in y, with dy/dt, also for shifted
+    /// systems). Returns the final state and the work done.
     ///
-    /// - Throws: ``IntegrationError/nonFinite(timeMs:component:)`` when the state diverges, or an
+    /// - Throws: ``IntegrationError/nonFinite(timeMs:component:)`` when the state diverges,
+    ///   ``IntegrationError/invalidOptions(_:)`` for a step or duration that cannot work, or an
     ///   error of the observer.
     public func integrate<System: ODESystem, Observer: StepObserver>(
         _ system: System, from initial: [Double], duration: Double, observer: Observer,
         progress: ((Double) -> Void)? = nil
     ) throws -> (state: [Double], statistics: IntegrationStatistics) {
+        try Integrator.integrate(
+            system, method: SolverMethod.named(scheme.rawValue), options: SolverOptions(dtMs: dt), noiseGridMs: dt,
+            from: initial, duration: duration, observer: observer, progress: progress)
+    }
+}
+
+/// The fixed-step schemes as a ``Stepper``: steps end on the grid t_n = n·dt (n < N = round(T/dt),
+/// t_N = T) or on a breakpoint between grid points; every attempt is accepted.
+final class FixedStepper<System: ODESystem>: Stepper {
+    let scheme: FixedStepDriver.Scheme
+    let system: System
+    let dt: Double
+    let duration: Double
+    let steps: Int
+    let snap: Double
+    let dim: Int
+    /// The grid point the next step ends on (or before, at a breakpoint).
+    private var index = 1
+    private let buffer: UnsafeMutablePointer<Double>
+
+    init(method: SolverMethod, system: System, dt: Double, duration: Double) throws {
+        guard let scheme = FixedStepDriver.Scheme(rawValue: method.name) else {
+            throw SolverError.unsupported(method: method.name, "is not a fixed-step scheme")
+        }
         guard dt > 0, dt.isFinite else { throw IntegrationError.invalidOptions("dt must be a positive number of ms, got \(dt)") }
-        guard duration > 0, duration.isFinite else {
-            throw IntegrationError.invalidOptions("the duration must be a positive number of ms, got \(duration)")
+        let count = (duration / dt).rounded()
+        guard count < 1e15 else {
+            throw IntegrationError.invalidOptions("\(formatNumber(duration)) ms at dt = \(formatNumber(dt)) ms is more than 10¹⁵ steps")
         }
-        let dim = system.dimension
-        precondition(initial.count == dim, "initial state has \(initial.count) components, the system \(dim)")
-        let evaluationsBefore = system.evaluations
-        let steps: Int
-        do { steps = max(1, try checkedCount(duration / dt, rounding: .toNearestOrAwayFromZero, "steps (duration / dt)")) } catch {
-            throw IntegrationError.invalidOptions("\(error)")
+        self.scheme = scheme
+        self.system = system
+        self.dt = dt
+        self.duration = duration
+        steps = max(1, Int(count))
+        snap = 1e-9 * dt
+        dim = system.dimension
+        buffer = .allocate(capacity: 3 * max(dim, 1))
+        buffer.initialize(repeating: 0, count: 3 * max(dim, 1))
+    }
+
+    deinit { buffer.deallocate() }
+
+    var isAdaptive: Bool { false }
+    var minimumStep: Double { 0 }
+    var stepSize: Double { dt }
+    var providesEndDerivative: Bool { true }
+    var lastFailure: String? { nil }
+    func beginSegment(at t: Double) {}
+    func shrinkAfterNonFinite() -> Bool { false }
+
+    private func gridPoint(_ n: Int) -> Double { n >= steps ? duration : Double(n) * dt }
+
+    func nextEnd(from t: Double, segmentEnd: Double) -> (end: Double, closesSegment: Bool) {
+        while index < steps && gridPoint(index) <= t + snap { index += 1 }
+        let gridEnd = gridPoint(index)
+        if segmentEnd < gridEnd + snap {
+            return (segmentEnd < gridEnd - snap ? segmentEnd : gridEnd, true)
         }
-        let breaks = system.breakpoints(before: duration)
-        let snap = 1e-9 * dt
-        let shifted = system.isShifted
+        return (gridEnd, false)
+    }
 
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 9 * dim)
-        defer { buffer.deallocate() }
-        buffer.initialize(repeating: 0, count: 9 * dim)
-        var y = buffer, yNew = buffer + dim
-        var f = buffer + 2 * dim, fNew = buffer + 3 * dim
-        let k2 = buffer + 4 * dim, k3 = buffer + 5 * dim, stage = buffer + 6 * dim
-        // dy/dt for the observer: f itself, or f + η(t) for shifted systems.
-        var rate = shifted ? buffer + 7 * dim : f, rateNew = shifted ? buffer + 8 * dim : fNew
-        for i in 0..<dim { y[i] = initial[i] }
+    func attempt(from t: Double, to target: Double, state y: UnsafePointer<Double>, derivative f: UnsafePointer<Double>,
+                 into yNew: UnsafeMutablePointer<Double>, derivativeInto fNew: UnsafeMutablePointer<Double>) -> StepAttempt {
+        step(from: t, to: target, y, f, into: yNew, endDerivative: fNew)
+        return .accepted
+    }
 
-        func observedRate(at t: Double, from g: UnsafeMutablePointer<Double>, into r: UnsafeMutablePointer<Double>) {
-            guard shifted else { return }
-            for i in 0..<dim { r[i] = g[i] }
-            system.addFluctuation(at: t, to: r)
-        }
+    func advance(from t0: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>, to t: Double,
+                 into result: UnsafeMutablePointer<Double>) -> Bool {
+        step(from: t0, to: t, state, derivative, into: result, endDerivative: nil)
+        return true
+    }
 
-        var nextBreak = 0
-        func segmentEnd() -> Double { nextBreak < breaks.count ? breaks[nextBreak] : duration }
-        system.beginSegment(from: 0, to: segmentEnd())
-        if shifted { system.beginStep(at: 0) }
-        system.evaluate(t: 0, state: y, into: f)
-        observedRate(at: 0, from: f, into: rate)
-        try observer.begin(time: 0, state: y, derivative: rate)
-
-        var statistics = IntegrationStatistics()
-        var t = 0.0
-        let reportEvery = max(1, steps / 200)
-        for n in 0..<steps {
-            let gridEnd = n + 1 == steps ? duration : Double(n + 1) * dt
-            while t < gridEnd - snap {
-                var target = gridEnd
-                var atBreak = false
-                if nextBreak < breaks.count, breaks[nextBreak] < gridEnd + snap {
-                    atBreak = true
-                    if breaks[nextBreak] < gridEnd - snap { target = breaks[nextBreak] }
-                }
-                let h = target - t
-                switch scheme {
-                case .euler:
-                    for i in 0..<dim { yNew[i] = y[i] + h * f[i] }
-                case .heun:
-                    for i in 0..<dim { stage[i] = y[i] + h * f[i] }
-                    system.evaluate(t: target, state: stage, into: k2)
-                    for i in 0..<dim { yNew[i] = y[i] + 0.5 * h * (f[i] + k2[i]) }
-                case .rk4:
-                    for i in 0..<dim { stage[i] = y[i] + 0.5 * h * f[i] }
-                    system.evaluate(t: t + 0.5 * h, state: stage, into: k2)
-                    for i in 0..<dim { stage[i] = y[i] + 0.5 * h * k2[i] }
-                    system.evaluate(t: t + 0.5 * h, state: stage, into: k3)
-                    for i in 0..<dim { stage[i] = y[i] + h * k3[i] }
-                    system.evaluate(t: target, state: stage, into: fNew)  // k4
-                    for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + fNew[i]) }
-                }
-                // f at the step's end: on ỹ with the old anchor this is the new step's k1.
-                system.evaluate(t: target, state: yNew, into: fNew)
-                if shifted { system.unshift(at: target, state: yNew) }
-                var sum = 0.0
-                for i in 0..<dim { sum += yNew[i] }
-                if !sum.isFinite {
-                    let bad = (0..<dim).first { !yNew[$0].isFinite } ?? 0
-                    throw IntegrationError.nonFinite(timeMs: target, component: system.describeStateComponent(bad))
-                }
-                if shifted { system.beginStep(at: target) }
-                observedRate(at: target, from: fNew, into: rateNew)
-                statistics.acceptedSteps += 1
-                try observer.observe(AcceptedStep(t0: t, t1: target, y0: y, f0: rate, y1: yNew, f1: rateNew))
-                t = target
-                swap(&y, &yNew)
-                swap(&f, &fNew)
-                swap(&rate, &rateNew)
-                if atBreak {
-                    nextBreak += 1
-                    system.beginSegment(from: t, to: segmentEnd())
-                    system.evaluate(t: t, state: y, into: f)
-                    observedRate(at: t, from: f, into: rate)
-                }
+    /// One step; f at the step's end (on ỹ with the old anchor: the next step's k1) when asked.
+    private func step(from t: Double, to target: Double, _ y: UnsafePointer<Double>, _ f: UnsafePointer<Double>,
+                      into yNew: UnsafeMutablePointer<Double>, endDerivative fNew: UnsafeMutablePointer<Double>?) {
+        let h = target - t
+        let k2 = buffer, k3 = buffer + dim, stage = buffer + 2 * dim
+        switch scheme {
+        case .euler:
+            for i in 0..<dim { yNew[i] = y[i] + h * f[i] }
+        case .heun:
+            for i in 0..<dim { stage[i] = y[i] + h * f[i] }
+            system.evaluate(t: target, state: stage, into: k2)
+            for i in 0..<dim { yNew[i] = y[i] + 0.5 * h * (f[i] + k2[i]) }
+        case .rk4:
+            let k4 = fNew ?? k2
+            for i in 0..<dim { stage[i] = y[i] + 0.5 * h * f[i] }
+            system.evaluate(t: t + 0.5 * h, state: stage, into: k2)
+            for i in 0..<dim { stage[i] = y[i] + 0.5 * h * k2[i] }
+            system.evaluate(t: t + 0.5 * h, state: stage, into: k3)
+            for i in 0..<dim { stage[i] = y[i] + h * k3[i] }
+            if fNew == nil {
+                // k4 into stage's room is not possible (stage is its argument): use the result buffer.
+                system.evaluate(t: target, state: stage, into: yNew)
+                for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + yNew[i]) }
+                return
             }
-            if let progress, n % reportEvery == 0 { progress(Double(n + 1) / Double(steps)) }
+            system.evaluate(t: target, state: stage, into: k4)  // k4
+            for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) }
         }
-        statistics.evaluations = system.evaluations - evaluationsBefore
-        return (Array(UnsafeBufferPointer(start: y, count: dim)), statistics)
+        if let fNew { system.evaluate(t: target, state: yNew, into: fNew) }
     }
 }
 

@@ -1,144 +1,160 @@
 import Numerics
 import GSLSupport
-import GSLSupport
 
-/// GSL's odeiv2 steppers with error control on y (`gsl_odeiv2_control_y_new`: per component
-/// atol + rtol·|y|), driven segment by segment so that every breakpoint is a step end (the stepper
-/// and its history are reset there). GSL has no dense output: the derivative at each accepted
-/// step's end is evaluated for the cubic Hermite spike detection and counted apart from the
-/// method's own evaluations (``IntegrationStatistics/outputEvaluations``). Every GSL status
-/// becomes a Swift error; NaN or infinite states (which rkf45 and rk8pd return with success) stop
-/// the run with the time and the state component.
+/// GSL's odeiv2 steppers as a ``Stepper`` of the one integration loop: each attempt is one
+/// `gsl_odeiv2_step_apply` of h, judged by GSL's standard control on y
+/// (`gsl_odeiv2_control_hadjust` with `gsl_odeiv2_control_y_new`: per component atol + rtol·|y|,
+/// safety 0.9, growth at most ×5, shrinkage at most ×0.2), so the loop sees every rejection and
+/// meets step-size underflow itself instead of inside `gsl_odeiv2_evolve_apply`. A stepper failure
+/// other than the error test (an implicit stepper's Newton iteration that does not converge) halves
+/// the step, as `gsl_odeiv2_evolve_apply` does; a non-finite derivative (reported to GSL as
+/// `GSL_EBADFUNC`) quarters it. The stepper and its history are reset at every breakpoint.
+///
+/// Event location re-integrates from the step's start with a second stepper of the same type (a
+/// single step, started afresh), or for the multistep methods, whose single step from a past state
+/// is not defined, with GSL's rk8pd (``SolverMethod/EventLocation/companion(_:)``).
 ///
 /// Reference: M. Galassi et al., *GNU Scientific Library Reference Manual*, "Ordinary
 /// Differential Equations"; the steppers' own references are listed there.
-public struct GSLDriver {
-    public let method: SolverMethod
-    public let options: SolverOptions
+final class GSLStepper<System: ODESystem>: Stepper {
+    let method: SolverMethod
+    let system: System
+    let dim: Int
+    let hmax: Double
+    private let box: GSLCallbacks
+    private let evolution: GSLEvolution
+    private var locator: GSLEvolution?
+    private let locatorType: GSLStepType
+    private let atol: Double, rtol: Double
+    private(set) var stepSize: Double
+    private(set) var lastFailure: String?
+    /// The step of the last attempt (before the stepper adapts it).
+    private var tried = 0.0
+    /// The last attempt was cut short to end on the segment's end: GSL does not let such a step set the next one.
+    private var truncated = false
+    private let error: UnsafeMutablePointer<Double>
 
-    public init(method: SolverMethod, options: SolverOptions) {
-        precondition(method.family == .gsl)
+    init(method: SolverMethod, system: System, options: SolverOptions, duration: Double) throws {
         self.method = method
-        self.options = options
-    }
-
-    /// GSL's stepper for a method of the registry (`rk4-gsl` is GSL's `rk4`).
-    static func stepType(_ name: String) -> GSLStepType {
-        guard let type = GSLStepType(rawValue: name == "rk4-gsl" ? "rk4" : name) else { preconditionFailure("not a GSL stepper: \(name)") }
-        return type
-    }
-
-    public func integrate<System: ODESystem, Observer: StepObserver>(
-        _ system: System, from initial: [Double], duration: Double, observer: Observer,
-        progress: ((Double) -> Void)? = nil
-    ) throws -> (state: [Double], statistics: IntegrationStatistics) {
-        GSLRuntime.ensureInitialized()
-        if system.isShifted && method.isMultistep {
-            throw SolverError.unsupported(
-                method: method.name, "keeps a history of past steps, which the per-step shift of the noise invalidates; use plain noise integration")
+        self.system = system
+        dim = system.dimension
+        guard let type = GSLStepType(rawValue: method.name == "rk4-gsl" ? "rk4" : method.name) else {
+            throw SolverError.unsupported(method: method.name, "is not a GSL stepper")
         }
-        let dim = system.dimension
-        let box = GSLCallbacks(
+        box = GSLCallbacks(
             dimension: dim, evaluate: { system.evaluate(t: $0, state: $1, into: $2) },
             jacobian: method.usesJacobian ? { system.jacobian(t: $0, state: $1, dfdy: $2, dfdt: $3) } : nil)
-        let h0 = options.initialStepMs ?? min(1e-3, duration)
-        let evolution = try GSLEvolution(
-            stepType: Self.stepType(method.name), callbacks: box, initialStep: h0,
-            absoluteTolerance: options.atol, relativeTolerance: options.rtol)
-        let hmax = options.hmax
-
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 4 * dim)
-        defer { buffer.deallocate() }
-        buffer.initialize(repeating: 0, count: 4 * dim)
-        let y = buffer, y0 = buffer + dim
-        var rate = buffer + 2 * dim, rateNew = buffer + 3 * dim
-        for i in 0..<dim { y[i] = initial[i] }
-
-        var statistics = IntegrationStatistics()
-        let evaluationsBefore = system.evaluations
-        var outputEvaluations = 0
-        /// dy/dt at (t, y) for the observer, with the anchor at t.
-        func observedRate(_ t: Double, into r: UnsafeMutablePointer<Double>) {
-            system.beginStep(at: t)
-            system.evaluate(t: t, state: y, into: r)
-            system.addFluctuation(at: t, to: r)
-            outputEvaluations += 1
+        atol = options.atol
+        rtol = options.rtol
+        hmax = options.hmax
+        stepSize = min(options.initialStepMs ?? min(1e-3, duration), hmax)
+        do {
+            evolution = try GSLEvolution(stepType: type, callbacks: box, initialStep: stepSize, absoluteTolerance: atol, relativeTolerance: rtol)
+        } catch let failure as GSLError {
+            throw IntegrationError.stepperFailure(timeMs: 0, reason: failure.description)
         }
-
-        let breaks = system.breakpoints(before: duration) + [duration]
-        var t = 0.0
-        var h = min(h0, hmax)
-        var segmentStart = true
-        /// Where the last rejected non-finite step went bad, until a step succeeds.
-        var recentNonFinite: (Double, Int)? = nil
-        system.beginSegment(from: 0, to: breaks[0])
-        observedRate(0, into: rate)
-        try observer.begin(time: 0, state: y, derivative: rate)
-        for (k, end) in breaks.enumerated() {
-            if k > 0 {
-                statistics.rejectedSteps += evolution.failedSteps
-                evolution.reset()
-                system.beginSegment(from: t, to: end)
-                observedRate(t, into: rate)
-                segmentStart = true
-            }
-            while t < end {
-                if system.isShifted { system.beginStep(at: t) }
-                for i in 0..<dim { y0[i] = y[i] }
-                let t0 = t
-                h = min(h, hmax, end - t)
-                if segmentStart { segmentStart = false }
-                box.reset()
-                let hTried = h
-                let status = evolution.apply(t: &t, end: end, h: &h, state: y)
-                // GSL's explicit steppers can accept a step whose state is NaN or infinite (the
-                // error estimate is NaN, which passes the control's test), and a non-finite
-                // derivative aborts the step with GSL_EBADFUNC. Either way: back to the step's
-                // start with a quarter of the step, as a rejection; a run that stays non-finite
-                // down to a step of 1e-12 ms has diverged.
-                let badState = (0..<dim).first(where: { !y[$0].isFinite })
-                if box.nonFinite != nil || badState != nil {
-                    let location = box.nonFinite.map { ($0.t, $0.index) } ?? (t, badState!)
-                    guard hTried > 1e-12 else {
-                        throw IntegrationError.nonFinite(timeMs: location.0, component: system.describeStateComponent(location.1))
-                    }
-                    recentNonFinite = location
-                    for i in 0..<dim { y[i] = y0[i] }
-                    t = t0
-                    h = hTried / 4
-                    statistics.rejectedSteps += 1
-                    statistics.rejectedSteps += evolution.failedSteps
-                    evolution.resetStepper()
-                    continue
-                }
-                if status != GSLError.success {
-                    // A step that kept producing non-finite states until GSL gave up has diverged.
-                    if let location = recentNonFinite {
-                        throw IntegrationError.nonFinite(timeMs: location.0, component: system.describeStateComponent(location.1))
-                    }
-                    // Name the component that changes fastest relative to the tolerance: the one
-                    // that forced the step down.
-                    system.evaluate(t: t, state: y, into: rateNew)
-                    let fastest = (0..<dim).max { i, j in
-                        abs(rateNew[i]) / (options.atol + options.rtol * abs(y[i])) < abs(rateNew[j]) / (options.atol + options.rtol * abs(y[j]))
-                    } ?? 0
-                    throw GSLError(status: status, context: "\(method.name) at t = \(t) ms (step \(h) ms), fastest-changing state \(system.describeStateComponent(fastest))")
-                }
-                recentNonFinite = nil
-                if system.isShifted { system.unshift(at: t, state: y) }
-                statistics.acceptedSteps += 1
-                if statistics.acceptedSteps > options.maxSteps {
-                    throw GSLError(status: GSLError.maximumIterations, context: "\(method.name): more than \(options.maxSteps) steps before t = \(t) ms")
-                }
-                observedRate(t, into: rateNew)
-                try observer.observe(AcceptedStep(t0: t0, t1: t, y0: y0, f0: rate, y1: y, f1: rateNew))
-                swap(&rate, &rateNew)
-            }
-            progress?(t / duration)
+        switch method.eventLocation {
+        case .companion(let name): locatorType = GSLStepType(rawValue: name) ?? .rk8pd
+        default: locatorType = type
         }
-        statistics.rejectedSteps += evolution.failedSteps
-        statistics.outputEvaluations = outputEvaluations
-        statistics.evaluations = system.evaluations - evaluationsBefore - outputEvaluations
-        return (Array(UnsafeBufferPointer(start: y, count: dim)), statistics)
+        error = .allocate(capacity: max(dim, 1))
+        error.initialize(repeating: 0, count: max(dim, 1))
+    }
+
+    deinit { error.deallocate() }
+
+    /// Below 1e-12 ms (or a few ulps of t) a step no longer changes the state meaningfully.
+    var minimumStep: Double { 1e-12 }
+    /// GSL's `dydt_out` is f at the end where the stepper says it is exact.
+    var providesEndDerivative: Bool { evolution.givesExactDerivativeOut }
+
+    func beginSegment(at t: Double) {
+        evolution.reset()
+    }
+
+    func nextEnd(from t: Double, segmentEnd: Double) -> (end: Double, closesSegment: Bool) {
+        let h = min(stepSize, hmax)
+        let end = t + h
+        if end >= segmentEnd || segmentEnd - end <= 1e-12 * max(1, abs(segmentEnd)) {
+            truncated = segmentEnd - t < h
+            return (segmentEnd, true)
+        }
+        truncated = false
+        return (end, false)
+    }
+
+    func attempt(from t: Double, to end: Double, state y: UnsafePointer<Double>, derivative f: UnsafePointer<Double>,
+                 into yNew: UnsafeMutablePointer<Double>, derivativeInto fNew: UnsafeMutablePointer<Double>) -> StepAttempt {
+        let h = end - t
+        tried = h
+        for i in 0..<dim { yNew[i] = y[i] }
+        box.reset()
+        let status = evolution.step(t: t, h: h, state: yNew, error: error, derivativeIn: f, derivativeOut: fNew)
+        if box.nonFinite != nil || status == GSLError.badFunction {
+            stepSize = h / 4
+            return .rejected(nonFinite: true)
+        }
+        if status != GSLError.success && atRest(h: h, state: y, derivative: f) {
+            // See ``atRest(h:state:derivative:)``: the step changes nothing at the tolerance.
+            for i in 0..<dim { yNew[i] = y[i] + h * f[i] }
+            system.evaluate(t: end, state: yNew, into: fNew)
+            for i in 0..<dim { error[i] = 0 }
+        } else if status != GSLError.success {
+            lastFailure = "\(method.name) reported \(GSLError(status: status, context: "").name): \(GSLError.reason(status))"
+            stepSize = h / 2
+            return .rejected(nonFinite: false)
+        }
+        for i in 0..<dim where !yNew[i].isFinite || !error[i].isFinite {
+            stepSize = h / 4
+            return .rejected(nonFinite: true)
+        }
+        var hNew = h
+        let verdict = evolution.adjust(state: yNew, error: error, derivative: fNew, h: &hNew)
+        if verdict < 0 {
+            stepSize = hNew
+            return .rejected(nonFinite: false)
+        }
+        lastFailure = nil
+        // As gsl_odeiv2_evolve_apply: a step cut short to reach the segment's end does not set the next.
+        if !truncated { stepSize = min(hNew, hmax) }
+        return .accepted
+    }
+
+    /// True when a step of `h` from (t, y) changes no component by more than 10⁻⁶ of its
+    /// tolerance: |h·f_i| ≤ 10⁻⁶ (atol + rtol·|y_i|).
+    ///
+    /// GSL's implicit Runge–Kutta steppers (rk1imp, rk2imp, rk4imp) solve their stage equations by
+    /// a modified Newton iteration (`modnewton1`) that declares divergence when its second
+    /// increment is not smaller than its first (Hairer and Wanner's convergence rate θ ≥ 1). At an
+    /// equilibrium, such as a noise-free cell at its resting state, the first increment is already
+    /// rounding noise and so is the second: the iteration fails at every step size, and the step
+    /// size would shrink until it underflows. Such a step is taken as y + h·f with a zero error
+    /// estimate (any method gives that result to far below the tolerance), and the step grows.
+    func atRest(h: Double, state y: UnsafePointer<Double>, derivative f: UnsafePointer<Double>) -> Bool {
+        for i in 0..<dim where !(abs(h * f[i]) <= 1e-6 * (atol + rtol * abs(y[i]))) { return false }
+        return true
+    }
+
+    var isAdaptive: Bool { true }
+
+    func shrinkAfterNonFinite() -> Bool {
+        stepSize = tried / 4
+        return true
+    }
+
+    func advance(from t0: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>, to t: Double,
+                 into result: UnsafeMutablePointer<Double>) -> Bool {
+        if locator == nil {
+            locator = try? GSLEvolution(stepType: locatorType, callbacks: box, initialStep: t - t0, absoluteTolerance: atol,
+                                        relativeTolerance: rtol)
+        }
+        guard let locator else { return false }
+        for i in 0..<dim { result[i] = state[i] }
+        locator.resetStepper()
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(dim, 1))
+        defer { scratch.deallocate() }
+        let status = locator.step(t: t0, h: t - t0, state: result, error: scratch, derivativeIn: derivative,
+                                  derivativeOut: scratch + dim)
+        return status == GSLError.success
     }
 }

@@ -6,8 +6,11 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
     case nonFinite(timeMs: Double, component: String)
     /// Options that cannot work (a non-positive step, a non-positive duration, …).
     case invalidOptions(String)
-    /// An adaptive method needed a step below its minimum.
-    case stepSizeUnderflow(timeMs: Double, stepMs: Double)
+    /// An adaptive method needed a step below its minimum; `reason` names what the stepper
+    /// reported on the way there, when it was more than the error test.
+    case stepSizeUnderflow(timeMs: Double, stepMs: Double, component: String, reason: String?)
+    /// The stepper could not be set up or failed otherwise (a GSL status, in words).
+    case stepperFailure(timeMs: Double, reason: String)
     /// An adaptive method took more steps than allowed.
     case tooManySteps(timeMs: Double, limit: Int)
 
@@ -17,17 +20,21 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
             return "the run diverged: \(component) became NaN or infinite at t = \(t) ms"
         case .invalidOptions(let message):
             return message
-        case .stepSizeUnderflow(let t, let h):
-            return "step size underflow at t = \(t) ms: the error test failed at the smallest step (\(h) ms)"
+        case .stepSizeUnderflow(let t, let h, let component, let reason):
+            return "step size underflow at t = \(t) ms: the step fell to \(h) ms, below the smallest allowed; fastest-changing state \(component)"
+                + (reason.map { " (\($0))" } ?? " (the error test failed at every larger step)")
+                + "; loosen rtol/atol or use a fixed-step method"
+        case .stepperFailure(let t, let reason):
+            return "the solver failed at t = \(t) ms: \(reason)"
         case .tooManySteps(let t, let limit):
-            return "more than \(limit) steps before t = \(t) ms"
+            return "too many steps: more than \(limit) steps (accepted and rejected) before t = \(t) ms"
         }
     }
 
     /// The time at which the integration stopped, where known.
     public var timeMs: Double? {
         switch self {
-        case .nonFinite(let t, _), .stepSizeUnderflow(let t, _), .tooManySteps(let t, _): return t
+        case .nonFinite(let t, _), .stepSizeUnderflow(let t, _, _, _), .tooManySteps(let t, _), .stepperFailure(let t, _): return t
         case .invalidOptions: return nil
         }
     }

@@ -1,24 +1,248 @@
 import Numerics
 import GSLSupport
-/// "Make an integrator, then advance it": one entry point for every method of the registry.
-/// The same network, noise path (shifted or plain) and observer serve all methods.
+
+/// "Make a stepper, then advance it": the one integration loop behind every method of the
+/// registry. A method family supplies only a ``Stepper`` (attempt a step of h from (t, y), and
+/// one step without error control for event location); this loop does everything else, the same
+/// way for every family:
+///
+/// - stops at every breakpoint of the system (``ODESystem/breakpoints(before:)``) and restarts the
+///   stepper there, so the right-hand side is smooth inside every step;
+/// - under shifted noise integration anchors the shift at each step's start
+///   (``ODESystem/beginStep(at:)``), turns the end state back into y (``ODESystem/unshift(at:state:)``)
+///   and hands the observer dy/dt = dỹ/dt + η (``ODESystem/addFluctuation(at:to:)``);
+/// - refuses a step whose end state or derivative is NaN or infinite: adaptive methods retry it
+///   shorter, and a run that stays non-finite down to the smallest step, or a fixed-step run, stops
+///   with ``IntegrationError/nonFinite(timeMs:component:)``; no such step reaches the observer;
+/// - reports every accepted step to the observer, with a ``StepSolution`` (re-integration from
+///   the step's start on the same anchor) where the registry row says that the method locates
+///   events that way (``SolverMethod/EventLocation``);
+/// - counts work: the method's evaluations (rejected steps included), evaluations for output and
+///   for event location apart, accepted and rejected steps;
+/// - raises one error set, ``IntegrationError``: "too many steps", "step size underflow" and
+///   "non-finite state" mean the same whichever stepper met them.
 public enum Integrator {
     public static func integrate<System: ODESystem, Observer: StepObserver>(
         _ system: System, method: SolverMethod, options: SolverOptions, noiseGridMs: Double,
         from initial: [Double], duration: Double, observer: Observer, progress: ((Double) -> Void)? = nil
     ) throws -> (state: [Double], statistics: IntegrationStatistics) {
+        try integrate(system, method: method, options: options, noiseGridMs: noiseGridMs, from: initial, duration: duration,
+                      observer: observer, eventLocation: method.eventLocation, progress: progress)
+    }
+
+    /// As above with the event location chosen by the caller (to measure one against the other).
+    static func integrate<System: ODESystem, Observer: StepObserver>(
+        _ system: System, method: SolverMethod, options: SolverOptions, noiseGridMs: Double,
+        from initial: [Double], duration: Double, observer: Observer, eventLocation: SolverMethod.EventLocation,
+        progress: ((Double) -> Void)? = nil
+    ) throws -> (state: [Double], statistics: IntegrationStatistics) {
         let options = try options.validated(for: method)
+        guard duration > 0, duration.isFinite else {
+            throw IntegrationError.invalidOptions("the duration must be a positive number of ms, got \(duration)")
+        }
+        guard initial.count == system.dimension else {
+            throw IntegrationError.invalidOptions("the initial state has \(initial.count) components, the system \(system.dimension)")
+        }
+        if system.isShifted && method.isMultistep {
+            throw SolverError.unsupported(
+                method: method.name, "keeps a history of past steps, which the per-step shift of the noise invalidates; use plain noise integration")
+        }
         switch method.family {
         case .fixedStep:
-            let scheme = FixedStepDriver.Scheme(rawValue: method.name)!
-            return try FixedStepDriver(scheme: scheme, dt: options.dtMs!).integrate(
-                system, from: initial, duration: duration, observer: observer, progress: progress)
-        case .gsl:
-            return try GSLDriver(method: method, options: options).integrate(
-                system, from: initial, duration: duration, observer: observer, progress: progress)
+            let stepper = try FixedStepper(method: method, system: system, dt: options.dtMs ?? 0, duration: duration)
+            return try run(system, stepper, options: options, from: initial, duration: duration, observer: observer,
+                           eventLocation: eventLocation, progress: progress)
         case .dyadic:
-            return try DyadicDriver(options: options, gridMs: noiseGridMs).integrate(
-                system, from: initial, duration: duration, observer: observer, progress: progress)
+            let stepper = try DyadicStepper(system: system, options: options, gridMs: noiseGridMs, duration: duration)
+            return try run(system, stepper, options: options, from: initial, duration: duration, observer: observer,
+                           eventLocation: eventLocation, progress: progress)
+        case .gsl:
+            let stepper = try GSLStepper(method: method, system: system, options: options, duration: duration)
+            return try run(system, stepper, options: options, from: initial, duration: duration, observer: observer,
+                           eventLocation: eventLocation, progress: progress)
         }
     }
+
+    /// The loop.
+    static func run<System: ODESystem, S: Stepper, Observer: StepObserver>(
+        _ system: System, _ stepper: S, options: SolverOptions, from initial: [Double], duration: Double, observer: Observer,
+        eventLocation: SolverMethod.EventLocation, progress: ((Double) -> Void)?
+    ) throws -> (state: [Double], statistics: IntegrationStatistics) {
+        let dim = system.dimension
+        let shifted = system.isShifted
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 6 * dim)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 0, count: 6 * dim)
+        var y = buffer, yNew = buffer + dim
+        var f = buffer + 2 * dim, fNew = buffer + 3 * dim
+        // dy/dt for the observer: f itself, or f + η(t) for shifted systems.
+        var rate = shifted ? buffer + 4 * dim : f, rateNew = shifted ? buffer + 5 * dim : fNew
+        for i in 0..<dim { y[i] = initial[i] }
+        func observedRate(at t: Double, from g: UnsafeMutablePointer<Double>, into r: UnsafeMutablePointer<Double>) {
+            guard shifted else { return }
+            for i in 0..<dim { r[i] = g[i] }
+            system.addFluctuation(at: t, to: r)
+        }
+        func firstNonFinite(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) -> Int? {
+            var sum = 0.0
+            for i in 0..<dim { sum += a[i] + b[i] }
+            if sum.isFinite { return nil }
+            return (0..<dim).first { !a[$0].isFinite || !b[$0].isFinite } ?? 0
+        }
+        /// The component that changes fastest relative to its tolerance at (t, y): the one that forced the step down.
+        func fastest(at t: Double) -> String {
+            let atol = options.atol, rtol = options.rtol
+            let index = (0..<dim).max { i, j in
+                abs(f[i]) / (atol + rtol * abs(y[i])) < abs(f[j]) / (atol + rtol * abs(y[j]))
+            } ?? 0
+            return system.describeStateComponent(index)
+        }
+        let solution = eventLocation == .hermite ? nil : Reintegration(system: system, stepper: stepper, options: options)
+
+        var statistics = IntegrationStatistics()
+        let evaluationsBefore = system.evaluations
+        let breaks = system.breakpoints(before: duration) + [duration]
+        var t = 0.0
+        var nextReport = 0.005
+        /// Where the last non-finite attempt went bad, until a step is accepted.
+        var recentNonFinite: (time: Double, index: Int)? = nil
+        for (k, segmentEnd) in breaks.enumerated() {
+            // A segment shorter than rounding (a breakpoint the previous step already ended on,
+            // within 1e-12 relative) is skipped.
+            if k == 0 || segmentEnd - t > 1e-12 * max(1, abs(segmentEnd)) {
+                system.beginSegment(from: t, to: segmentEnd)
+                if shifted { system.beginStep(at: t) }
+                system.evaluate(t: t, state: y, into: f)
+                observedRate(at: t, from: f, into: rate)
+                if k == 0 { try observer.begin(time: 0, state: y, derivative: rate) }
+                stepper.beginSegment(at: t)
+            } else {
+                continue  // the previous step already ended on this breakpoint
+            }
+            var closed = false
+            while !closed {
+                let (end, closes) = stepper.nextEnd(from: t, segmentEnd: segmentEnd)
+                guard end > t else {
+                    throw IntegrationError.stepSizeUnderflow(timeMs: t, stepMs: end - t, component: fastest(at: t), reason: stepper.lastFailure)
+                }
+                if stepper.isAdaptive && statistics.acceptedSteps + statistics.rejectedSteps >= options.maxSteps {
+                    throw IntegrationError.tooManySteps(timeMs: t, limit: options.maxSteps)
+                }
+                var outcome = stepper.attempt(from: t, to: end, state: y, derivative: f, into: yNew, derivativeInto: fNew)
+                if outcome == .accepted && !stepper.providesEndDerivative {
+                    let before = system.evaluations
+                    system.evaluate(t: end, state: yNew, into: fNew)
+                    statistics.outputEvaluations += system.evaluations - before
+                }
+                if outcome == .accepted, let bad = firstNonFinite(yNew, fNew) {
+                    guard stepper.shrinkAfterNonFinite() else {
+                        throw IntegrationError.nonFinite(timeMs: end, component: system.describeStateComponent(bad))
+                    }
+                    recentNonFinite = (end, bad)
+                    outcome = .rejected(nonFinite: true)
+                }
+                if case .rejected(let nonFinite) = outcome {
+                    statistics.rejectedSteps += 1
+                    if nonFinite && recentNonFinite == nil {
+                        recentNonFinite = (end, (0..<dim).first { !yNew[$0].isFinite } ?? 0)
+                    }
+                    if stepper.stepSize < stepper.minimumStep * (1 - 1e-12) {
+                        if let bad = recentNonFinite {
+                            throw IntegrationError.nonFinite(timeMs: bad.time, component: system.describeStateComponent(bad.index))
+                        }
+                        throw IntegrationError.stepSizeUnderflow(
+                            timeMs: t, stepMs: stepper.stepSize, component: fastest(at: t), reason: stepper.lastFailure)
+                    }
+                    continue
+                }
+                recentNonFinite = nil
+                if shifted { system.unshift(at: end, state: yNew) }
+                if let bad = firstNonFinite(yNew, fNew) {
+                    throw IntegrationError.nonFinite(timeMs: end, component: system.describeStateComponent(bad))
+                }
+                observedRate(at: end, from: fNew, into: rateNew)
+                statistics.acceptedSteps += 1
+                // The observer runs while the shift is still anchored at the step's start, so that
+                // a re-integration inside the step sees the same noise as the step itself.
+                solution?.prepare(t0: t, y0: y, f0: f)
+                let before = system.evaluations
+                try observer.observe(AcceptedStep(t0: t, t1: end, y0: y, f0: rate, y1: yNew, f1: rateNew, solution: solution))
+                statistics.locationEvaluations += system.evaluations - before
+                if shifted { system.beginStep(at: end) }
+                t = end
+                swap(&y, &yNew)
+                swap(&f, &fNew)
+                swap(&rate, &rateNew)
+                closed = closes
+                if let progress, t >= nextReport * duration {
+                    progress(t / duration)
+                    nextReport = (t / duration + 0.005)
+                }
+            }
+        }
+        progress?(1)
+        statistics.evaluations = system.evaluations - evaluationsBefore - statistics.outputEvaluations - statistics.locationEvaluations
+        return (Array(UnsafeBufferPointer(start: y, count: dim)), statistics)
+    }
+}
+
+/// The solution inside the current step by re-integration with the step's own stepper from the
+/// step's start (``StepSolution``). The loop calls ``prepare(t0:y0:f0:)`` before each observer
+/// call, with the shift still anchored at t0.
+final class Reintegration<System: ODESystem, S: Stepper>: StepSolution {
+    let system: System
+    let stepper: S
+    let dim: Int
+    let atol: Double, rtol: Double
+    private let buffer: UnsafeMutablePointer<Double>
+    private var t0 = 0.0
+    private var y0: UnsafePointer<Double>
+    private var f0: UnsafePointer<Double>
+
+    init(system: System, stepper: S, options: SolverOptions) {
+        self.system = system
+        self.stepper = stepper
+        dim = system.dimension
+        atol = options.atol
+        rtol = options.rtol
+        buffer = .allocate(capacity: 2 * max(dim, 1))
+        buffer.initialize(repeating: 0, count: 2 * max(dim, 1))
+        y0 = UnsafePointer(buffer)
+        f0 = UnsafePointer(buffer)
+    }
+
+    deinit { buffer.deallocate() }
+
+    func prepare(t0: Double, y0: UnsafePointer<Double>, f0: UnsafePointer<Double>) {
+        self.t0 = t0
+        self.y0 = y0
+        self.f0 = f0
+    }
+
+    /// ỹ(t) by one step from t0 into `buffer`; then y(t).
+    func state(at t: Double) -> UnsafePointer<Double>? {
+        guard t > t0 else { return y0 }
+        guard stepper.advance(from: t0, state: y0, derivative: f0, to: t, into: buffer) else { return nil }
+        system.unshift(at: t, state: buffer)
+        for i in 0..<dim where !buffer[i].isFinite { return nil }
+        return UnsafePointer(buffer)
+    }
+
+    func derivative(at t: Double) -> UnsafePointer<Double>? {
+        let derivative = buffer + dim
+        if t > t0 {
+            guard stepper.advance(from: t0, state: y0, derivative: f0, to: t, into: buffer) else { return nil }
+            // f on ỹ with the anchor at t0, plus η(t): dy/dt.
+            system.evaluate(t: t, state: buffer, into: derivative)
+            system.unshift(at: t, state: buffer)
+        } else {
+            for i in 0..<dim { buffer[i] = y0[i] }
+            system.evaluate(t: t, state: buffer, into: derivative)
+        }
+        system.addFluctuation(at: t, to: derivative)
+        for i in 0..<dim where !derivative[i].isFinite { return nil }
+        return UnsafePointer(derivative)
+    }
+
+    func valueTolerance(at level: Double) -> Double { 1e-3 * (atol + rtol * abs(level)) }
 }

@@ -6,10 +6,23 @@ public struct SolverMethod: Sendable, Equatable, CustomStringConvertible {
     public enum Family: String, Sendable {
         /// Fixed step dt (hvnet's own: ``FixedStepDriver``).
         case fixedStep = "fixed step"
-        /// GSL's odeiv2 steppers with error control (``GSLDriver``).
+        /// GSL's odeiv2 steppers with error control (`GSLStepper`).
         case gsl = "GSL adaptive"
         /// hvnet's adaptive Bogacki–Shampine 3(2) with dyadic steps (``DyadicDriver``).
         case dyadic = "adaptive dyadic"
+    }
+
+    /// How events (spike threshold crossings and peaks) are located inside an accepted step.
+    public enum EventLocation: Sendable, Equatable {
+        /// Cubic Hermite interpolation between the step's ends (values and derivatives): as
+        /// accurate as the method at the fixed steps it is used with.
+        case hermite
+        /// Root finding on the solution itself: re-integration from the step's start with the
+        /// method's own stepper and a single step to each trial time.
+        case reintegration
+        /// As ``reintegration``, with the named one-step stepper of the same family, for methods
+        /// whose single step from a past state is not defined (multistep methods).
+        case companion(String)
     }
 
     public let name: String
@@ -20,6 +33,14 @@ public struct SolverMethod: Sendable, Equatable, CustomStringConvertible {
     /// Keeps a history of past steps (msadams, msbdf): incompatible with the per-step shift.
     public let isMultistep: Bool
     public let summary: String
+    /// How the integration loop locates events in this method's steps.
+    public var eventLocation: EventLocation {
+        switch family {
+        case .fixedStep: return .hermite
+        case .dyadic: return .reintegration
+        case .gsl: return isMultistep ? .companion("rk8pd") : .reintegration
+        }
+    }
 
     public var description: String { name }
 
@@ -58,7 +79,7 @@ public struct SolverOptions: Sendable, Equatable {
     public var relativeTolerance: Double?
     public var initialStepMs: Double?
     public var maxStepMs: Double?
-    /// A cap on accepted steps of adaptive methods.
+    /// A cap on the steps (accepted and rejected) of adaptive methods.
     public var maxSteps: Int = 100_000_000
 
     public init(dtMs: Double? = nil, absoluteTolerance: Double? = nil, relativeTolerance: Double? = nil,
@@ -72,12 +93,18 @@ public struct SolverOptions: Sendable, Equatable {
 
     public static let keys = ["dt", "atol", "rtol", "h0", "hmax"]
 
-    /// Defaults for adaptive methods.
-    public var atol: Double { absoluteTolerance ?? 1e-8 }
+    /// Defaults for adaptive methods: rtol 1e-6, and atol rtol/100 unless given (1e-8 at the
+    /// default rtol). The state is normalised (v/v_T of order 1, gates and synaptic variables in
+    /// [0, 1]), so an atol that follows rtol lets a tolerance sweep tighten every component; a
+    /// fixed atol capped the accuracy of rkf45 on ten-cell-ei at about 2e-4 ms whatever rtol
+    /// (docs/solvers.md, "Defaults").
+    public var atol: Double { absoluteTolerance ?? rtol * 1e-2 }
     public var rtol: Double { relativeTolerance ?? 1e-6 }
-    /// The largest step of an adaptive method: 1 ms unless set. It bounds the cubic Hermite
-    /// interpolation that locates spikes between steps, and how far back a rejected step reaches.
-    public var hmax: Double { maxStepMs ?? 1 }
+    /// The largest step of an adaptive method: no cap (infinity) unless set. Spikes are located
+    /// inside steps by re-integration (``SolverMethod/EventLocation``), so long steps cost no
+    /// spike-time accuracy; under noise the error control keeps steps short anyway (docs/solvers.md,
+    /// "Defaults").
+    public var hmax: Double { maxStepMs ?? .infinity }
 
     /// The largest step any method takes with these options (ms).
     public var largestStep: Double { dtMs ?? hmax }

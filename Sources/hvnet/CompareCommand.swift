@@ -9,7 +9,10 @@ struct Compare: ParsableCommand {
             Each --method is NAME[/shifted|/plain]:KEY=V[,V…][;KEY=V], KEY one of \(SolverOptions.keys.joined(separator: ", ")); \
             one key may list several values (one configuration each). Example: \
             --method rk4:dt=0.05,0.025,0.0125 --method rkf45:rtol=1e-4,1e-6,1e-8 --method bs32-dyadic:rtol=1e-3,1e-5. \
-            Methods: \(SolverMethod.names.joined(separator: ", ")). The scenario is checked and its cost estimated \
+            Methods: \(SolverMethod.names.joined(separator: ", ")). \
+            The table gives beside each spike-time error the reference's own discrepancy (its RMS difference from the \
+            check) and marks "at ref." a configuration whose error is below twice it; "evaluations" are the method's own, \
+            "locate" those spent locating spikes inside steps. The scenario is checked and its cost estimated \
             first; above the limits compare refuses unless --force. Exit status 2 when the reference or every \
             configuration failed, 3 when some configurations failed. \(ExitStatus.help)
             """)
@@ -68,39 +71,25 @@ struct Compare: ParsableCommand {
     func run() throws {
         var s = try loadScenario(scenario, overrides: try overrides.overrides())
         if let durationMs { s.durationMs = durationMs }
-        s.noise.gridMs = noiseGridMs ?? s.noise.gridMs ?? pow(2, -12)
+        s.noise.gridMs = noiseGridMs ?? s.noise.gridMs ?? Comparison.defaultNoiseGridMs
         s.recording.traceCells = []
         s.trials = trials
         s.recording.trial = 0
         try checkScenario(s, path: scenario, force: force, quiet: quiet)
         let defaultMode = noiseIntegration ?? s.solver.noiseIntegration
         let configurations: [Comparison.Configuration]
-        let referenceConfiguration: Comparison.Configuration
-        let check: Comparison.Configuration
+        let pair: (reference: Comparison.Configuration, check: Comparison.Configuration)
         do {
             configurations = try methods.flatMap { text in
                 do { return try Comparison.Configuration.parse(text, defaultIntegration: defaultMode) } catch let error as SolverError {
                     throw RuntimeError("--method '\(text)': \(error)")
                 }
             }
-            if let reference {
-                let parsed = try Comparison.Configuration.parse(reference, defaultIntegration: .shifted)
-                guard parsed.count == 1 else { throw RuntimeError("--reference must be a single configuration") }
-                referenceConfiguration = parsed[0]
-                var finer = parsed[0]
-                if let dt = finer.options.dtMs { finer.options.dtMs = dt / 2 } else {
-                    finer.options.relativeTolerance = finer.options.rtol / 10
-                    finer.options.absoluteTolerance = finer.options.atol / 10
-                }
-                check = finer
-            } else {
-                referenceConfiguration = .init(method: try SolverMethod.named("rk4"), options: SolverOptions(dtMs: pow(2, -10)), noiseIntegration: .shifted)
-                check = .init(method: try SolverMethod.named("rk4"), options: SolverOptions(dtMs: pow(2, -11)), noiseIntegration: .shifted)
-            }
+            pair = try Comparison.referencePair(reference)
         } catch let error as SolverError {
             throw RuntimeError("--reference '\(reference ?? "")': \(error)")
         }
-        for c in configurations + [referenceConfiguration, check] {
+        for c in configurations + [pair.reference, pair.check] {
             var probe = s
             probe.solver = SolverSettings(method: c.method, options: c.options, noiseIntegration: c.noiseIntegration)
             do { _ = try probe.check() } catch let error as ScenarioError {
@@ -117,7 +106,7 @@ struct Compare: ParsableCommand {
         options.matchWindowMs = matchWindowMs
         options.threads = threads
         let line = quiet ? nil : ProgressLine.makeReporter()
-        let result = Comparison.compare(s, configurations: configurations, reference: referenceConfiguration, check: check, options: options,
+        let result = Comparison.compare(s, configurations: configurations, reference: pair.reference, check: pair.check, options: options,
                                         progress: line.map { l in { @Sendable f in l.show(f) } })
         line?.finish()
         let directory = out ?? "compare-\(s.name)"

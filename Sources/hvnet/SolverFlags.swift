@@ -9,13 +9,13 @@ struct SolverFlags: ParsableArguments {
     var method: String?
     @Option(parsing: .unconditional, help: "Fixed step in ms (euler, heun, rk4).")
     var dt: Double?
-    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive methods.")
+    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive methods (default 1e-6).")
     var rtol: Double?
-    @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive methods.")
+    @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive methods (default rtol/100).")
     var atol: Double?
     @Option(parsing: .unconditional, help: "Initial step of adaptive methods (ms).")
     var h0: Double?
-    @Option(parsing: .unconditional, help: "Maximum step of adaptive methods (ms).")
+    @Option(parsing: .unconditional, help: "Maximum step of adaptive methods (ms; default: no cap).")
     var hmax: Double?
     @Option(name: .customLong("noise-integration"), help: "shifted or plain.")
     var noiseIntegration: NoiseIntegration?

@@ -50,4 +50,62 @@ struct ComparisonTests {
         #expect(r.referenceDiscrepancy[0].rmsSpikeErrorMs < r.rows[1].rmsSpikeError)
         #expect(ComparisonReport.csv(r).split(separator: "\n").count == 3)
     }
+
+    @Test("The reference policy: shifted RK4 at 2⁻¹⁰ ms checked against 2⁻¹¹ ms; a given reference is checked against dt/2 or tolerances/10")
+    func referencePolicy() throws {
+        let standard = try Comparison.referencePair(nil)
+        #expect(standard.reference.method.name == "rk4" && standard.reference.options.dtMs == 0x1p-10 && standard.reference.noiseIntegration == .shifted)
+        #expect(standard.check.options.dtMs == 0x1p-11)
+        #expect(Comparison.defaultNoiseGridMs == 0x1p-12)
+        let adaptive = try Comparison.referencePair("rk8pd:rtol=1e-8;atol=1e-10")
+        #expect(abs(adaptive.check.options.rtol / 1e-9 - 1) < 1e-12 && abs(adaptive.check.options.atol / 1e-11 - 1) < 1e-12)
+        #expect(try Comparison.referencePair("rk4/plain:dt=0.01").check.options.dtMs == 0.005)
+        #expect(throws: SolverError.self) { try Comparison.referencePair("rk4:dt=0.1,0.05") }
+    }
+
+    /// Rows with errors 1e-4 and 3e-6 ms against a reference whose own discrepancy is 2e-6 ms:
+    /// only the second is below twice the discrepancy.
+    @Test("A row whose error is below twice the reference's own discrepancy is marked as at the reference's accuracy")
+    func atReferenceAccuracy() throws {
+        func metrics(_ e: Double) -> Comparison.TrialMetrics {
+            .init(rmsSpikeErrorMs: e, matched: 10, missed: 0, extra: 0, vanRossum: 0, rmsVoltageErrorMV: 0,
+                  statistics: IntegrationStatistics(), wallSeconds: 0.1, failure: nil)
+        }
+        let pair = try Comparison.referencePair(nil)
+        let configurations = try Comparison.Configuration.parse("rkf45:rtol=1e-4,1e-9", defaultIntegration: .shifted)
+        let r = Comparison.Result(
+            reference: pair.reference, check: pair.check, referenceDiscrepancy: [metrics(2e-6)],
+            rows: [.init(configuration: configurations[0], trials: [metrics(1e-4)]), .init(configuration: configurations[1], trials: [metrics(3e-6)])],
+            noiseGridMs: 0x1p-12, durationMs: 100, options: .init())
+        #expect(!r.isAtReferenceAccuracy(r.rows[0]))
+        #expect(r.isAtReferenceAccuracy(r.rows[1]))
+        let lines = ComparisonReport.table(r).split(separator: "\n")
+        #expect(!lines[1].contains("at ref.") && lines[2].contains("at ref."))
+        #expect(lines[1].contains("2.00e-06") && lines[2].contains("2.00e-06"))
+        #expect("\(ComparisonReport.json(r, scenario: "x").rendered())".contains("\"at_reference_accuracy\": true"))
+    }
+
+    /// Data within one decade on both axes (errors 2e-4 … 5e-4 ms, wall times 0.22 … 0.54 s) used
+    /// to give a single tick label on the wall-time axis.
+    @Test("Work-precision figures label every decade on both axes of both panels")
+    func decadeLabels() throws {
+        func metrics(_ e: Double, _ wall: Double, _ evaluations: Int) -> Comparison.TrialMetrics {
+            var w = IntegrationStatistics()
+            w.evaluations = evaluations
+            return .init(rmsSpikeErrorMs: e, matched: 10, missed: 0, extra: 0, vanRossum: 0, rmsVoltageErrorMV: 0,
+                         statistics: w, wallSeconds: wall, failure: nil)
+        }
+        let pair = try Comparison.referencePair(nil)
+        let c = try Comparison.Configuration.parse("rk4:dt=0.05,0.025", defaultIntegration: .shifted)
+        let r = Comparison.Result(
+            reference: pair.reference, check: pair.check, referenceDiscrepancy: [metrics(1e-9, 1, 1)],
+            rows: [.init(configuration: c[0], trials: [metrics(5e-4, 0.22, 64_000)]), .init(configuration: c[1], trials: [metrics(2e-4, 0.54, 128_000)])],
+            noiseGridMs: 0x1p-12, durationMs: 100, options: .init())
+        let svg = ComparisonReport.workPrecision(r)
+        for label in ["1e-4", "1e-3", "1e4", "1e5", "1e6", "1e-1", "1e0"] {
+            #expect(svg.contains(">\(label)</text>"), "no tick label \(label)")
+        }
+        // Both panels: the y decades appear twice.
+        #expect(svg.components(separatedBy: ">1e-4</text>").count - 1 == 2)
+    }
 }
