@@ -20,7 +20,7 @@ import GSLSupport
 /// is split there, so inputs are smooth inside every step and the order is kept. Spikes are
 /// located by cubic Hermite interpolation between steps (``SolverMethod/EventLocation/hermite``):
 /// at the steps these methods are used with its error is below a tenth of the method's own
-/// (`Tests/HVNetTests/Solvers/EventLocationTests.swift`, docs/solvers.md "Where a spike is").
+/// (`Tests/HVNetTests/HVNetSolvers/EventLocationTests.swift`, docs/solvers.md "Where a spike is").
 public struct FixedStepDriver: Sendable, Equatable {
     public enum Scheme: String, Sendable, CaseIterable {
         case euler, heun, rk4
