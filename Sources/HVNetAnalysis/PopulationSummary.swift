@@ -1,4 +1,3 @@
-import Numerics
 /// Per-population statistics for run summaries: mean rate, the means over cells with a finite
 /// value of the ISI CV, CV2 and windowed Fano factor (100 ms windows), and Golomb's χ of the
 /// cells' exact kernel rates (σ = 5 ms, sampled every 1 ms); all averaged over trials.

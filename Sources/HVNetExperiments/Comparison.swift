@@ -1,13 +1,9 @@
 import Dispatch
 import Foundation
-import HVNetAnalysis
 import HVNetModel
-import HVNetNoise
-import HVNetOutput
 import HVNetScenario
 import HVNetSimulation
 import HVNetSolvers
-import Numerics
 
 extension Comparison {
     /// The noise grid of a comparison when neither the command nor the scenario gives one: 2⁻¹² ms,

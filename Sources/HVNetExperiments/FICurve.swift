@@ -1,11 +1,9 @@
 import Foundation
-import GSLSupport
 import HVNetAnalysis
 import HVNetModel
 import HVNetOutput
 import HVNetScenario
 import HVNetSimulation
-import HVNetSolvers
 import Numerics
 
 /// The f–I curve of a population: a sweep over the amplitude of a current step added to every

@@ -2,8 +2,6 @@ import Dispatch
 import Foundation
 import GSLSupport
 import HVNetAnalysis
-import HVNetModel
-import HVNetNoise
 import HVNetOutput
 import HVNetScenario
 import HVNetSimulation

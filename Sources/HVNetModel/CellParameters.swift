@@ -1,4 +1,3 @@
-import Numerics
 import Foundation
 
 /// Numbers of one kind of transporter (channel type or pump) in a cell, in physical units.

@@ -1,4 +1,3 @@
-import Numerics
 import Foundation
 
 /// Normalised flux of one transporter (channel or pump), outward positive, in 1/ms.

@@ -1,4 +1,3 @@
-import Numerics
 /// Which form of the transmembrane flux the model evaluates (the notebook's "degree" option).
 ///
 /// With u = η (y − y_x) and rectification r:

@@ -1,4 +1,3 @@
-import Numerics
 import Foundation
 
 /// The logistic function σ(x) = eˣ / (1 + eˣ), computed as ½(1 + tanh(x/2)) so that it never

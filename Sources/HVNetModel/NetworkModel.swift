@@ -1,4 +1,3 @@
-import Numerics
 import Foundation
 
 /// A network of Herrera-Valdez cells in normalised units: cells, synaptic coupling per receptor and

@@ -1,5 +1,4 @@
 import Foundation
-import Numerics
 
 /// The analytic Jacobian of the network right-hand side (for GSL's implicit steppers and bsimp).
 extension NormalizedTransporter {

@@ -1,4 +1,3 @@
-import Numerics
 import Foundation
 
 /// One transporter kind in normalised units.

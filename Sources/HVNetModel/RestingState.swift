@@ -1,4 +1,3 @@
-import Numerics
 import Foundation
 
 /// A fixed point of one cell without input: dy/dt = 0 with w = w∞(y).

@@ -1,4 +1,3 @@
-import Numerics
 /// A piecewise-constant input switched on in time windows; every window edge is a breakpoint at
 /// which the integrator stops, so inputs are smooth inside every step (docs/model.md §6, item 6).
 public struct Stimulus: Sendable, Equatable {

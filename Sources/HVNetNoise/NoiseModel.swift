@@ -1,4 +1,3 @@
-import Numerics
 import GSLSupport
 /// Ornstein–Uhlenbeck input of one population, in physical units (docs/model.md §5):
 /// ξ_i = μ + σ (√(1 − c) x_i + √c x_common), x unit OU processes with correlation time τ, so that

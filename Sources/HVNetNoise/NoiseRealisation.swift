@@ -1,4 +1,3 @@
-import Numerics
 import GSLSupport
 /// One trial's noise: a path per source and, per cell, the fluctuating input
 /// η_i(t) = a_i x_private(t) + b_i x_shared(t) and its integral Ī_i(t) = a_i I_private + b_i I_shared

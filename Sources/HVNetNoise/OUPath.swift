@@ -1,4 +1,3 @@
-import Numerics
 import GSLSupport
 /// One realisation of a unit Ornstein–Uhlenbeck process x (stationary mean 0, SD 1, correlation
 /// time τ) and its integral I(t) = ∫₀ᵗ x, as a fixed function of t.

@@ -1,5 +1,3 @@
-import Numerics
-import GSLSupport
 import Foundation
 
 /// The exact joint transition of a centred Ornstein–Uhlenbeck process x with stationary SD σ and

@@ -1,9 +1,5 @@
 import Numerics
 import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
-import HVNetSimulation
 import Foundation
 
 /// SVG figures of an analysis: raster, ISI histograms, correlograms of the chosen pairs, PSTH with

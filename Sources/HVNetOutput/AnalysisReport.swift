@@ -1,9 +1,5 @@
 import Numerics
 import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
-import HVNetSimulation
 import Foundation
 
 /// Where the spike trains of an analysis came from, and how cells and trials were decided: every

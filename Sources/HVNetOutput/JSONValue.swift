@@ -1,9 +1,4 @@
 import Numerics
-import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
-import HVNetSimulation
 /// A JSON value with ordered keys, written with Swift's shortest round-trip number formatting
 /// (NaN and infinities as null).
 public indirect enum JSONValue: Sendable, Equatable {

@@ -1,9 +1,3 @@
-import Numerics
-import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
-import HVNetSimulation
 import Foundation
 
 /// Errors writing run outputs.

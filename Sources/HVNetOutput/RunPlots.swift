@@ -1,7 +1,6 @@
 import Numerics
 import HVNetAnalysis
 import HVNetModel
-import HVNetSolvers
 import HVNetScenario
 import HVNetSimulation
 /// The SVG figures of a run: v(t), the phase plane (w, v) with both nullclines, and (dv/dt, v).

@@ -1,9 +1,5 @@
 import Foundation
-import Numerics
 import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
 import HVNetSimulation
 /// The run's summary.json.
 package enum RunSummary {

@@ -1,9 +1,4 @@
 import Numerics
-import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
-import HVNetSimulation
 import Foundation
 
 /// An N × N matrix as an SVG heat map with a colour bar; NaN cells are grey.

@@ -1,9 +1,4 @@
 import Numerics
-import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
-import HVNetSimulation
 import Foundation
 
 /// A minimal line and scatter plot rendered as standalone SVG: axes with round ticks, labels,

@@ -1,8 +1,4 @@
 import Numerics
-import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
 import HVNetSimulation
 import Foundation
 

@@ -1,9 +1,3 @@
-import Numerics
-import HVNetAnalysis
-import HVNetModel
-import HVNetSolvers
-import HVNetScenario
-import HVNetSimulation
 /// hvnet's version, written into every run summary.
 public enum HVNetVersion {
     public static let string = "0.1.0"

@@ -1,8 +1,4 @@
 import GSLSupport
-import Numerics
-import HVNetModel
-import HVNetNoise
-import HVNetSolvers
 import Foundation
 
 /// How contacts between two populations are laid out (rows postsynaptic, as C[post, pre]).

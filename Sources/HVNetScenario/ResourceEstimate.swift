@@ -1,8 +1,4 @@
 import Foundation
-import HVNetModel
-import HVNetNoise
-import HVNetSolvers
-import Numerics
 
 /// What a run of a scenario will cost, estimated from the scenario alone before anything is
 /// allocated or written: steps, work, trace output, contacts, noise and memory. Every quantity is

@@ -2,7 +2,6 @@ import GSLSupport
 import Numerics
 import HVNetModel
 import HVNetNoise
-import HVNetSolvers
 import Foundation
 
 /// One synaptic contact of the drawn connectivity, in global cell indices.

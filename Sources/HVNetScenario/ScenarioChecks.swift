@@ -1,7 +1,4 @@
 import Foundation
-import GSLSupport
-import HVNetModel
-import HVNetNoise
 import HVNetSolvers
 import Numerics
 

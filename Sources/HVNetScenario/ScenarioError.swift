@@ -1,8 +1,3 @@
-import GSLSupport
-import Numerics
-import HVNetModel
-import HVNetNoise
-import HVNetSolvers
 import Yams
 /// A scenario file that cannot be used, with the key path, the offending value and what is allowed.
 public enum ScenarioError: Error, Equatable, CustomStringConvertible {

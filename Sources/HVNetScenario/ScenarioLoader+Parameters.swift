@@ -1,8 +1,4 @@
-import GSLSupport
-import Numerics
 import HVNetModel
-import HVNetNoise
-import HVNetSolvers
 /// Cell parameter overrides: `parameters:` at the top level (all populations) and per population.
 extension ScenarioLoader {
     static let parameterKeys = ["capacitance_pF", "thermal_potential_mV", "flux_form", "NaT", "KaD", "NaKa", "AMPA", "GABAA"]

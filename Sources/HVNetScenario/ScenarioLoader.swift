@@ -1,5 +1,4 @@
 import GSLSupport
-import Numerics
 import HVNetModel
 import HVNetNoise
 import HVNetSolvers

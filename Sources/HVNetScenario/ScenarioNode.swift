@@ -1,8 +1,3 @@
-import GSLSupport
-import Numerics
-import HVNetModel
-import HVNetNoise
-import HVNetSolvers
 import Foundation
 import Yams
 

@@ -1,9 +1,5 @@
 import Foundation
-import GSLSupport
 import HVNetModel
-import HVNetNoise
-import HVNetSolvers
-import Numerics
 
 /// The fully resolved scenario as a scenario file: every key with its value after defaults and
 /// command-line overrides, numbers in Swift's shortest round-trip form (`Double.description`), so

@@ -1,8 +1,4 @@
 import GSLSupport
-import Numerics
-import HVNetModel
-import HVNetNoise
-import HVNetSolvers
 /// Draws the contacts of connection rules. Reproducible: each rule draws from its own GSL stream
 /// seeded by (scenario seed, connectivity, rule index).
 public enum Topology {

@@ -1,8 +1,5 @@
 import Foundation
 import HVNetAnalysis
-import HVNetModel
-import HVNetNoise
-import HVNetScenario
 import HVNetSolvers
 import Numerics
 

@@ -1,7 +1,5 @@
-import HVNetAnalysis
 import Numerics
 import HVNetModel
-import HVNetNoise
 import HVNetSolvers
 import HVNetScenario
 import Foundation

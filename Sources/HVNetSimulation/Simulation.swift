@@ -4,7 +4,6 @@ import HVNetModel
 import HVNetNoise
 import HVNetScenario
 import HVNetSolvers
-import Numerics
 
 /// Runs a scenario and writes its run directory. The library's entry point for `hvnet run`.
 public enum Simulation {

@@ -1,9 +1,3 @@
-import HVNetAnalysis
-import Numerics
-import HVNetModel
-import HVNetNoise
-import HVNetSolvers
-import HVNetScenario
 /// One spike: an upward crossing of the threshold, located by cubic Hermite interpolation between
 /// steps, with the peak that follows it.
 public struct Spike: Sendable, Equatable {

@@ -1,5 +1,3 @@
-import Numerics
-import GSLSupport
 /// `bs32-dyadic`: the Bogacki–Shampine 3(2) pair (P. Bogacki, L. F. Shampine, Appl. Math. Lett.
 /// 2:321, 1989) with FSAL, on the shifted system, with dyadic steps h = 4δ·2ᵐ on the noise grid δ
 /// (m may be negative down to −10 when the error test demands it; such steps have stage times

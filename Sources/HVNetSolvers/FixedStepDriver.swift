@@ -1,5 +1,4 @@
 import Numerics
-import GSLSupport
 /// The fixed-step explicit Runge–Kutta methods, each with k1 = f(t, y) reused from the end of the
 /// previous step (reference: E. Hairer, S. P. Nørsett, G. Wanner, *Solving Ordinary Differential
 /// Equations I*, 2nd ed., Springer 1993, §II.1):

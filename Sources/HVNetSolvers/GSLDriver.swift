@@ -1,4 +1,3 @@
-import Numerics
 import GSLSupport
 
 /// GSL's odeiv2 steppers as a ``Stepper`` of the one integration loop: each attempt is one

@@ -1,5 +1,3 @@
-import Numerics
-import GSLSupport
 /// Why an integration stopped early.
 public enum IntegrationError: Error, Equatable, CustomStringConvertible {
     /// The state became NaN or infinite: the run diverged.

@@ -1,5 +1,3 @@
-import Numerics
-import GSLSupport
 
 /// "Make a stepper, then advance it": the one integration loop behind every method of the
 /// registry. A method family supplies only a ``Stepper`` (attempt a step of h from (t, y), and

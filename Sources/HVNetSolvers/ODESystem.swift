@@ -1,5 +1,3 @@
-import Numerics
-import GSLSupport
 /// A system of ODEs y′ = f(t, y) whose inputs are smooth between breakpoints. The integrator
 /// stops at every breakpoint and calls ``beginSegment(from:to:)`` before integrating the next
 /// segment, so f is smooth inside every step.

@@ -1,5 +1,3 @@
-import Numerics
-import GSLSupport
 /// The integration methods hvnet offers, by stable lowercase name. Each is documented with its
 /// formula, order and reference where it is implemented; this table is the registry.
 public struct SolverMethod: Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,4 @@
 import Numerics
-import GSLSupport
 /// One accepted step from (t0, y0) to (t1, y1) with the derivatives f0 = f(t0, y0) and
 /// f1 = f(t1, y1) of the segment the step lies in (f1 is the left limit at a breakpoint). Enough
 /// for cubic Hermite interpolation inside the step. The pointers are valid only during the call.

@@ -1,4 +1,3 @@
-import Numerics
 
 /// What one attempt at a step gave (``Stepper/attempt(from:to:state:derivative:into:derivativeInto:)``).
 public enum StepAttempt: Equatable {

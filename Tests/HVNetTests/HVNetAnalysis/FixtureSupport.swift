@@ -1,15 +1,6 @@
 import Foundation
 import Testing
-@testable import GSLSupport
 @testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
-@testable import HVNetNoise
-@testable import HVNetOutput
-@testable import HVNetScenario
-@testable import HVNetSimulation
-@testable import HVNetSolvers
-@testable import Numerics
 
 /// A fixture of Tests/HVNetTests/Resources/spikes: the spike file, its window and the values
 /// Elephant 1.2.1 and PySpike 0.9.0 give for it (see PROVENANCE.md there).

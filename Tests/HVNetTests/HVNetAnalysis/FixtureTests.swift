@@ -1,15 +1,7 @@
 import Foundation
 import Testing
-@testable import GSLSupport
 @testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
-@testable import HVNetNoise
-@testable import HVNetOutput
-@testable import HVNetScenario
 @testable import HVNetSimulation
-@testable import HVNetSolvers
-@testable import Numerics
 
 /// Every fixture against the values Elephant 1.2.1 and PySpike 0.9.0 give (comparison rules from
 /// each file's `comparison_hints`: listed fields exactly, the rest to relative 1e-9).

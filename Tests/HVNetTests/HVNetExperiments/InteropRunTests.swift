@@ -1,8 +1,6 @@
 import Foundation
 import Testing
 @testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
 @testable import HVNetOutput
 @testable import HVNetScenario
 @testable import HVNetSimulation

@@ -1,14 +1,5 @@
 import Testing
-@testable import GSLSupport
-@testable import HVNetAnalysis
-@testable import HVNetExperiments
 @testable import HVNetModel
-@testable import HVNetNoise
-@testable import HVNetOutput
-@testable import HVNetScenario
-@testable import HVNetSimulation
-@testable import HVNetSolvers
-@testable import Numerics
 
 /// Reference values: docs/model.md §7 (an independent high-accuracy computation).
 @Suite("Resting state and fixed points")

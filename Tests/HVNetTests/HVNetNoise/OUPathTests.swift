@@ -1,15 +1,7 @@
 import Foundation
 import Testing
 @testable import GSLSupport
-@testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
 @testable import HVNetNoise
-@testable import HVNetOutput
-@testable import HVNetScenario
-@testable import HVNetSimulation
-@testable import HVNetSolvers
-@testable import Numerics
 
 /// Statistical checks of the sampled paths at fixed seeds. Tolerances are four standard errors of
 /// the estimator for an OU process observed over T with correlation time τ:

@@ -1,15 +1,7 @@
 import Foundation
 import Testing
-@testable import GSLSupport
-@testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
-@testable import HVNetNoise
-@testable import HVNetOutput
-@testable import HVNetScenario
 @testable import HVNetSimulation
 @testable import HVNetSolvers
-@testable import Numerics
 
 /// The notebook's experiment against docs/model.md §7 (computed independently with an adaptive
 /// integrator at relative tolerance 1e-10, restarted at each pulse edge).

@@ -1,11 +1,8 @@
 import Foundation
 import Testing
-@testable import HVNetExperiments
-@testable import HVNetModel
 @testable import HVNetScenario
 @testable import HVNetSimulation
 @testable import HVNetSolvers
-@testable import Numerics
 
 /// Spike times to the solver's accuracy: the seed scenario's spike (the up-crossing of −20 mV by
 /// the notebook's single cell; docs/model.md gives 0.22978 ms) against 0.2297810 ms, the value to

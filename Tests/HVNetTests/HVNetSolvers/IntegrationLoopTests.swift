@@ -1,11 +1,8 @@
 import Foundation
 import Testing
-@testable import GSLSupport
-@testable import HVNetModel
 @testable import HVNetScenario
 @testable import HVNetSimulation
 @testable import HVNetSolvers
-@testable import Numerics
 
 /// y′ = f(t) with a right-hand side that no adaptive method can resolve: a jump of 1e8 at t = 0.3
 /// that is not declared as a breakpoint (error estimate ∝ h·1e8 ≫ atol = 1e-12 at every step

@@ -1,15 +1,8 @@
 import Foundation
 import Testing
 @testable import GSLSupport
-@testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
 @testable import HVNetNoise
-@testable import HVNetOutput
-@testable import HVNetScenario
-@testable import HVNetSimulation
 @testable import HVNetSolvers
-@testable import Numerics
 
 /// y′ = −a y + σ x(t), x a unit OU path: the linear test problem for strong convergence under
 /// noise. Shifted mode integrates ỹ = y − J(t), J(t) = σ (I(t) − I(tₙ)), exactly as the network

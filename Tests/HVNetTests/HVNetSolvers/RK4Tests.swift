@@ -1,15 +1,8 @@
 import Foundation
 import Testing
-@testable import GSLSupport
-@testable import HVNetAnalysis
-@testable import HVNetExperiments
 @testable import HVNetModel
-@testable import HVNetNoise
-@testable import HVNetOutput
-@testable import HVNetScenario
 @testable import HVNetSimulation
 @testable import HVNetSolvers
-@testable import Numerics
 
 @Suite("Classical RK4")
 struct RK4Tests {

@@ -1,12 +1,8 @@
 import Foundation
 import Testing
 @testable import HVNetAnalysis
-@testable import HVNetExperiments
 @testable import HVNetOutput
 @testable import HVNetScenario
-@testable import HVNetSimulation
-@testable import HVNetSolvers
-@testable import Numerics
 
 /// An input of Tests/HVNetTests/Resources/cases (scenarios/ or spikes/).
 func caseFile(_ path: String) -> String {

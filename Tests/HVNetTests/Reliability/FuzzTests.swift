@@ -1,9 +1,7 @@
 import Foundation
 import Testing
 @testable import HVNetAnalysis
-@testable import HVNetNoise
 @testable import HVNetScenario
-@testable import Numerics
 
 /// Random mutations of every shipped scenario and random spike files, through the loader, the
 /// checks, the resource estimate and analyze's reader and measures. A trap or a hang fails the

@@ -2,12 +2,9 @@ import Foundation
 import Testing
 @testable import GSLSupport
 @testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
 @testable import HVNetOutput
 @testable import HVNetScenario
 @testable import HVNetSimulation
-@testable import HVNetSolvers
 @testable import Numerics
 
 @Suite("Checked conversions, scenario checks and resource estimates")

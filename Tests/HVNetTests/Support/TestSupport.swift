@@ -1,14 +1,7 @@
 import Foundation
-@testable import GSLSupport
-@testable import HVNetAnalysis
-@testable import HVNetExperiments
-@testable import HVNetModel
 @testable import HVNetNoise
-@testable import HVNetOutput
 @testable import HVNetScenario
-@testable import HVNetSimulation
 @testable import HVNetSolvers
-@testable import Numerics
 
 /// The repository's root, for reading the shipped scenarios.
 let repositoryRoot = URL(fileURLWithPath: #filePath)
