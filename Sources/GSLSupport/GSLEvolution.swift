@@ -24,8 +24,8 @@ public enum GSLStepType: String, Sendable, CaseIterable {
 /// The right-hand side and Jacobian that GSL calls back, with the first non-finite derivative
 /// seen (reported to GSL as `GSL_EBADFUNC`, so that the step fails instead of going on).
 public final class GSLCallbacks {
-    public typealias Function = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
-    public typealias Jacobian = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Bool
+    package typealias Function = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    package typealias Jacobian = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Bool
 
     let evaluate: Function
     let jacobian: Jacobian?
@@ -36,7 +36,7 @@ public final class GSLCallbacks {
     /// - Parameters:
     ///   - evaluate: writes f(t, y) (dimension values) into its third argument.
     ///   - jacobian: writes ∂f/∂y (row-major) and ∂f/∂t; returns false when it has none.
-    public init(dimension: Int, evaluate: @escaping Function, jacobian: Jacobian?) {
+    package init(dimension: Int, evaluate: @escaping Function, jacobian: Jacobian?) {
         self.dimension = dimension
         self.evaluate = evaluate
         self.jacobian = jacobian
@@ -93,7 +93,7 @@ public final class GSLEvolution {
     /// control. On return `state` holds y(t + h), `error` the stepper's error estimate and
     /// `derivativeOut` f(t + h, y(t + h)); `derivativeIn` (f(t, y), or nil) is used when the stepper
     /// can take it (``canUseDerivativeIn``). Returns GSL's status (0 on success).
-    public func step(t: Double, h: Double, state: UnsafeMutablePointer<Double>, error: UnsafeMutablePointer<Double>,
+    package func step(t: Double, h: Double, state: UnsafeMutablePointer<Double>, error: UnsafeMutablePointer<Double>,
                      derivativeIn: UnsafePointer<Double>?, derivativeOut: UnsafeMutablePointer<Double>) -> Int32 {
         withExtendedLifetime(callbacks) {
             gsl_odeiv2_step_apply(driver.pointee.s, t, h, state, error, canUseDerivativeIn ? derivativeIn : nil, derivativeOut, system)
@@ -104,7 +104,7 @@ public final class GSLEvolution {
     /// control on y (per component atol + rtol·|y|, safety factor 0.9, changes limited to a factor
     /// 5 up and 0.2 down). Returns −1 when the step must be retried with the (smaller) `h`,
     /// 0 when it is accepted and `h` unchanged, +1 when it is accepted and `h` may grow.
-    public func adjust(state: UnsafePointer<Double>, error: UnsafePointer<Double>, derivative: UnsafePointer<Double>,
+    package func adjust(state: UnsafePointer<Double>, error: UnsafePointer<Double>, derivative: UnsafePointer<Double>,
                        h: inout Double) -> Int {
         Int(gsl_odeiv2_control_hadjust(driver.pointee.c, driver.pointee.s, state, error, derivative, &h))
     }

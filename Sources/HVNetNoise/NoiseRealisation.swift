@@ -73,7 +73,7 @@ public final class NoiseRealisation {
     }
 
     /// Writes η_i(t) into `fluctuation` and, when `integral` is given, Ī_i(t) into it.
-    public func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?) {
+    package func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?) {
         update(t, integrals: integral != nil)
         combine(sourceX, into: fluctuation)
         if let integral { combine(sourceI, into: integral) }
@@ -91,7 +91,7 @@ public final class NoiseRealisation {
     }
 
     /// dη_i/dt at t (for the time derivative of the right-hand side in plain integration).
-    public func fluctuationSlope(at t: Double, into slope: UnsafeMutablePointer<Double>) {
+    package func fluctuationSlope(at t: Double, into slope: UnsafeMutablePointer<Double>) {
         var slopes = [Double](repeating: 0, count: max(1, model.sources.count))
         paths.slopes(at: t, into: &slopes)
         for i in 0..<model.cells.count {

@@ -64,7 +64,7 @@ public final class OUPathSet {
     }
 
     /// Writes x_j(t) and, when given, I_j(t) for every source j.
-    public func values(at t: Double, x out: UnsafeMutablePointer<Double>, integral outIntegral: UnsafeMutablePointer<Double>?) {
+    package func values(at t: Double, x out: UnsafeMutablePointer<Double>, integral outIntegral: UnsafeMutablePointer<Double>?) {
         let (k, s) = gridPosition(t)
         if s != 0 || outIntegral != nil { requireIntegrals() }
         let b = k / blockLength
@@ -87,7 +87,7 @@ public final class OUPathSet {
     }
 
     /// dx_j/dt at t: the second derivative of the Hermite interpolant of I.
-    public func slopes(at t: Double, into out: UnsafeMutablePointer<Double>) {
+    package func slopes(at t: Double, into out: UnsafeMutablePointer<Double>) {
         requireIntegrals()
         let (k, s) = gridPosition(t)
         let b = k / blockLength

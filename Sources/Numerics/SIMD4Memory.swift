@@ -17,12 +17,12 @@ public func integerPower(_ x: SIMD4<Double>, _ k: Int) -> SIMD4<Double> {
 
 /// Four doubles from `p` (any alignment).
 @inlinable @inline(__always)
-public func load4(_ p: UnsafeRawPointer) -> SIMD4<Double> {
+package func load4(_ p: UnsafeRawPointer) -> SIMD4<Double> {
     p.loadUnaligned(as: SIMD4<Double>.self)
 }
 
 /// Stores four doubles at `p` (any alignment).
 @inlinable @inline(__always)
-public func store4(_ v: SIMD4<Double>, _ p: UnsafeMutableRawPointer) {
+package func store4(_ v: SIMD4<Double>, _ p: UnsafeMutableRawPointer) {
     p.storeBytes(of: v, as: SIMD4<Double>.self)
 }

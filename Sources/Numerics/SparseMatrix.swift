@@ -125,7 +125,7 @@ public struct SparseMatrix: Sendable, Equatable {
 
     /// y = A x, four rows at a time.
     @inlinable
-    public func multiply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+    package func multiply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         sliceStart.withUnsafeBufferPointer { start in
             sliceColumns.withUnsafeBufferPointer { column in
                 sliceValues.withUnsafeBufferPointer { value in
