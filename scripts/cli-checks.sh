@@ -130,7 +130,7 @@ expect_status "validate prints the estimate" 0 "estimate: 1 cell(s)" validate "$
 
 # Run directories: a foreign directory is refused; a re-run leaves only the new run's files.
 mkdir -p "$work/foreign" && echo mine > "$work/foreign/notes.txt"
-expect_status "foreign directory" 1 "is not an hvnet run directory" run "$work/ok.yaml" --out "$work/foreign" --quiet
+expect_status "foreign directory" 1 "is not an output directory of this hvnet command" run "$work/ok.yaml" --out "$work/foreign" --quiet
 "$hvnet" run "$work/ok.yaml" --out "$work/again" --quiet && "$hvnet" run "$work/ok.yaml" --out "$work/again" --quiet
 if [ -f "$work/again/scenario.yaml" ] && grep -q '"status": "complete"' "$work/again/summary.json" && ! ls -a "$work/again" | grep -q '\.tmp$'; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL re-run: $(ls -a "$work/again")"; fi

@@ -11,7 +11,7 @@ public enum OutputError: Error, CustomStringConvertible {
         switch self {
         case .notRunDirectory(let path, let entries):
             let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) entries)" : "")
-            return "\(path) holds files and is not an hvnet run directory (\(shown)); choose an empty or new directory with --out"
+            return "\(path) holds other files and is not an output directory of this hvnet command (\(shown)); choose an empty or new directory with --out"
         case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }

@@ -13,6 +13,7 @@ public enum RunDirectory {
     /// Files a run writes (besides the `*.svg` plots).
     public static let ownFiles = [
         "summary.json", "scenario.yaml", "connectivity.csv", "spikes.csv", "traces.csv", "traces.npy", "traces.columns.txt",
+        "run.nwb", "nullclines.csv", "figures.py",
     ]
 
     /// Whether `name` is one of hvnet's run files.
@@ -41,6 +42,35 @@ public enum RunDirectory {
             for name in visible where isOwn(name) {
                 do { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) } catch {
                     throw OutputError.cannotWrite(path: (path as NSString).appendingPathComponent(name), reason: "cannot remove the previous run's file: \(error.localizedDescription)")
+                }
+            }
+        } else {
+            do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+                throw OutputError.cannotCreate(path: path, reason: error.localizedDescription)
+            }
+        }
+    }
+
+    /// The output directory of a command other than `run` (`analyze`, `compare`, `fi`): created if
+    /// missing; an existing one must be empty or hold `marker` (the command's own earlier output),
+    /// whose files (`isOwn`) are removed first so that the outputs of two invocations never mix.
+    /// - Throws: ``OutputError/notRunDirectory(path:entries:)`` for a directory holding other files;
+    ///   ``OutputError/cannotCreate(path:reason:)`` when the path is a file or cannot be created.
+    public static func prepareOutput(_ path: String, marker: String, isOwn: (String) -> Bool) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard !path.isEmpty else { throw OutputError.cannotCreate(path: "''", reason: "the directory name is empty") }
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw OutputError.cannotCreate(path: path, reason: "a file of that name exists") }
+            let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+            removeStaleTemporaries(path, entries: entries)
+            let visible = entries.filter { temporaryOwner($0) == nil }
+            if !visible.isEmpty && !visible.contains(marker) {
+                throw OutputError.notRunDirectory(path: path, entries: visible.sorted())
+            }
+            for name in visible where isOwn(name) {
+                do { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) } catch {
+                    throw OutputError.cannotWrite(path: (path as NSString).appendingPathComponent(name), reason: "cannot remove an earlier output: \(error.localizedDescription)")
                 }
             }
         } else {

@@ -86,6 +86,10 @@ public struct SweepPlan: Sendable {
     static let topLevelKeys = ["name", "description", "scenario", "set", "trials", "noise", "mode", "axes", "points"]
     static let axisKeys = ["key", "values", "range", "linspace", "logspace", "geomspace"]
 
+    /// The most points one sweep may have (each is validated up front and gets its own run
+    /// directory; larger studies are several sweeps).
+    public static let maxPoints = 10_000
+
     /// Reads and resolves a sweep file: expands its axes (or CSV points) into points and validates
     /// every point's scenario. `extraOverrides` (`--set` on the command line) apply to every point
     /// after the file's `set:`. Throws ``SweepError`` naming the key path.
@@ -190,6 +194,12 @@ public struct SweepPlan: Sendable {
                 }
                 rows = (0..<n).map { i in axisValues.map { $0[i] } }
             } else {
+                let total = axisValues.reduce(1.0) { $0 * Double($1.count) }
+                guard total <= Double(maxPoints) else {
+                    throw ScenarioError.invalidValue(
+                        path: axesNode.path, value: "\(axisValues.map { String($0.count) }.joined(separator: " × ")) = \(formatValue(total)) points",
+                        expected: "at most \(maxPoints) points in a sweep (split it into several sweeps)", line: axesNode.line)
+                }
                 rows = [[]]
                 for values in axisValues { rows = rows.flatMap { row in values.map { row + [$0] } } }
             }
@@ -211,6 +221,9 @@ public struct SweepPlan: Sendable {
                 keys.append(keyPath.description)
                 keyPaths.append(keyPath)
                 keyOrigins.append("\(file), column \(column)")
+            }
+            guard table.count - 1 <= maxPoints else {
+                throw pointsNode.invalid("a CSV file of at most \(maxPoints) points (it has \(table.count - 1))")
             }
             for (r, row) in table.dropFirst().enumerated() {
                 guard row.count == header.count else {
@@ -280,8 +293,15 @@ public struct SweepPlan: Sendable {
             guard span.isFinite, span < 100_000 else { throw stepNode.invalid("a step giving at most 100000 values") }
             let count = Int(span) + 1
             // Decimal arithmetic, so that from: 0.1, step: 0.1 gives 0.3, not 0.30000000000000004.
-            guard let d0 = Decimal(string: fromNode.text.trimmingCharacters(in: .whitespaces)),
-                let ds = Decimal(string: stepNode.text.trimmingCharacters(in: .whitespaces))
+            // Only for plain decimal literals: Decimal(string:) reads a prefix of "1/3" or "0x10".
+            func decimal(_ text: String, equals value: Double) -> Decimal? {
+                let t = text.trimmingCharacters(in: .whitespaces)
+                guard t.range(of: #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil,
+                      let d = Decimal(string: t), Double(NSDecimalNumber(decimal: d).stringValue) == value
+                else { return nil }
+                return d
+            }
+            guard let d0 = decimal(fromNode.text, equals: from), let ds = decimal(stepNode.text, equals: step)
             else { return (0..<count).map { formatValue(from + Double($0) * step) } }
             return (0..<count).map { k -> String in
                 let v = d0 + ds * Decimal(k)

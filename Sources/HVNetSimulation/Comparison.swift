@@ -38,7 +38,7 @@ public enum Comparison {
         /// (single) key that lists several values.
         public static func parse(_ text: String, defaultIntegration: NoiseIntegration) throws -> [Configuration] {
             let (head, tail) = text.firstIndex(of: ":").map { (String(text[..<$0]), String(text[text.index(after: $0)...])) } ?? (text, "")
-            let nameParts = head.split(separator: "/").map(String.init)
+            let nameParts = head.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             let method = try SolverMethod.named(nameParts[0])
             var integration = defaultIntegration
             if nameParts.count > 1 {

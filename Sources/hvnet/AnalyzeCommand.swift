@@ -242,7 +242,12 @@ struct Analyze: ParsableCommand {
         let chosenPairs = try parsePairs(ids: input.cellIds)
         let analysis = SpikeAnalysis(trains[trial], parameters: p, measures: selected, correlogramPairs: chosenPairs)
         let trialStatistics = trains.count > 1 ? TrialAnalysis(trains, parameters: p) : nil
-        let directory = out ?? "analysis-\(URL(fileURLWithPath: spikes).deletingPathExtension().lastPathComponent)"
+        let directory = out ?? "analysis-\(RunDirectory.sanitisedName(URL(fileURLWithPath: spikes).deletingPathExtension().lastPathComponent))"
+        do {
+            try RunDirectory.prepareOutput(directory, marker: "analysis.json") { name in
+                [".csv", ".svg", ".json", ".py"].contains { name.hasSuffix($0) }
+            }
+        } catch { throw RuntimeError("--out: \(error)") }
         let written: [String]
         do {
             written = try AnalysisReport.write(analysis, trials: trialStatistics, input: input, to: directory)

@@ -109,7 +109,12 @@ struct Compare: ParsableCommand {
         let result = Comparison.compare(s, configurations: configurations, reference: pair.reference, check: pair.check, options: options,
                                         progress: line.map { l in { @Sendable f in l.show(f) } })
         line?.finish()
-        let directory = out ?? "compare-\(s.name)"
+        let directory = out ?? "compare-\(RunDirectory.sanitisedName(s.name))"
+        do {
+            try RunDirectory.prepareOutput(directory, marker: "compare.json") { name in
+                name == "compare.csv" || name == "compare.json" || name.hasSuffix(".svg")
+            }
+        } catch { throw RuntimeError("--out: \(error)") }
         let files: [String]
         do { files = try ComparisonReport.write(result, scenario: scenario, to: directory) } catch {
             throw RuntimeError("\(error)", status: .runFailed)

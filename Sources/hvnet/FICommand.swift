@@ -20,19 +20,19 @@ struct FICommand: ParsableCommand {
     @Option(help: "The population that receives the current (default: the first).")
     var population: String?
 
-    @Option(help: "Currents in pA: a list 150,160,170 or FROM:TO:STEP such as 150:300:10.")
+    @Option(parsing: .unconditional, help: "Currents in pA: a list 150,160,170 or FROM:TO:STEP such as 150:300:10.")
     var currents: String
 
-    @Option(name: .customLong("duration"), help: "Simulated time in ms (default: the scenario's).")
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time in ms (default: the scenario's).")
     var durationMs: Double?
 
-    @Option(name: .customLong("transient"), help: "Ignore spikes before this time in ms (default: half the duration).")
+    @Option(name: .customLong("transient"), parsing: .unconditional, help: "Ignore spikes before this time in ms (default: half the duration).")
     var transientMs: Double?
 
-    @Option(help: "Trials per current (default: the scenario's).")
+    @Option(parsing: .unconditional, help: "Trials per current (default: the scenario's).")
     var trials: Int?
 
-    @Option(help: "Worker threads (default: every core). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads (default: every core). Results do not depend on it.")
     var threads: Int?
 
     @Option(help: "Output directory (default: a new runs/<scenario name>-fi-<date>-<time>-<process id>).")
@@ -40,6 +40,9 @@ struct FICommand: ParsableCommand {
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
+
+    @Flag(help: "Run even when the resource estimate of one current exceeds the limits.")
+    var force = false
 
     @OptionGroup var overrides: OverrideFlags
 
@@ -49,6 +52,18 @@ struct FICommand: ParsableCommand {
 
     func run() throws {
         let s = try loadScenario(scenario, overrides: try overrides.overrides())
+        // One current's run: the scenario's checks and cost, as `run` checks them.
+        var probe = s
+        if let durationMs {
+            guard durationMs > 0, durationMs.isFinite else { throw InputError("--duration: '\(durationMs)' is not allowed; expected a positive finite number of ms") }
+            probe.durationMs = durationMs
+        }
+        if let trials {
+            guard trials >= 1 else { throw InputError("--trials: '\(trials)' is not allowed; expected at least 1") }
+            probe.trials = trials
+        }
+        probe.recording.traceCells = []
+        try checkScenario(probe, path: scenario, force: force, quiet: quiet)
         let result: FICurve.Result
         do {
             let list = try FICurve.parseCurrents(currents)
@@ -66,6 +81,11 @@ struct FICommand: ParsableCommand {
         do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: "\(s.name)-fi") } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
+        }
+        if out != nil {
+            do {
+                try RunDirectory.prepareOutput(directory, marker: "fi.json") { ["fi.csv", "fi.json", "fi.svg"].contains($0) }
+            } catch { throw InputError("--out: \(error)") }
         }
         let files: [String]
         do { files = try FICurve.write(result, scenarioPath: scenario, to: directory) } catch {

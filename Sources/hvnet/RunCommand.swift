@@ -37,13 +37,13 @@ struct Run: ParsableCommand {
 
     @OptionGroup var overrides: OverrideFlags
 
-    @Option(name: .customLong("duration"), help: "Simulated time in ms (the same as --set duration_ms=MS).")
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time in ms (the same as --set duration_ms=MS).")
     var durationMs: String?
 
-    @Option(help: "The scenario seed (the same as --set seed=N).")
+    @Option(parsing: .unconditional, help: "The scenario seed (the same as --set seed=N).")
     var seed: String?
 
-    @Option(help: "Trials, independent noise realisations (the same as --set trials=K).")
+    @Option(parsing: .unconditional, help: "Trials, independent noise realisations (the same as --set trials=K).")
     var trials: String?
 
     func validate() throws {

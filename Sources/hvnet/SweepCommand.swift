@@ -25,7 +25,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "The sweep directory (required when the points are shared out over processes).")
     var out: String?
 
-    @Option(name: .long, help: "Worker threads (default: every core), spread over points and trials. Results do not depend on it.")
+    @Option(name: .long, parsing: .unconditional, help: "Worker threads (default: every core), spread over points and trials. Results do not depend on it.")
     var threads: Int?
 
     @Option(name: .long, help: "Compute only the points i with i mod N = K (K/N, 0 <= K < N); default: from the environment, else 0/1.")
@@ -68,6 +68,18 @@ struct SweepCommand: ParsableCommand {
                 do { try ResourceEstimate(point.scenario).enforce() } catch let error as ResourceError {
                     throw InputError("\(sweepFile), point \(point.index): \(error)")
                 }
+            }
+        }
+        if let out, !merge {
+            // An existing directory must be empty or a sweep's (its points/ or sweep.json).
+            // (slurm-logs/ is where scripts/cluster/submit-sweep.sh puts the array's logs.)
+            let entries = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { !$0.hasPrefix(".") && $0 != "slurm-logs" }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && !isDirectory.boolValue {
+                throw InputError("--out: \(out) is a file; choose a new or empty directory")
+            }
+            if !entries.isEmpty && !entries.contains("points") && !entries.contains("sweep.json") {
+                throw InputError("--out: \(OutputError.notRunDirectory(path: out, entries: entries.sorted()))")
             }
         }
         let directory: String
