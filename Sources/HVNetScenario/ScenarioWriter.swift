@@ -77,9 +77,17 @@ public enum ScenarioWriter {
             switch st.kind {
             case .pulse(let r, let a): keys = ["type: pulse", "receptor: \(r.rawValue)", "activation: \(number(a))"]
             case .currentStep(let a): keys = ["type: current_step", "amplitude_pA: \(number(a))"]
+            case .sine(let a, let f, let phase, let offset):
+                keys = ["type: sine", "amplitude_pA: \(number(a))", "frequency_Hz: \(number(f))", "phase_deg: \(number(phase))", "offset_pA: \(number(offset))"]
+            case .ramp(let from, let to): keys = ["type: ramp", "from_pA: \(number(from))", "to_pA: \(number(to))"]
             }
             keys.append("cells: [\(st.cells.map(String.init).joined(separator: ", "))]")
-            keys.append("windows_ms: [\(st.windowsMs.map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" }.joined(separator: ", "))]")
+            let windows = st.windowsMs.map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" }
+            if case .ramp = st.kind, let only = windows.first {
+                keys.append("window_ms: \(only)")
+            } else {
+                keys.append("windows_ms: [\(windows.joined(separator: ", "))]")
+            }
             out.append("  - {\(keys.joined(separator: ", "))}")
         }
         let r = s.recording
