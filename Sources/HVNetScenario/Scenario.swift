@@ -72,6 +72,8 @@ public struct Population: Sendable, Equatable {
     public var initial: InitialCondition
     /// Ornstein–Uhlenbeck input to every cell of the population, or nil for none.
     public var noise: OUNoiseParameters?
+    /// Cell parameters drawn per cell (sorted by key); `parameters` holds their means.
+    public var distributions: [CellParameterDistribution] = []
 }
 
 /// Where each cell of a population starts.

@@ -41,7 +41,8 @@ public enum ScenarioLoader {
         let (noiseSettings, defaultNoise) = try parseNoiseSettings(top["noise"])
 
         var shared = CellParameters()
-        if let node = top["parameters"] { try applyParameters(node, to: &shared) }
+        var sharedDistributions: [CellParameterDistribution] = []
+        if let node = top["parameters"] { try applyParameters(node, to: &shared, distributions: &sharedDistributions) }
         let populationNodes = try top.required("populations", "a list of populations (name, size, parameters, initial)")
             .sequence("populations")
         guard !populationNodes.isEmpty else {
@@ -49,7 +50,7 @@ public enum ScenarioLoader {
         }
         var populations: [Population] = []
         for node in populationNodes {
-            let population = try parsePopulation(node, defaults: shared, defaultNoise: defaultNoise)
+            let population = try parsePopulation(node, defaults: shared, defaultDistributions: sharedDistributions, defaultNoise: defaultNoise)
             if populations.contains(where: { $0.name == population.name }) {
                 throw ScenarioError.invalidValue(
                     path: node.child("name"), value: population.name, expected: "a name no other population has", line: node.line)
@@ -115,18 +116,20 @@ public enum ScenarioLoader {
         return settings
     }
 
-    static func parsePopulation(_ node: ScenarioNode, defaults: CellParameters, defaultNoise: OUNoiseParameters?) throws -> Population {
+    static func parsePopulation(_ node: ScenarioNode, defaults: CellParameters, defaultDistributions: [CellParameterDistribution] = [],
+                                defaultNoise: OUNoiseParameters?) throws -> Population {
         let m = try node.mapping(allowed: ["name", "size", "parameters", "initial", "noise"])
         let name = try m.required("name", "a name").string()
         let size = try m["size"]?.integer(in: 1...1_000_000, "a whole number of cells from 1 to 1000000") ?? 1
         var parameters = defaults
-        if let p = m["parameters"] { try applyParameters(p, to: &parameters) }
+        var distributions = defaultDistributions
+        if let p = m["parameters"] { try applyParameters(p, to: &parameters, distributions: &distributions) }
         let initial = try m["initial"].map { try parseInitial($0, size: size, parameters: parameters) } ?? .rest
         var noise = defaultNoise
         if let n = m["noise"] {
             if n.node.scalar?.string == "none" { noise = nil } else { noise = try parseOU(n, defaults: defaultNoise) }
         }
-        return Population(name: name, size: size, parameters: parameters, initial: initial, noise: noise)
+        return Population(name: name, size: size, parameters: parameters, initial: initial, noise: noise, distributions: distributions)
     }
 
     static func parseInitial(_ node: ScenarioNode, size: Int, parameters: CellParameters) throws -> InitialCondition {
