@@ -41,6 +41,16 @@ extension Simulation {
                 + connectivity.map { "\($0.pre),\($0.post),\($0.receptor.rawValue),\(formatNumber($0.channels))\n" }.joined(),
             to: path("connectivity.csv"))
         files.append("connectivity.csv")
+        if let drawn = scenario.drawnCellParameters {
+            var text = "cell,population," + drawn.keys.joined(separator: ",") + "\n"
+            for (cell, row) in drawn.rows.enumerated() {
+                let name = row.population.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                    ? "\"" + row.population.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row.population
+                text += "\(cell),\(name)," + row.values.map { $0.isNaN ? "" : formatNumber($0) }.joined(separator: ",") + "\n"
+            }
+            try OutputFile.write(text, to: path("cells.csv"))
+            files.append("cells.csv")
+        }
 
         let recordedTrial = scenario.recording.trial
         let tracing = !scenario.recording.traceCells.isEmpty

@@ -82,6 +82,7 @@ public final class NetworkRightHandSide {
                 case .pulse(.ampa, let p): pulseAmpa.base[i] += p * cell.ampa.units
                 case .pulse(.gabaA, let p): pulseGabaA.base[i] += p * cell.gabaA.units
                 case .currentStep(let pA): stimulusInput.base[i] += pA / cell.currentScalePA
+                case .sine, .ramp: break  // time-varying: added at each stage by NetworkEvaluator
                 }
             }
         }

@@ -11,6 +11,8 @@ public enum SeedDerivation {
         case noiseIntegral = 4
         /// The seed of a sweep point with independent noise.
         case sweepPoint = 5
+        /// Cell parameters drawn per cell (heterogeneous populations), one stream per population.
+        case cellParameters = 6
     }
 
     public static func mix(_ x: UInt64) -> UInt64 {

@@ -12,7 +12,7 @@ import Foundation
 public enum RunDirectory {
     /// Files a run writes (besides the `*.svg` plots).
     public static let ownFiles = [
-        "summary.json", "scenario.yaml", "connectivity.csv", "spikes.csv", "traces.csv", "traces.npy", "traces.columns.txt",
+        "summary.json", "scenario.yaml", "connectivity.csv", "cells.csv", "spikes.csv", "traces.csv", "traces.npy", "traces.columns.txt",
         "run.nwb", "nullclines.csv", "figures.py",
     ]
 

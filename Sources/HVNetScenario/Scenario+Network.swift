@@ -16,7 +16,42 @@ public struct SynapticContact: Sendable, Equatable {
 /// From a validated scenario to the normalised network, its connectivity, noise and initial state.
 extension Scenario {
     /// Per-cell physical parameters, population by population.
-    public var cellParameters: [CellParameters] { populations.flatMap { Array(repeating: $0.parameters, count: $0.size) } }
+    /// A population with distributions (``Population/distributions``) draws them per cell, cell by
+    /// cell and key by key (sorted), from the stream (scenario seed, cell parameters, population
+    /// index); without them every cell has the population's parameters.
+    public var cellParameters: [CellParameters] {
+        populations.enumerated().flatMap { index, p -> [CellParameters] in
+            guard !p.distributions.isEmpty else { return Array(repeating: p.parameters, count: p.size) }
+            let rng = RandomStream(
+                type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.cellParameters.rawValue, UInt64(index)))
+            return (0..<p.size).map { _ in
+                var cell = p.parameters
+                for d in p.distributions { cell.set(d.name, d.draw(rng)) }
+                return cell
+            }
+        }
+    }
+
+    /// The drawn values of every cell, when some population has distributions: the keys (sorted,
+    /// over all populations) and one row per cell (NaN for a key its population does not draw).
+    public var drawnCellParameters: (keys: [String], rows: [(population: String, values: [Double])])? {
+        let keys = Array(Set(populations.flatMap { $0.distributions.map(\.name) })).sorted()
+        guard !keys.isEmpty else { return nil }
+        let cells = cellParameters
+        var rows: [(population: String, values: [Double])] = []
+        var k = 0
+        for p in populations {
+            let drawn = Set(p.distributions.map(\.name))
+            for _ in 0..<p.size {
+                let cell = cells[k]
+                rows.append((p.name, keys.map { key in
+                    drawn.contains(key) ? CellParameters.numericKey(key).map { cell[keyPath: $0.keyPath] } ?? .nan : .nan
+                }))
+                k += 1
+            }
+        }
+        return (keys, rows)
+    }
 
     /// The time grids of a run, all decided here from the solver's step: the noise grid, the
     /// trace interval and the noise block length (see ``TimeGrid``).
@@ -98,11 +133,28 @@ extension Scenario {
     /// activations of kinetic synapses. Jitter is drawn from (seed, initial conditions, trial).
     public func initialState(trial: Int = 0, network: NetworkModel? = nil) throws -> [Double] {
         var y: [Double] = [], w: [Double] = []
+        let cells = populations.contains { !$0.distributions.isEmpty } ? cellParameters : []
+        var first = 0
         let jitter = RandomStream(
             type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.initialConditions.rawValue, UInt64(trial)))
         for p in populations {
             let vT = p.parameters.thermalPotentialMV
+            defer { first += p.size }
             switch p.initial {
+            case .rest where !p.distributions.isEmpty:
+                for k in first..<(first + p.size) {
+                    let rest = try cells[k].normalized().restingState()
+                    y.append(rest.potentialMV / vT)
+                    w.append(rest.w)
+                }
+            case .jitter(let sd) where !p.distributions.isEmpty:
+                for k in first..<(first + p.size) {
+                    let cell = cells[k].normalized()
+                    let rest = try cell.restingState()
+                    let v = (rest.potentialMV + sd * jitter.gaussian()) / vT
+                    y.append(v)
+                    w.append(cell.gating.potassiumSteadyState(v))
+                }
             case .rest:
                 let rest = try p.parameters.normalized().restingState()
                 y += Array(repeating: rest.potentialMV / vT, count: p.size)

@@ -72,6 +72,8 @@ public struct Population: Sendable, Equatable {
     public var initial: InitialCondition
     /// Ornstein–Uhlenbeck input to every cell of the population, or nil for none.
     public var noise: OUNoiseParameters?
+    /// Cell parameters drawn per cell (sorted by key); `parameters` holds their means.
+    public var distributions: [CellParameterDistribution] = []
 }
 
 /// Where each cell of a population starts.
@@ -105,12 +107,22 @@ public struct Connection: Sendable, Equatable {
 /// Variables that can be recorded as traces.
 public enum TraceVariable: String, Sendable, CaseIterable, Codable {
     case v, w, iNaT, iKaD, iNaKa, iAmpa, iGabaA
+    /// The OU input ξ(t) = μ + fluctuation in pA, depolarising positive (0 without noise).
+    case iNoise
+    /// The stimulus current in pA, depolarising positive (current steps, sines, ramps).
+    case iStim
+    /// Open AMPA and GABA-A channels (a count): synaptic plus pulses.
+    case pAmpa, pGabaA
+
+    /// What is recorded when `recording.variables` is not given: the state and the membrane
+    /// currents (the inputs and channel counts are recorded only when asked for).
+    public static let defaults: [TraceVariable] = [.v, .w, .iNaT, .iKaD, .iNaKa, .iAmpa, .iGabaA]
 
     /// Column suffix with the unit.
     public var column: String {
         switch self {
         case .v: return "v_mV"
-        case .w: return "w"
+        case .w, .pAmpa, .pGabaA: return rawValue
         default: return "\(rawValue)_pA"
         }
     }
@@ -122,7 +134,7 @@ public struct RecordingSettings: Sendable, Equatable {
     public var thresholdMV = -20.0
     /// Cells whose traces are written (global indices).
     public var traceCells: [Int] = []
-    public var variables: [TraceVariable] = TraceVariable.allCases
+    public var variables: [TraceVariable] = TraceVariable.defaults
     /// Trace sampling interval in ms; nil samples at every step of the solver's grid.
     public var intervalMs: Double? = nil
     /// File format of the traces.

@@ -109,7 +109,7 @@ extension Scenario {
                 population.parameters.pumpReversalMV,
             ].max() ?? 0
             // Injected currents (steps, a noise mean) can push the potential anywhere; warn only without them.
-            let injected = stimuli.contains { if case .currentStep = $0.kind { return true } else { return false } }
+            let injected = stimuli.contains { if case .pulse = $0.kind { return false } else { return true } }
                 || populations.contains { ($0.noise?.meanPA ?? 0) != 0 || ($0.noise?.sdPA ?? 0) != 0 }
             if !injected && recording.thresholdMV >= reachable {
                 warnings.append(ScenarioWarning(
@@ -120,7 +120,7 @@ extension Scenario {
         for (k, stimulus) in stimuli.enumerated() {
             for (w, window) in stimulus.windowsMs.enumerated() where window.lowerBound >= durationMs {
                 warnings.append(ScenarioWarning(
-                    path: "stimuli[\(k)].windows_ms[\(w)]",
+                    path: { if case .ramp = stimulus.kind { return "stimuli[\(k)].window_ms" } else { return "stimuli[\(k)].windows_ms[\(w)]" } }(),
                     message: "starts at \(formatNumber(window.lowerBound)) ms, at or after the end of the run (\(formatNumber(durationMs)) ms); it has no effect"))
             }
         }

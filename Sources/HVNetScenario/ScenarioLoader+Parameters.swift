@@ -1,54 +1,77 @@
+import Foundation
+import Numerics
 import HVNetModel
 /// Cell parameter overrides: `parameters:` at the top level (all populations) and per population.
 extension ScenarioLoader {
     static let parameterKeys = ["capacitance_pF", "thermal_potential_mV", "flux_form", "NaT", "KaD", "NaKa", "AMPA", "GABAA"]
 
-    static func applyParameters(_ node: ScenarioNode, to p: inout CellParameters) throws {
+    static let groupKeys: [String: [String]] = [
+        "NaT": ["units", "amplitude_pA", "reversal_mV", "rectification", "gain", "half_activation_mV"],
+        "KaD": ["units", "amplitude_pA", "reversal_mV", "rectification", "gain", "half_activation_mV", "rate_per_ms", "bias", "exponent"],
+        "NaKa": ["units", "amplitude_pA", "atp_potential_mV", "rectification"],
+        "AMPA": ["units", "amplitude_pA", "reversal_mV", "rectification"],
+        "GABAA": ["units", "amplitude_pA", "reversal_mV", "rectification"],
+    ]
+
+    /// Applies a `parameters` block on top of `p`. A numeric key may be a number or, except
+    /// `thermal_potential_mV`, a distribution over the cells (``CellParameterDistribution``): `p`
+    /// then holds its mean and `distributions` the distribution (replacing one given earlier for
+    /// the same key; a number given later removes it).
+    static func applyParameters(_ node: ScenarioNode, to p: inout CellParameters, distributions: inout [CellParameterDistribution]) throws {
         let m = try node.mapping(allowed: parameterKeys)
-        if let n = m["capacitance_pF"] { p.capacitancePF = try n.number(where: { $0 > 0 }, "a positive capacitance in pF") }
-        if let n = m["thermal_potential_mV"] { p.thermalPotentialMV = try n.number(where: { $0 > 0 }, "a positive potential in mV") }
+        func apply(_ n: ScenarioNode, _ name: String) throws {
+            guard let key = CellParameters.numericKey(name) else { return }
+            distributions.removeAll { $0.name == name }
+            if n.node.scalar != nil || name == "thermal_potential_mV" {
+                let expected = name == "thermal_potential_mV" ? key.expected + " (equal in every cell: no distribution)" : key.expected
+                p[keyPath: key.keyPath] = try n.number(where: key.range.contains, expected)
+            } else {
+                let d = try parseParameterDistribution(n, name: name, range: key.range, expected: key.expected)
+                p[keyPath: key.keyPath] = d.mean
+                distributions.append(d)
+            }
+        }
+        for name in ["capacitance_pF", "thermal_potential_mV"] { if let n = m[name] { try apply(n, name) } }
         if let n = m["flux_form"] {
             p.fluxForm = FluxForm(rawValue: try n.string(oneOf: FluxForm.allCases.map(\.rawValue)))!
         }
-        if let n = m["NaT"] {
-            let t = try n.mapping(allowed: ["units", "amplitude_pA", "reversal_mV", "rectification", "gain", "half_activation_mV"])
-            try applyTransporter(t, to: &p.nat)
-            if let v = t["reversal_mV"] { p.sodiumReversalMV = try v.number("a potential in mV") }
-            if let v = t["gain"] { p.natGain = try v.number(where: { $0 > 0 }, "a positive gain") }
-            if let v = t["half_activation_mV"] { p.natHalfActivationMV = try v.number("a potential in mV") }
+        for group in ["NaT", "KaD", "NaKa", "AMPA", "GABAA"] {
+            guard let n = m[group], let keys = groupKeys[group] else { continue }
+            let t = try n.mapping(allowed: keys)
+            for key in keys { if let v = t[key] { try apply(v, "\(group).\(key)") } }
         }
-        if let n = m["KaD"] {
-            let t = try n.mapping(allowed: [
-                "units", "amplitude_pA", "reversal_mV", "rectification", "gain", "half_activation_mV", "rate_per_ms", "bias", "exponent",
-            ])
-            try applyTransporter(t, to: &p.kad)
-            if let v = t["reversal_mV"] { p.potassiumReversalMV = try v.number("a potential in mV") }
-            if let v = t["gain"] { p.kadGain = try v.number(where: { $0 > 0 }, "a positive gain") }
-            if let v = t["half_activation_mV"] { p.kadHalfActivationMV = try v.number("a potential in mV") }
-            if let v = t["rate_per_ms"] { p.kadRatePerMs = try v.number(where: { $0 > 0 }, "a positive rate in 1/ms") }
-            if let v = t["bias"] { p.kadBias = try v.number(where: { $0 >= 0 && $0 <= 1 }, "a bias between 0 and 1") }
-            if let v = t["exponent"] { p.kadExponent = try v.number(where: { $0 >= 0 }, "an exponent ≥ 0 (κ = 0 makes the cell silent)") }
-        }
-        if let n = m["NaKa"] {
-            let t = try n.mapping(allowed: ["units", "amplitude_pA", "atp_potential_mV", "rectification"])
-            try applyTransporter(t, to: &p.naka)
-            if let v = t["atp_potential_mV"] { p.atpPotentialMV = try v.number("a potential in mV") }
-        }
-        if let n = m["AMPA"] {
-            let t = try n.mapping(allowed: ["units", "amplitude_pA", "reversal_mV", "rectification"])
-            try applyTransporter(t, to: &p.ampa)
-            if let v = t["reversal_mV"] { p.ampaReversalMV = try v.number("a potential in mV") }
-        }
-        if let n = m["GABAA"] {
-            let t = try n.mapping(allowed: ["units", "amplitude_pA", "reversal_mV", "rectification"])
-            try applyTransporter(t, to: &p.gabaA)
-            if let v = t["reversal_mV"] { p.gabaAReversalMV = try v.number("a potential in mV") }
-        }
+        distributions.sort { $0.name < $1.name }
     }
 
-    private static func applyTransporter(_ m: ScenarioMapping, to t: inout TransporterParameters) throws {
-        if let v = m["units"] { t.units = try v.number(where: { $0 >= 0 }, "a non-negative number of units per cell") }
-        if let v = m["amplitude_pA"] { t.amplitudePA = try v.number(where: { $0 >= 0 }, "a non-negative amplitude in pA") }
-        if let v = m["rectification"] { t.rectification = try v.number(where: { $0 > 0 && $0 < 1 }, "a rectification strictly between 0 and 1") }
+    /// `{distribution: normal, mean, sd}`, `{distribution: lognormal, mean, sd}` or
+    /// `{distribution: uniform, low, high}`, written as for `channels_per_contact`.
+    static func parseParameterDistribution(_ node: ScenarioNode, name: String, range: ParameterRange, expected: String) throws -> CellParameterDistribution {
+        guard node.node.mapping != nil else { throw node.invalid("\(expected), or a distribution {distribution: normal|lognormal|uniform, ...}") }
+        let m = try node.mapping(allowed: ["distribution", "mean", "sd", "low", "high"])
+        let names = CellParameterDistribution.distributions
+        let kind = try m.required("distribution", names.joined(separator: ", ")).string(oneOf: range.admitsLognormal ? names : ["normal", "uniform"])
+        func value(_ key: String, _ what: String, _ check: (Double) -> Bool) throws -> Double {
+            try m.required(key, what).number(where: check, what)
+        }
+        let allowed = kind == "uniform" ? ["distribution", "low", "high"] : ["distribution", "mean", "sd"]
+        for key in ["mean", "sd", "low", "high"] where !allowed.contains(key) && m[key] != nil {
+            throw ScenarioError.unknownKey(path: node.path, key: key, allowed: allowed)
+        }
+        switch kind {
+        case "uniform":
+            let low = try value("low", expected, range.contains)
+            let high = try value("high", "\(expected), ≥ low (\(formatNumber(low)))", { range.contains($0) && $0 >= low })
+            return CellParameterDistribution(name: name, kind: .uniform(low: low, high: high), range: range)
+        case "lognormal":
+            let mean = try value("mean", "a positive mean (\(expected))", { range.contains($0) && $0 > 0 })
+            let sd = try value("sd", "a non-negative SD whose lognormal parameters are finite", {
+                $0 >= 0 && log(1 + ($0 * $0) / (mean * mean)).isFinite && (mean * mean).isNormal
+            })
+            return CellParameterDistribution(name: name, kind: .lognormal(mean: mean, sd: sd), range: range)
+        default:
+            let mean = try value("mean", "a mean that is \(expected)", range.contains)
+            let sd = try value("sd", "a non-negative SD", { $0 >= 0 })
+            return CellParameterDistribution(name: name, kind: .normal(mean: mean, sd: sd), range: range)
+        }
     }
 }

@@ -40,7 +40,8 @@ public enum ScenarioLoader {
         let (noiseSettings, defaultNoise) = try parseNoiseSettings(top["noise"])
 
         var shared = CellParameters()
-        if let node = top["parameters"] { try applyParameters(node, to: &shared) }
+        var sharedDistributions: [CellParameterDistribution] = []
+        if let node = top["parameters"] { try applyParameters(node, to: &shared, distributions: &sharedDistributions) }
         let populationNodes = try top.required("populations", "a list of populations (name, size, parameters, initial)")
             .sequence("populations")
         guard !populationNodes.isEmpty else {
@@ -48,7 +49,7 @@ public enum ScenarioLoader {
         }
         var populations: [Population] = []
         for node in populationNodes {
-            let population = try parsePopulation(node, defaults: shared, defaultNoise: defaultNoise)
+            let population = try parsePopulation(node, defaults: shared, defaultDistributions: sharedDistributions, defaultNoise: defaultNoise)
             if populations.contains(where: { $0.name == population.name }) {
                 throw ScenarioError.invalidValue(
                     path: node.child("name"), value: population.name, expected: "a name no other population has", line: node.line)
@@ -76,7 +77,7 @@ public enum ScenarioLoader {
             try parseConnection($0, populations: populations)
         } ?? []
         let stimuli = try top["stimuli"]?.sequence("stimuli").map {
-            try parseStimulus($0, populations: populations, cellCount: cellCount)
+            try parseStimulus($0, populations: populations, cellCount: cellCount, durationMs: duration)
         } ?? []
         let recording = try parseRecording(top["recording"], cellCount: cellCount, trials: trials)
 
@@ -114,18 +115,20 @@ public enum ScenarioLoader {
         return settings
     }
 
-    static func parsePopulation(_ node: ScenarioNode, defaults: CellParameters, defaultNoise: OUNoiseParameters?) throws -> Population {
+    static func parsePopulation(_ node: ScenarioNode, defaults: CellParameters, defaultDistributions: [CellParameterDistribution] = [],
+                                defaultNoise: OUNoiseParameters?) throws -> Population {
         let m = try node.mapping(allowed: ["name", "size", "parameters", "initial", "noise"])
         let name = try m.required("name", "a name").string()
         let size = try m["size"]?.integer(in: 1...1_000_000, "a whole number of cells from 1 to 1000000") ?? 1
         var parameters = defaults
-        if let p = m["parameters"] { try applyParameters(p, to: &parameters) }
+        var distributions = defaultDistributions
+        if let p = m["parameters"] { try applyParameters(p, to: &parameters, distributions: &distributions) }
         let initial = try m["initial"].map { try parseInitial($0, size: size, parameters: parameters) } ?? .rest
         var noise = defaultNoise
         if let n = m["noise"] {
             if n.node.scalar?.string == "none" { noise = nil } else { noise = try parseOU(n, defaults: defaultNoise) }
         }
-        return Population(name: name, size: size, parameters: parameters, initial: initial, noise: noise)
+        return Population(name: name, size: size, parameters: parameters, initial: initial, noise: noise, distributions: distributions)
     }
 
     static func parseInitial(_ node: ScenarioNode, size: Int, parameters: CellParameters) throws -> InitialCondition {
@@ -299,20 +302,40 @@ public enum ScenarioLoader {
         return .mapping(Yams.Node.Mapping(pairs.map { ($0.key, $0.value) }))
     }
 
-    static func parseStimulus(_ node: ScenarioNode, populations: [Population], cellCount: Int) throws -> Stimulus {
-        let m = try node.mapping(allowed: ["type", "receptor", "activation", "amplitude_pA", "cells", "population", "windows_ms"])
-        let type = try m.required("type", "pulse or current_step").string(oneOf: ["pulse", "current_step"])
+    static func parseStimulus(_ node: ScenarioNode, populations: [Population], cellCount: Int, durationMs: Double) throws -> Stimulus {
+        let target = ["cells", "population"]
+        let keysOfType: [String: [String]] = [
+            "pulse": ["type", "receptor", "activation"] + target + ["windows_ms"],
+            "current_step": ["type", "amplitude_pA"] + target + ["windows_ms"],
+            "sine": ["type", "amplitude_pA", "frequency_Hz", "phase_deg", "offset_pA"] + target + ["windows_ms"],
+            "ramp": ["type", "from_pA", "to_pA"] + target + ["window_ms"],
+        ]
+        let every = ["type", "receptor", "activation", "amplitude_pA", "frequency_Hz", "phase_deg", "offset_pA", "from_pA", "to_pA",
+                     "cells", "population", "windows_ms", "window_ms"]
+        let m = try node.mapping(allowed: every)
+        let type = try m.required("type", "pulse, current_step, sine or ramp").string(oneOf: ["pulse", "current_step", "sine", "ramp"])
+        let allowed = keysOfType[type] ?? every
+        for key in every where !allowed.contains(key) && m[key] != nil {
+            throw ScenarioError.unknownKey(path: node.path, key: key, allowed: allowed)
+        }
         let kind: Stimulus.Kind
-        if type == "pulse" {
+        switch type {
+        case "pulse":
             let receptor = Receptor(rawValue: try m.required("receptor", "AMPA or GABAA").string(oneOf: Receptor.allCases.map(\.rawValue)))!
             let p = try m["activation"]?.number(where: { $0 >= 0 && $0 <= 1 }, "an activation between 0 and 1") ?? 1
-            if m["amplitude_pA"] != nil { throw ScenarioError.unknownKey(path: node.path, key: "amplitude_pA", allowed: ["type", "receptor", "activation", "cells", "population", "windows_ms"]) }
             kind = .pulse(receptor: receptor, activation: p)
-        } else {
+        case "sine":
+            let amplitude = try m.required("amplitude_pA", "the amplitude in pA (≥ 0)").number(where: { $0 >= 0 }, "an amplitude ≥ 0 pA")
+            let frequency = try m.required("frequency_Hz", "the frequency in Hz (> 0)").number(where: { $0 > 0 }, "a frequency > 0 Hz")
+            let phase = try m["phase_deg"]?.number(where: { abs($0) <= 360 }, "a phase in degrees from −360 to 360") ?? 0
+            let offset = try m["offset_pA"]?.number("a current in pA") ?? 0
+            kind = .sine(amplitudePA: amplitude, frequencyHz: frequency, phaseDeg: phase, offsetPA: offset)
+        case "ramp":
+            let from = try m.required("from_pA", "the current in pA at the window's start").number("a current in pA")
+            let to = try m.required("to_pA", "the current in pA at the window's stop").number("a current in pA")
+            kind = .ramp(fromPA: from, toPA: to)
+        default:
             let amplitude = try m.required("amplitude_pA", "the current in pA, depolarising positive").number("a current in pA")
-            for key in ["receptor", "activation"] where m[key] != nil {
-                throw ScenarioError.unknownKey(path: node.path, key: key, allowed: ["type", "amplitude_pA", "cells", "population", "windows_ms"])
-            }
             kind = .currentStep(amplitudePA: amplitude)
         }
         let cells: [Int]
@@ -327,13 +350,22 @@ public enum ScenarioLoader {
         default:
             throw ScenarioError.missingKey(path: node.path, key: "cells", expected: "either cells (a list of cell indices) or population (a name), not both")
         }
-        let windowNodes = try m.required("windows_ms", "a list of [start, stop] pairs in ms").sequence("[start, stop] pairs in ms")
-        let windows = try windowNodes.map { w -> ClosedRange<Double> in
+        func window(_ w: ScenarioNode) throws -> ClosedRange<Double> {
             let pair = try w.sequence("[start, stop] in ms")
             guard pair.count == 2 else { throw w.invalid("[start, stop] in ms with start < stop") }
             let start = try pair[0].number(where: { $0 >= 0 }, "a start time ≥ 0 ms")
             let stop = try pair[1].number(where: { $0 > start }, "a stop time after the start (\(start) ms)")
             return start...stop
+        }
+        let windows: [ClosedRange<Double>]
+        switch type {
+        case "ramp":
+            windows = [try window(try m.required("window_ms", "one [start, stop] window in ms"))]
+        case "sine" where m["windows_ms"] == nil:
+            windows = [0...durationMs]
+        default:
+            let windowNodes = try m.required("windows_ms", "a list of [start, stop] pairs in ms").sequence("[start, stop] pairs in ms")
+            windows = try windowNodes.map(window)
         }
         return Stimulus(kind: kind, cells: cells, windowsMs: windows)
     }

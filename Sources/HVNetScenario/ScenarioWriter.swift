@@ -29,7 +29,7 @@ public enum ScenarioWriter {
         for p in s.populations {
             out.append("  - name: \(quoted(p.name))")
             out.append("    size: \(p.size)")
-            out.append("    parameters: \(parameters(p.parameters))")
+            out.append("    parameters: \(parameters(p.parameters, distributions: p.distributions))")
             switch p.initial {
             case .rest: out.append("    initial: rest")
             case .jitter(let sd): out.append("    initial: {jitter_mV: \(number(sd))}")
@@ -73,9 +73,17 @@ public enum ScenarioWriter {
             switch st.kind {
             case .pulse(let r, let a): keys = ["type: pulse", "receptor: \(r.rawValue)", "activation: \(number(a))"]
             case .currentStep(let a): keys = ["type: current_step", "amplitude_pA: \(number(a))"]
+            case .sine(let a, let f, let phase, let offset):
+                keys = ["type: sine", "amplitude_pA: \(number(a))", "frequency_Hz: \(number(f))", "phase_deg: \(number(phase))", "offset_pA: \(number(offset))"]
+            case .ramp(let from, let to): keys = ["type: ramp", "from_pA: \(number(from))", "to_pA: \(number(to))"]
             }
             keys.append("cells: [\(st.cells.map(String.init).joined(separator: ", "))]")
-            keys.append("windows_ms: [\(st.windowsMs.map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" }.joined(separator: ", "))]")
+            let windows = st.windowsMs.map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" }
+            if case .ramp = st.kind, let only = windows.first {
+                keys.append("window_ms: \(only)")
+            } else {
+                keys.append("windows_ms: [\(windows.joined(separator: ", "))]")
+            }
             out.append("  - {\(keys.joined(separator: ", "))}")
         }
         let r = s.recording
@@ -106,19 +114,28 @@ public enum ScenarioWriter {
         return out + "\""
     }
 
-    static func parameters(_ p: CellParameters) -> String {
-        func t(_ x: TransporterParameters) -> [String] {
-            ["units: \(number(x.units))", "amplitude_pA: \(number(x.amplitudePA))", "rectification: \(number(x.rectification))"]
+    static func parameters(_ p: CellParameters, distributions: [CellParameterDistribution] = []) -> String {
+        func value(_ name: String, _ x: Double) -> String {
+            distributions.first { $0.name == name }?.yaml(number) ?? number(x)
         }
-        let nat = t(p.nat) + ["reversal_mV: \(number(p.sodiumReversalMV))", "gain: \(number(p.natGain))", "half_activation_mV: \(number(p.natHalfActivationMV))"]
-        let kad = t(p.kad) + [
-            "reversal_mV: \(number(p.potassiumReversalMV))", "gain: \(number(p.kadGain))", "half_activation_mV: \(number(p.kadHalfActivationMV))",
-            "rate_per_ms: \(number(p.kadRatePerMs))", "bias: \(number(p.kadBias))", "exponent: \(number(p.kadExponent))",
+        func t(_ group: String, _ x: TransporterParameters) -> [String] {
+            ["units: \(value("\(group).units", x.units))", "amplitude_pA: \(value("\(group).amplitude_pA", x.amplitudePA))",
+             "rectification: \(value("\(group).rectification", x.rectification))"]
+        }
+        let nat = t("NaT", p.nat) + [
+            "reversal_mV: \(value("NaT.reversal_mV", p.sodiumReversalMV))", "gain: \(value("NaT.gain", p.natGain))",
+            "half_activation_mV: \(value("NaT.half_activation_mV", p.natHalfActivationMV))",
         ]
-        let naka = t(p.naka) + ["atp_potential_mV: \(number(p.atpPotentialMV))"]
-        let ampa = t(p.ampa) + ["reversal_mV: \(number(p.ampaReversalMV))"]
-        let gaba = t(p.gabaA) + ["reversal_mV: \(number(p.gabaAReversalMV))"]
-        return "{capacitance_pF: \(number(p.capacitancePF)), thermal_potential_mV: \(number(p.thermalPotentialMV)), flux_form: \(p.fluxForm.rawValue), "
+        let kad = t("KaD", p.kad) + [
+            "reversal_mV: \(value("KaD.reversal_mV", p.potassiumReversalMV))", "gain: \(value("KaD.gain", p.kadGain))",
+            "half_activation_mV: \(value("KaD.half_activation_mV", p.kadHalfActivationMV))",
+            "rate_per_ms: \(value("KaD.rate_per_ms", p.kadRatePerMs))", "bias: \(value("KaD.bias", p.kadBias))",
+            "exponent: \(value("KaD.exponent", p.kadExponent))",
+        ]
+        let naka = t("NaKa", p.naka) + ["atp_potential_mV: \(value("NaKa.atp_potential_mV", p.atpPotentialMV))"]
+        let ampa = t("AMPA", p.ampa) + ["reversal_mV: \(value("AMPA.reversal_mV", p.ampaReversalMV))"]
+        let gaba = t("GABAA", p.gabaA) + ["reversal_mV: \(value("GABAA.reversal_mV", p.gabaAReversalMV))"]
+        return "{capacitance_pF: \(value("capacitance_pF", p.capacitancePF)), thermal_potential_mV: \(number(p.thermalPotentialMV)), flux_form: \(p.fluxForm.rawValue), "
             + "NaT: {\(nat.joined(separator: ", "))}, KaD: {\(kad.joined(separator: ", "))}, NaKa: {\(naka.joined(separator: ", "))}, "
             + "AMPA: {\(ampa.joined(separator: ", "))}, GABAA: {\(gaba.joined(separator: ", "))}}"
     }

@@ -33,6 +33,14 @@ public final class NetworkEvaluator {
     /// Ī at the start of the current step (shifted integration).
     private let anchorIntegral: Workspace
     @exclusivity(unchecked) private var anchorTime = 0.0
+    /// Sines and ramps, which vary inside a segment, and those on in the current segment with
+    /// their window (evaluated at each stage time; empty without such stimuli).
+    private let timeVaryingStimuli: [Stimulus]
+    @exclusivity(unchecked) private var activeTimeVarying: [(stimulus: Stimulus, window: ClosedRange<Double>)] = []
+    /// 1 / (C_m v_T) per cell: pA → 1/ms.
+    private let inverseCurrentScale: [Double]
+    /// Scratch for the recorder's input values.
+    private let recordFluctuation: Workspace
 
     /// - Parameters:
     ///   - noiseModel: the noise layout (its means enter even without fluctuations).
@@ -55,6 +63,9 @@ public final class NetworkEvaluator {
         fluctuation = Workspace(count: n)
         noiseIntegral = Workspace(count: n)
         anchorIntegral = Workspace(count: n)
+        recordFluctuation = Workspace(count: n)
+        timeVaryingStimuli = model.stimuli.filter(\.isTimeVarying)
+        inverseCurrentScale = model.cells.map { 1 / $0.currentScalePA }
     }
 
     public var isShifted: Bool { noiseIntegration == .shifted }
@@ -68,6 +79,41 @@ public final class NetworkEvaluator {
         rightHandSide.beginSegment(from: start, to: end)
         let stimulus = rightHandSide.stimulusInput.base, drive = drive.base, mean = mean.base
         for i in 0..<n { drive[i] = mean[i] + stimulus[i] }
+        if !timeVaryingStimuli.isEmpty {
+            let mid = 0.5 * (start + end)
+            activeTimeVarying = timeVaryingStimuli.compactMap { stimulus in
+                stimulus.windowsMs.first { $0.lowerBound <= mid && mid < $0.upperBound }.map { (stimulus, $0) }
+            }
+        }
+    }
+
+    /// Adds the sines and ramps on in the current segment, at time `t`, to `input` (1/ms).
+    private func addTimeVaryingStimuli(at t: Double, to input: UnsafeMutablePointer<Double>) {
+        for (stimulus, window) in activeTimeVarying {
+            let current = stimulus.currentPA(at: t, in: window)
+            for i in stimulus.cells { input[i] += current * inverseCurrentScale[i] }
+        }
+    }
+
+    /// The OU input ξ_i(t) = μ_i + η_i(t) of every cell in pA, depolarising positive (0 for cells
+    /// without noise), written into `out` (n values). For recording; does not disturb an integration.
+    public func noiseInputPA(at t: Double, into out: UnsafeMutablePointer<Double>) {
+        let mean = mean.base
+        if let noise {
+            let fluctuation = recordFluctuation.base
+            noise.evaluate(at: t, fluctuation: fluctuation, integral: nil)
+            for i in 0..<n { out[i] = (mean[i] + fluctuation[i]) * model.cells[i].currentScalePA }
+        } else {
+            for i in 0..<n { out[i] = mean[i] * model.cells[i].currentScalePA }
+        }
+    }
+
+    /// The stimulus current of cell `i` at time `t` in pA (current steps, sines and ramps whose
+    /// window [start, stop) holds t), depolarising positive.
+    public func stimulusCurrentPA(at t: Double, cell i: Int) -> Double {
+        var sum = 0.0
+        for stimulus in model.stimuli where stimulus.cells.contains(i) { sum += stimulus.currentPA(at: t) }
+        return sum
     }
 
     /// Shifted integration: a step starts at `t`; states given to ``evaluate(t:state:into:)`` are
@@ -126,13 +172,14 @@ public final class NetworkEvaluator {
         } else {
             for i in 0..<n { input[i] = drive[i] }
         }
+        if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input) }
         rightHandSide.evaluate(potentials: y, state: state, input: input, into: derivative)
     }
 
     /// ∂f/∂y (row-major, stateSize²) and ∂f/∂t at (t, state), in the same coordinates as
     /// ``evaluate(t:state:into:)``: for shifted integration the state is ỹ and y = ỹ + J(t), so
     /// ∂f/∂ỹ = ∂F/∂y and ∂f/∂t = Σ_i ∂F/∂y_i η_i(t); for plain integration ∂f/∂t is dη/dt on the
-    /// potentials. Stimuli are constant inside a segment.
+    /// potentials. Pulses and steps are constant inside a segment; sines and ramps add their dI/dt.
     public func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool {
         let dim = model.stateSize
         var full = [Double](repeating: 0, count: dim)
@@ -160,6 +207,10 @@ public final class NetworkEvaluator {
                 noise.fluctuationSlope(at: t, into: &slope)
                 for i in 0..<n { dfdt[i] = slope[i] }
             }
+        }
+        for (stimulus, window) in activeTimeVarying {
+            let slope = stimulus.currentSlopePAPerMs(at: t, in: window)
+            for i in stimulus.cells { dfdt[i] += slope * inverseCurrentScale[i] }
         }
         return true
     }

@@ -31,6 +31,8 @@ public final class Recorder: StepObserver {
     @exclusivity(unchecked) private var pendingPeak: [(value: Double, time: Double)?]
     @exclusivity(unchecked) private var spikeIndexOfCell: [Int?]
     private let scratch: UnsafeMutablePointer<Double>
+    /// ξ_i(t) in pA at the current sample, when `iNoise` is recorded.
+    private let noiseInput: Workspace?
 
     public let trial: Int
     private let traceSink: TraceSink?
@@ -60,6 +62,7 @@ public final class Recorder: StepObserver {
         efficiency = settings.traceCells.map { EfficiencySums(cell: $0) }
         scratch = .allocate(capacity: 3 * n)  // interpolated state, then dy/dt of traced cells
         scratch.initialize(repeating: 0, count: 3 * n)
+        noiseInput = settings.variables.contains(.iNoise) ? Workspace(count: n) : nil
         if let traceSink, !settings.traceCells.isEmpty {
             try traceSink.begin(columns: Self.columns(settings), rows: sampleCount)
         }
@@ -156,6 +159,7 @@ public final class Recorder: StepObserver {
     /// One trace sample; `derivative` holds dy/dt of the traced cells.
     private func sample(time t: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) throws {
         var row = [t]
+        if let noiseInput { evaluator.noiseInputPA(at: t, into: noiseInput.base) }
         for (k, cell) in settings.traceCells.enumerated() {
             let model = evaluator.model.cells[cell]
             let y = state[cell], w = state[n + cell]
@@ -171,6 +175,10 @@ public final class Recorder: StepObserver {
                 case .iNaKa: row.append(currents.naka)
                 case .iAmpa: row.append(currents.ampa)
                 case .iGabaA: row.append(currents.gabaA)
+                case .iNoise: row.append(noiseInput?.base[cell] ?? 0)
+                case .iStim: row.append(evaluator.stimulusCurrentPA(at: t, cell: cell))
+                case .pAmpa: row.append(open.ampa)
+                case .pGabaA: row.append(open.gabaA)
                 }
             }
             efficiency[k].add(currents, dvdt: dvdt)

@@ -71,13 +71,15 @@ public enum NWBTraceVariable: Sendable, Equatable, Hashable {
     case w
     /// A current (for example "iNaT"), in amperes.
     case current(String)
+    /// A count of open channels (hvnet's `pAmpa`, `pGabaA`), dimensionless.
+    case openChannels(String)
 
     /// The suffix of the TimeSeries name `cell<K>_<suffix>`.
     public var name: String {
         switch self {
         case .v: return "v"
         case .w: return "w"
-        case .current(let name): return name
+        case .current(let name), .openChannels(let name): return name
         }
     }
 
@@ -85,7 +87,7 @@ public enum NWBTraceVariable: Sendable, Equatable, Hashable {
     public var unit: String {
         switch self {
         case .v: return "volts"
-        case .w: return "dimensionless"
+        case .w, .openChannels: return "dimensionless"
         case .current: return "amperes"
         }
     }
@@ -199,8 +201,9 @@ extension NWBTraces {
             switch parts[1] {
             case "v_mV": (variable, divisor) = (.v, 1e3)
             case "w": (variable, divisor) = (.w, 1)
+            case "pAmpa", "pGabaA": (variable, divisor) = (.openChannels(parts[1]), 1)
             case let name where name.hasSuffix("_pA"): (variable, divisor) = (.current(String(name.dropLast(3))), 1e12)
-            default: throw NWBExportError.invalidInput("trace column '\(column)' has no known unit (_mV, _pA or w)")
+            default: throw NWBExportError.invalidInput("trace column '\(column)' has no known unit (_mV, _pA, w, pAmpa or pGabaA)")
             }
             series.append(NWBTrace(cell: cell, variable: variable, values: rows.map { divisor == 1 ? $0[k] : $0[k] / divisor }))
         }

@@ -258,6 +258,7 @@ public enum NWBWriter {
             case .v: what = "membrane potential"
             case .w: what = "adaptation variable w"
             case .current(let name): what = "current \(name)"
+            case .openChannels(let name): what = "open-channel count \(name)"
             }
             try series.setAttribute("description", .string("Simulated \(what) of cell \(trace.cell)\(trialNote)."))
             try setType(series, "TimeSeries", namespace: "core")
