@@ -188,5 +188,21 @@ else
   failed=$((failed + 1)); echo "FAIL sweep with a diverging point: exit $status (expected 3)"; sed 's/^/    /' "$work/s6.log"; cat "$work/s6/results.csv" 2>/dev/null
 fi
 
+# Found by trying hvnet as a hostile user would: each is a clear refusal, never a trap.
+expect_status "compare: empty method name" 1 "unknown method ''" compare "$work/seed.yaml" --duration 5 --method ':dt=1'
+printf 'scenario: %s\naxes: [{key: noise.sd_pA, linspace: [0, 1, 10000]}, {key: noise.mean_pA, linspace: [0, 1, 10000]}]\n' "$work/seed.yaml" > "$work/sweep-huge.yaml"
+expect_status "sweep: too many points" 1 "at most 10000 points" sweep "$work/sweep-huge.yaml" --out "$work/s-huge"
+printf 'scenario: %s\naxes: [{key: duration_ms, range: {from: 1/2, to: 2, step: 1/2}}]\n' "$work/seed.yaml" > "$work/sweep-frac.yaml"
+if "$hvnet" sweep "$work/sweep-frac.yaml" --out "$work/s-frac" --quiet >/dev/null 2>&1 && [ "$(cut -d, -f2 "$work/s-frac/points.csv" | tail -n +2 | tr '\n' ' ')" = "0.5 1 1.5 2 " ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL sweep: fractions in range:"; cat "$work/s-frac/points.csv" 2>/dev/null
+fi
+mkdir -p "$work/foreign2" && echo keep > "$work/foreign2/results.csv"
+expect_status "sweep into a foreign directory" 1 "is not an output directory of this hvnet command" sweep "$work/sweep-frac.yaml" --out "$work/foreign2"
+expect_status "analyze into a foreign directory" 1 "is not an output directory of this hvnet command" analyze "$work/ok2.csv" --t-start 0 --t-stop 100 --out "$work/foreign2"
+grep -q keep "$work/foreign2/results.csv" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a foreign file was overwritten"; }
+expect_status "negative --duration is a value, refused by range" 1 "--duration" fi "$work/seed.yaml" --currents 200 --duration -1
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
