@@ -41,7 +41,8 @@ public struct SpikeAnalysis: Sendable {
     /// Correlograms of the requested pairs: lag −w … w bins.
     public var correlograms: [(i: Int, j: Int, counts: [Int], borderCorrected: [Double])] = []
 
-    /// Runs the selected measures. `pairs` chooses the correlograms written (default: none).
+    /// Runs the selected measures. `pairs` chooses the correlograms written (default: none); pairs
+    /// naming a cell beyond the trains are left out.
     public init(_ trains: SpikeTrains, parameters: AnalysisParameters = AnalysisParameters(),
                 measures: Set<Measure> = Set(Measure.allCases), correlogramPairs pairs: [(Int, Int)] = []) {
         self.trains = trains
@@ -80,7 +81,8 @@ public struct SpikeAnalysis: Sendable {
         }
         if measures.contains(.pearson), let binned { matrices[.pearson] = Correlation.pearsonMatrix(binned) }
         if measures.contains(.cch), let binned {
-            correlograms = pairs.map { i, j in
+            let n = binned.sparse.count
+            correlograms = pairs.filter { $0.0 >= 0 && $0.0 < n && $0.1 >= 0 && $0.1 < n }.map { i, j in
                 let c = Correlation.crossCorrelogram(binned, i, j, window: p.cchWindowBins)
                 return (i, j, c, Correlation.borderCorrected(c, binCount: binned.binCount))
             }
