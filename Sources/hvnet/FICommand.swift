@@ -52,6 +52,8 @@ struct FICommand: ParsableCommand {
 
     func run() throws {
         let s = try loadScenario(scenario, overrides: try overrides.overrides())
+        // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
+        SignalCleanup.install(outputDirectory: out ?? ".", command: "fi")
         // One current's run: the scenario's checks and cost, as `run` checks them.
         var probe = s
         if let durationMs {

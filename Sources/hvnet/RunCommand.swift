@@ -109,6 +109,31 @@ enum SignalCleanup {
             sources.append(source)
         }
     }
+
+    /// For commands other than `run` (sweep, fi, analyze, compare): on SIGINT or SIGTERM remove
+    /// this process's temporary files and partial directories in `directory` (and its `points/`),
+    /// say so, and exit 130 or 143.
+    static func install(outputDirectory directory: String, command: String) {
+        for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let fm = FileManager.default
+                let suffix = "-\(getpid())"
+                RunDirectory.removeOwnTemporaries(directory)
+                let points = (directory as NSString).appendingPathComponent("points")
+                for name in (try? fm.contentsOfDirectory(atPath: points)) ?? [] where name.hasPrefix(".") && name.contains(".partial") && name.hasSuffix(suffix) {
+                    let path = (points as NSString).appendingPathComponent(name)
+                    RunDirectory.removeOwnTemporaries(path)
+                    try? fm.removeItem(atPath: path)
+                }
+                FileHandle.standardError.write(Data("\nhvnet \(command): \(number == SIGINT ? "interrupted" : "terminated"); complete outputs in \(directory) are kept\n".utf8))
+                _exit(status.rawValue)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
 }
 
 /// The short human summary `hvnet run` prints.

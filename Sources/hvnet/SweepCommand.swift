@@ -87,6 +87,7 @@ struct SweepCommand: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        SignalCleanup.install(outputDirectory: directory, command: "sweep")
         let options = Sweep.Options(threads: threads, shard: shard, resume: resume, commandLine: CommandLine.arguments)
         let outcome: Sweep.Outcome
         do {
