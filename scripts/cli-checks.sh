@@ -4,6 +4,7 @@
 set -uo pipefail
 hvnet=${1:?usage: cli-checks.sh PATH/TO/hvnet}
 work=$(mktemp -d)
+root=$(cd "$(dirname "$0")/.." && pwd)
 trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0
@@ -203,6 +204,11 @@ expect_status "sweep into a foreign directory" 1 "is not an output directory of 
 expect_status "analyze into a foreign directory" 1 "is not an output directory of this hvnet command" analyze "$work/ok2.csv" --t-start 0 --t-stop 100 --out "$work/foreign2"
 grep -q keep "$work/foreign2/results.csv" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a foreign file was overwritten"; }
 expect_status "negative --duration is a value, refused by range" 1 "--duration" fi "$work/seed.yaml" --currents 200 --duration -1
+
+# Adaptive methods take no step cap by default: their cost estimate must use the block length
+# the run uses, so a noisy compare or run is not refused.
+expect_success "compare rkf45 on a noisy network" "$work/ok-c2" compare.json -- compare "$root/scenarios/ten-cell-ei.yaml" --duration 50 --method rkf45:rtol=1e-6 --out "$work/ok-c2" --quiet
+expect_success "run rkf45 on a noisy network" "$work/ok-r3" spikes.csv -- run "$root/scenarios/ten-cell-ei.yaml" --duration 50 --method rkf45 --out "$work/ok-r3" --quiet
 
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -53,7 +53,7 @@ public struct ResourceEstimate: Sendable, Equatable {
         cells = Double(s.cellCount)
         trials = Double(s.trials)
         let options = s.solver.options
-        stepsPerTrial = (s.durationMs / options.largestStep).rounded(.up)
+        stepsPerTrial = max(1, (s.durationMs / min(options.largestStep, s.durationMs)).rounded(.up))
         stepsAreLowerBound = options.dtMs == nil
         let tracedCells = Double(s.recording.traceCells.count)
         traceColumns = tracedCells == 0 ? 0 : 1 + tracedCells * Double(s.recording.variables.count)
@@ -88,7 +88,8 @@ public struct ResourceEstimate: Sendable, Equatable {
         noiseSources = sources
         let grid = s.noiseGridMs
         noiseValues = sources == 0 ? 0 : 2 * (s.durationMs / grid).rounded(.up) * sources * trials
-        let block = max(512, (2.5 * min(options.largestStep, s.durationMs) / grid).rounded(.up))
+        // The block length the run will use (TimeGrid caps it; a longer step replays the paths).
+        let block = Double(s.timeGrid.noiseBlockLength)
         noiseBytesPerTrial = sources == 0 ? 0 : 4 * sources * (block + 1) * 8
         let concurrent = min(trials, Double(ProcessInfo.processInfo.activeProcessorCount))
         memoryBytes = cells * Self.bytesPerCell * max(1, concurrent) + contacts * Self.bytesPerContact
