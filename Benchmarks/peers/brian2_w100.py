@@ -7,7 +7,7 @@ step with its exact transition; its synaptic drive is a summed variable, updated
 (hvnet recomputes the drive at every RK4 stage and evaluates the noise at the stage times: it does
 more work per step than this script.)
 
-Usage: brian2_w100.py CONNECTIVITY.csv CELLS OUTDIR [--duration-ms 1000] [--build-only]
+Usage: brian2_w100.py CONNECTIVITY.csv CELLS OUTDIR [--duration-ms 1000] [--openmp-threads 0]
 Prints the spike count and the mean rate; writes the standalone project to OUTDIR.
 """
 import argparse
@@ -22,11 +22,13 @@ parser.add_argument("connectivity")
 parser.add_argument("cells", type=int)
 parser.add_argument("outdir")
 parser.add_argument("--duration-ms", type=float, default=1000.0)
+parser.add_argument("--openmp-threads", type=int, default=0,
+                    help="Brian2's prefs.devices.cpp_standalone.openmp_threads (0: no OpenMP)")
 parser.add_argument("--excitatory", type=int, default=None, help="number of E cells (default 80 %)")
 args = parser.parse_args()
 
 set_device("cpp_standalone", directory=args.outdir, build_on_run=False)
-prefs.devices.cpp_standalone.openmp_threads = 0
+prefs.devices.cpp_standalone.openmp_threads = args.openmp_threads
 seed(1)
 defaultclock.dt = 0.01 * ms
 
