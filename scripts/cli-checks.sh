@@ -82,6 +82,9 @@ expect_status "--dt nan" 1 "--dt: 'nan' is not allowed" run "$work/ok.yaml" --dt
 expect_status "--dt negative" 1 "--dt: '-1.0' is not allowed" run "$work/ok.yaml" --dt -1 --out "$work/r2"
 expect_status "--dt 1e-300" 1 "duration_ms" validate "$work/ok.yaml" --dt 1e-300
 expect_status "--hmax inf" 1 "--hmax: 'inf' is not allowed" validate "$work/ok.yaml" --method rkf45 --hmax inf
+: > "$work/plain-file"
+expect_status "--out under a file (run)" 1 "--out: cannot create $work/plain-file/run: $work/plain-file is a file, not a directory" run "$work/ok.yaml" --out "$work/plain-file/run" --quiet
+expect_status "--out under a file (analyze)" 1 "$work/plain-file is a file, not a directory" analyze "$work/ok.csv" --t-start 0 --t-stop 100 --out "$work/plain-file/a"
 expect_status "--threads 0" 1 "--threads must be at least 1" run "$work/ok.yaml" --threads 0 --out "$work/r3"
 expect_status "--t-stop inf" 1 "--t-stop: 'inf' is not allowed" analyze "$work/ok.csv" --t-start 0 --t-stop inf --out "$work/a5"
 expect_status "--t-stop 1e12" 1 "exceeds the limit" analyze "$work/ok.csv" --t-start 0 --t-stop 1e12 --out "$work/a6"

@@ -227,9 +227,7 @@ public enum FICurve {
 
     /// Writes fi.csv, fi.json and fi.svg into `directory`; returns the file names.
     public static func write(_ r: Result, scenarioPath: String?, to directory: String) throws -> [String] {
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw OutputError.cannotCreate(path: directory, reason: error.localizedDescription)
-        }
+        try RunDirectory.makeDirectories(directory)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         try OutputFile.write(to: path("fi.csv")) { out in
             out.write("current_pA,population,trial,rate_hz,count_rate_hz,first_spike_ms,cv_isi\n")

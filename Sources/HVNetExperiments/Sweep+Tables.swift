@@ -23,9 +23,7 @@ extension Sweep {
         func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
         func createDirectories() throws {
-            do { try FileManager.default.createDirectory(atPath: pointsDirectory, withIntermediateDirectories: true) } catch {
-                throw OutputError.cannotCreate(path: pointsDirectory, reason: error.localizedDescription)
-            }
+            try RunDirectory.makeDirectories(pointsDirectory)
         }
 
         struct Record {

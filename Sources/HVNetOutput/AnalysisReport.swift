@@ -158,9 +158,7 @@ public enum AnalysisReport {
     /// Writes every output into `directory`; returns the file names.
     public static func write(_ a: SpikeAnalysis, trials: TrialAnalysis?, input: AnalysisInput, to directory: String) throws -> [String] {
         let ids = cellIds(a, input)
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw OutputError.cannotCreate(path: directory, reason: error.localizedDescription)
-        }
+        try RunDirectory.makeDirectories(directory)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         var files: [(String, String)] = []
         files.append(("analysis.json", json(a, trials: trials, input: input).rendered() + "\n"))

@@ -117,9 +117,7 @@ public enum ComparisonReport {
 
     /// Writes compare.csv, compare.json and work-precision.svg; returns the file names.
     public static func write(_ r: Comparison.Result, scenario: String, to directory: String) throws -> [String] {
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw OutputError.cannotCreate(path: directory, reason: error.localizedDescription)
-        }
+        try RunDirectory.makeDirectories(directory)
         let files = [("compare.csv", csv(r)), ("compare.json", json(r, scenario: scenario).rendered() + "\n"), ("work-precision.svg", workPrecision(r))]
         for (name, text) in files { try OutputFile.write(text, to: (directory as NSString).appendingPathComponent(name)) }
         return files.map(\.0)

@@ -26,6 +26,35 @@ public enum RunDirectory {
         return parts.last.flatMap { Int32($0) }
     }
 
+    /// Creates the directory `path` and any missing parents (as `mkdir -p`).
+    /// - Throws: ``OutputError/cannotCreate(path:reason:)`` naming the first component that could
+    ///   not be made and why in plain words ("… is a file, not a directory", "permission denied in …").
+    public static func makeDirectories(_ path: String) throws {
+        guard !path.isEmpty else { throw OutputError.cannotCreate(path: "''", reason: "the directory name is empty") }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            let parent = prefix.isEmpty ? "." : prefix
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            var info = stat()
+            if stat(prefix, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    throw OutputError.cannotCreate(path: path, reason: "\(prefix) is a file, not a directory")
+                }
+                continue
+            }
+            if mkdir(prefix, 0o755) == 0 || errno == EEXIST { continue }
+            let reason: String
+            switch errno {
+            case EACCES, EPERM: reason = "permission denied in \(parent)"
+            case EROFS: reason = "\(parent) is on a read-only file system"
+            case ENOSPC: reason = "no space left on the device of \(parent)"
+            case ENAMETOOLONG: reason = "the name is too long"
+            default: reason = "\(prefix): \(String(cString: strerror(errno)))"
+            }
+            throw OutputError.cannotCreate(path: path, reason: reason)
+        }
+    }
+
     /// Creates `path` (and its parents) or makes an existing run directory ready for a new run.
     /// Throws ``OutputError`` when `path` holds files and is not a run directory.
     public static func prepare(_ path: String) throws {
@@ -45,9 +74,7 @@ public enum RunDirectory {
                 }
             }
         } else {
-            do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-                throw OutputError.cannotCreate(path: path, reason: error.localizedDescription)
-            }
+            try makeDirectories(path)
         }
     }
 
@@ -74,9 +101,7 @@ public enum RunDirectory {
                 }
             }
         } else {
-            do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-                throw OutputError.cannotCreate(path: path, reason: error.localizedDescription)
-            }
+            try makeDirectories(path)
         }
     }
 
@@ -145,9 +170,7 @@ public enum RunDirectory {
     /// Creates and returns a new directory `parent/<sanitised name>-<yyyyMMdd-HHmmss>-<pid>[-k]`,
     /// unique even for runs started in the same second (mkdir fails when the name is taken).
     public static func createUnique(parent: String, name: String, date: Date = Date()) throws -> String {
-        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-            throw OutputError.cannotCreate(path: parent, reason: error.localizedDescription)
-        }
+        try makeDirectories(parent)
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -61,7 +61,7 @@ struct Run: ParsableCommand {
         try checkScenario(s, path: scenario, force: force, quiet: quiet)
         let directory: String
         do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: s.name) } catch {
-            throw RuntimeError("\(error)", status: .runFailed)
+            throw RuntimeError("cannot make a run directory under runs/ (choose one with --out): \(error)", status: .runFailed)
         }
         let commandLine = CommandLine.arguments
         SignalCleanup.install(directory: directory, commandLine: commandLine)
@@ -78,6 +78,7 @@ struct Run: ParsableCommand {
             throw RuntimeError("\(scenario): \(error)")
         } catch let error as OutputError {
             if case .notRunDirectory = error { throw RuntimeError("--out: \(error)") }
+            if case .cannotCreate(let path, _) = error, path == directory { throw RuntimeError("--out: \(error)") }
             throw RuntimeError("\(error)", status: .runFailed)
         } catch {
             throw RuntimeError("\(scenario): \(error)", status: .runFailed)

@@ -105,6 +105,7 @@ struct SweepCommand: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
         } catch let error as OutputError {
+            if case .cannotCreate(let path, _) = error, path == directory { throw InputError("--out: \(error)") }
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
         }
