@@ -90,24 +90,49 @@ public enum FICurve {
         }
     }
 
-    /// Parses `--currents`: a comma-separated list (`150,160,170`) or `FROM:TO:STEP` (inclusive).
+    /// Parses `--currents`: a comma-separated list of distinct currents (`150,160,170`) or
+    /// `FROM:TO:STEP` (inclusive, STEP > 0, at most ``maximumCurrents`` values), in pA.
+    /// - Throws: ``FIError/badOption(_:)`` saying which part is wrong and what is allowed.
     public static func parseCurrents(_ text: String) throws -> [Double] {
-        let bad = FIError.badOption("--currents '\(text)': expected a list such as 150,160,170 or FROM:TO:STEP such as 150:300:10 (pA)")
+        let usage = "give a list such as 150,160,170 or FROM:TO:STEP such as 150:300:10 (pA)"
+        func bad(_ what: String) -> FIError { .badOption("--currents '\(text)': \(what); \(usage)") }
+        func number(_ part: Substring, _ name: String) throws -> Double {
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard let value = Double(trimmed), value.isFinite else {
+                throw bad(trimmed.isEmpty ? "\(name) is missing" : "\(name) '\(trimmed)' is not a finite number")
+            }
+            return value
+        }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw bad("no currents") }
         if text.contains(":") {
-            let texts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-            let parts = texts.map { Double($0) }
-            guard parts.count == 3, let a = parts[0], let b = parts[1], let step = parts[2], a.isFinite, b.isFinite, step > 0,
-                step.isFinite, b >= a, (b - a) / step < 100_000
-            else { throw bad }
+            let texts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard texts.count == 3 else { throw bad("FROM:TO:STEP needs three numbers, got \(texts.count)") }
+            let a = try number(texts[0], "FROM"), b = try number(texts[1], "TO"), step = try number(texts[2], "STEP")
+            guard step > 0 else { throw bad("STEP must be positive, got \(formatNumber(step))") }
+            guard b >= a else { throw bad("TO (\(formatNumber(b))) is below FROM (\(formatNumber(a)))") }
+            guard (b - a) / step < Double(maximumCurrents) else {
+                throw bad("this gives more than \(maximumCurrents) currents; use a larger STEP")
+            }
             let n = Int(((b - a) / step + 1e-9).rounded(.down)) + 1
             // Decimal steps, so that 150:151:0.1 gives 150.3, not 150.29999999999998.
-            guard let da = Decimal(string: texts[0]), let ds = Decimal(string: texts[2]) else { return (0..<n).map { a + Double($0) * step } }
+            let da = Decimal(string: texts[0].trimmingCharacters(in: .whitespaces))
+            let ds = Decimal(string: texts[2].trimmingCharacters(in: .whitespaces))
+            guard let da, let ds else { return (0..<n).map { a + Double($0) * step } }
             return (0..<n).map { k in Double(NSDecimalNumber(decimal: da + ds * Decimal(k)).stringValue) ?? a + Double(k) * step }
         }
-        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite }) else { throw bad }
-        return values.map { $0! }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count <= maximumCurrents else { throw bad("more than \(maximumCurrents) currents") }
+        var values: [Double] = [], seen = Set<Double>()
+        for (k, part) in parts.enumerated() {
+            let value = try number(part, "value \(k + 1)")
+            if !seen.insert(value).inserted { throw bad("\(formatNumber(value)) pA is listed twice; list each current once") }
+            values.append(value)
+        }
+        return values
     }
+
+    /// The most currents `--currents` may give.
+    public static let maximumCurrents = 100_000
 
     /// The scenario with a current step of `currentPA` on every cell of population `p` for the whole run.
     static func withCurrent(_ scenario: Scenario, population p: Int, currentPA: Double) -> Scenario {

@@ -63,6 +63,17 @@ struct FICurveTests {
         }
     }
 
+    @Test("--currents errors say which part is wrong", arguments: [
+        ("", "no currents"), ("150,x", "value 2 'x' is not a finite number"), ("150,,170", "value 2 is missing"),
+        ("150,160,150", "150.0 pA is listed twice"), ("1:2", "needs three numbers, got 2"), ("5:1:1", "TO (1.0) is below FROM (5.0)"),
+        ("0:10:-1", "STEP must be positive, got -1"), ("1:2:1e-9", "more than 100000 currents"), ("nan:2:1", "FROM 'nan' is not a finite number"),
+        ("1e400", "value 1 '1e400' is not a finite number"),
+    ])
+    func currentsErrors(text: String, expected: String) {
+        #expect(throws: FICurve.FIError.self) { try FICurve.parseCurrents(text) }
+        do { _ = try FICurve.parseCurrents(text) } catch { #expect("\(error)".contains(expected), "\(error)") }
+    }
+
     @Test("A transient at or past the duration is refused")
     func badTransient() throws {
         let scenario = try ScenarioLoader.parse(Self.cell)
