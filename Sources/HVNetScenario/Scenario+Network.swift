@@ -115,6 +115,18 @@ extension Scenario {
     /// True when some connection sets `delay_ms` (connectivity.csv then has a `delay_ms` column).
     public var hasDelays: Bool { connections.contains { $0.delayMs != nil } }
 
+    /// A lower bound of every positive delay that the connections can draw, where one is known
+    /// before drawing (constant delays, uniform ones with low > 0); nil otherwise.
+    public var shortestDelayBoundMs: Double? {
+        connections.compactMap { c -> Double? in
+            switch c.delayMs {
+            case .constant(let d)? where d > 0: return d
+            case .uniform(let low, _)? where low > 0: return low
+            default: return nil
+            }
+        }.min()
+    }
+
     /// The noise layout, or nil when no population has noise.
     public var noiseModel: NoiseModel? {
         guard populations.contains(where: { $0.noise != nil }) else { return nil }
