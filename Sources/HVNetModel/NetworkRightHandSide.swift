@@ -213,7 +213,6 @@ public final class NetworkRightHandSide {
         if coupling.delayed != nil { addDelayed(coupling, offset: offset, hints: hints, y: y, state: state, into: open) }
     }
 
-
     /// The vectorised path (``VectorizedCells``): loops over blocks of four cells in SIMD
     /// registers, with two exponentials per cell (``VectorExp``) and every sigmoid from whole
     /// powers of exp(−y/2). The potentials and gating variables are copied into padded scratch

@@ -84,6 +84,7 @@ extension Scenario {
     public func drawConnectivity() -> [SynapticContact] {
         let offsets = populationOffsets
         func index(of name: String) -> Int { populations.firstIndex { $0.name == name }! }
+        guard hasDelays else { return drawUndelayedConnectivity() }
         var total: [Receptor: [Int: [Int: [Double: Double]]]] = [.ampa: [:], .gabaA: [:]]
         for (k, c) in connections.enumerated() {
             let from = index(of: c.source), to = index(of: c.target)
@@ -106,6 +107,32 @@ extension Scenario {
                     for (delay, channels) in byDelay.sorted(by: { $0.key < $1.key }) where channels != 0 {
                         out.append(SynapticContact(pre: pre, post: post, receptor: receptor, channels: channels, delayMs: delay))
                     }
+                }
+            }
+        }
+        return out
+    }
+
+    /// ``drawConnectivity()`` without delays: summed per (receptor, post, pre).
+    private func drawUndelayedConnectivity() -> [SynapticContact] {
+        let offsets = populationOffsets
+        func index(of name: String) -> Int { populations.firstIndex { $0.name == name }! }
+        var total: [Receptor: [Int: [Int: Double]]] = [.ampa: [:], .gabaA: [:]]
+        for (k, c) in connections.enumerated() {
+            let from = index(of: c.source), to = index(of: c.target)
+            let rng = RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.connectivity.rawValue, UInt64(k)))
+            let contacts = Topology.contacts(
+                c.rule, preCount: populations[from].size, postCount: populations[to].size, samePopulation: from == to, rng: rng)
+            for contact in contacts {
+                let channels = contact.multiplicity * c.channelsPerContact.draw(rng)
+                total[c.receptor]![offsets[to] + contact.post, default: [:]][offsets[from] + contact.pre, default: 0] += channels
+            }
+        }
+        var out: [SynapticContact] = []
+        for receptor in Receptor.allCases {
+            for (post, row) in total[receptor]!.sorted(by: { $0.key < $1.key }) {
+                for (pre, channels) in row.sorted(by: { $0.key < $1.key }) where channels != 0 {
+                    out.append(SynapticContact(pre: pre, post: post, receptor: receptor, channels: channels))
                 }
             }
         }
