@@ -50,6 +50,13 @@ expect_failure "diverging run under rkf45 names the cell" "state cell 0 (" run "
 expect_failure "unknown method" "unknown method 'rk5'; valid methods: euler, heun, rk4" run "$work/diverging.yaml" --method rk5 --out "$work/o5"
 expect_failure "option of another method" "rk4 takes only dt" run "$work/diverging.yaml" --rtol 1e-6 --out "$work/o6"
 
+# Transmission delays: a fixed step longer than a delay names both keys; delays reach connectivity.csv.
+expect_failure "delay below dt" "connections[0].delay_ms: '0.01' is not allowed; expected with the fixed-step method rk4, delays of 0 or at least solver.dt_ms" validate "$root/scenarios/delay-phase-locking.yaml" --set 'solver={method: rk4, dt_ms: 0.05}' --set 'connections[0].delay_ms=0.01'
+expect_failure "negative delay" "connections[0].delay_ms" validate "$root/scenarios/delay-phase-locking.yaml" --set 'connections[0].delay_ms=-1'
+"$hvnet" run "$root/scenarios/delay-phase-locking.yaml" --set duration_ms=50 --set 'connections[0].delay_ms=2.5' --out "$work/delay" --quiet >/dev/null 2>&1
+grep -qx 'pre,post,receptor,channels,delay_ms' "$work/delay/connectivity.csv" && grep -qx '1,0,AMPA,30.0,2.5' "$work/delay/connectivity.csv" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL delay_ms column in connectivity.csv"; }
+
 # hvnet analyze on malformed spike files: each stops with the line and column.
 printf 'cell,time_ms\n0,10\n0,10\n' > "$work/dup.csv"
 printf 'cell,time_ms\n0,150\n' > "$work/outside.csv"

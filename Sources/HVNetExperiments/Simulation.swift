@@ -36,9 +36,14 @@ extension Simulation {
         let network = scenario.makeNetwork(connectivity: connectivity)
         var initialStates: [[Double]] = []
         for trial in 0..<scenario.trials { initialStates.append(try scenario.initialState(trial: trial, network: network)) }
+        // The delay_ms column only when the scenario sets delays (runs without keep their file).
+        let delays = scenario.hasDelays
         try OutputFile.write(
-            "pre,post,receptor,channels\n"
-                + connectivity.map { "\($0.pre),\($0.post),\($0.receptor.rawValue),\(formatNumber($0.channels))\n" }.joined(),
+            (delays ? "pre,post,receptor,channels,delay_ms\n" : "pre,post,receptor,channels\n")
+                + connectivity.map {
+                    "\($0.pre),\($0.post),\($0.receptor.rawValue),\(formatNumber($0.channels))"
+                        + (delays ? ",\(formatNumber($0.delayMs))\n" : "\n")
+                }.joined(),
             to: path("connectivity.csv"))
         files.append("connectivity.csv")
         if let drawn = scenario.drawnCellParameters {

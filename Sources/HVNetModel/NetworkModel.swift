@@ -35,7 +35,7 @@ public struct NetworkModel: Sendable {
             cells.allSatisfy(\.admitsSharedExponential) ? cells.map(SharedExponentialCell.init) : nil
         ampaSigmoidPower = ampa.isKinetic ? nil : VectorizedCells.sigmoidPower(ampa)
         gabaASigmoidPower = gabaA.isKinetic ? nil : VectorizedCells.sigmoidPower(gabaA)
-        let sigmoidsAllow = [ampa, gabaA].allSatisfy { $0.isEmpty || $0.isKinetic || VectorizedCells.sigmoidPower($0) != nil }
+        let sigmoidsAllow = [ampa, gabaA].allSatisfy { $0.hasNoUndelayedContacts || $0.isKinetic || VectorizedCells.sigmoidPower($0) != nil }
         self.vectorized = sigmoidsAllow ? VectorizedCells(cells) : nil
     }
 
@@ -58,9 +58,35 @@ public struct NetworkModel: Sendable {
     public var gabaAStateOffset: Int? { gabaA.isKinetic ? (ampa.isKinetic ? 3 : 2) * cellCount : nil }
     public var usesSharedExponential: Bool { sharedExponential != nil }
 
+    /// Sorted, distinct positive transmission delays (ms) of both receptors; empty without delays.
+    public var delays: [Double] {
+        Array(Set((ampa.delayed?.delayMs ?? []) + (gabaA.delayed?.delayMs ?? []))).sorted()
+    }
+
+    /// True when some contact has a positive transmission delay.
+    public var hasDelays: Bool { ampa.delayed != nil || gabaA.delayed != nil }
+
+    /// How many distinct delays propagate breakpoints (``breakpoints(before:)``).
+    public static let propagatedDelayLimit = 32
+
     /// Sorted, distinct times in the open interval (0, `duration`) at which an input jumps.
+    ///
+    /// With transmission delays, a jump at b (every stimulus breakpoint, and t = 0, where the
+    /// constant past meets the solution) reaches the postsynaptic cells at b + d: those times are
+    /// breakpoints too, for up to ``propagatedDelayLimit`` distinct delays d (all of them when
+    /// there are that few; otherwise that many spread evenly over the sorted distinct delays, the
+    /// shortest and longest included). One generation only: b + d, not b + 2d.
     public func breakpoints(before duration: Double) -> [Double] {
-        Array(Set(stimuli.flatMap(\.breakpoints)).filter { $0 > 0 && $0 < duration }).sorted()
+        let jumps = Set(stimuli.flatMap(\.breakpoints))
+        guard hasDelays else { return Array(jumps.filter { $0 > 0 && $0 < duration }).sorted() }
+        let all = delays
+        let limit = Self.propagatedDelayLimit
+        let used = all.count <= limit ? all : (0..<limit).map { all[($0 * (all.count - 1)) / (limit - 1)] }
+        var times = jumps.filter { $0 > 0 && $0 < duration }
+        for b in jumps.union([0]) where b >= 0 && b < duration {
+            for d in used where b + d < duration { times.insert(b + d) }
+        }
+        return Array(times.filter { $0 > 0 && $0 < duration }).sorted()
     }
 
     /// Describes state component `index` for error messages ("cell 3, v").

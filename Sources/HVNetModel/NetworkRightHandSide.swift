@@ -38,6 +38,12 @@ public final class NetworkRightHandSide {
     private let inverseHalfExp: Workspace
     private let biasExp: Workspace
     private let vectorConstants: Workspace
+    /// Transmission delays: the accepted past of the state (nil without delays), the time of the
+    /// current evaluation, and each delayed contact's interval hint into the history.
+    public let history: HermiteHistory?
+    @exclusivity(unchecked) public var time = 0.0
+    private let ampaHints: UnsafeMutablePointer<Int>
+    private let gabaAHints: UnsafeMutablePointer<Int>
 
     public init(model: NetworkModel) {
         self.model = model
@@ -64,6 +70,54 @@ public final class NetworkRightHandSide {
         } else {
             vectorConstants = Workspace(count: 0)
         }
+        history = model.hasDelays ? HermiteHistory(dimension: model.stateSize, span: model.delays.last ?? 0) : nil
+        let ampaCount = max(model.ampa.delayed?.count ?? 0, 1), gabaACount = max(model.gabaA.delayed?.count ?? 0, 1)
+        ampaHints = .allocate(capacity: ampaCount)
+        ampaHints.initialize(repeating: 0, count: ampaCount)
+        gabaAHints = .allocate(capacity: gabaACount)
+        gabaAHints.initialize(repeating: 0, count: gabaACount)
+    }
+
+    deinit {
+        ampaHints.deallocate()
+        gabaAHints.deallocate()
+    }
+
+    /// Delayed coupling: records an accepted state of the integration (y, not ỹ) with its dy/dt
+    /// (the left limit at a breakpoint; the right limit is recorded again at the same time when
+    /// the next segment starts). A time of 0, or one before the newest, starts a new history.
+    public func recordAcceptedState(time t: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) {
+        guard let history else { return }
+        if t == 0 || t < history.newestTime { history.reset() }
+        history.append(time: t, state: state, derivative: derivative)
+    }
+
+    /// Adds Σ_k W_k s_{pre_k}(t − d_k) over the delayed contacts to `open`, at ``time``: s from the
+    /// history (kinetic synapses: the state at `offset`; instantaneous ones: σ of the potential).
+    /// Before any recorded state the past is the current one (`y`, `state`).
+    private func addDelayed(_ coupling: SynapticCoupling, offset: Int?, hints: UnsafeMutablePointer<Int>,
+                            y: UnsafePointer<Double>, state: UnsafePointer<Double>, into open: UnsafeMutablePointer<Double>) {
+        guard let delayed = coupling.delayed, let history else { return }
+        let t = time
+        let empty = history.count == 0
+        delayed.post.withUnsafeBufferPointer { post in
+            delayed.pre.withUnsafeBufferPointer { pre in
+                delayed.weight.withUnsafeBufferPointer { weight in
+                    delayed.delayMs.withUnsafeBufferPointer { delay in
+                        for k in 0..<post.count {
+                            let j = pre[k]
+                            let s: Double
+                            if let offset {
+                                s = empty ? state[offset + j] : history.value(offset + j, at: t - delay[k], hint: &hints[k])
+                            } else {
+                                s = coupling.steadyActivation(empty ? y[j] : history.value(j, at: t - delay[k], hint: &hints[k]))
+                            }
+                            open[post[k]] += weight[k] * s
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Sets the piecewise-constant stimuli (pulses and current steps) for the open interval
@@ -89,7 +143,8 @@ public final class NetworkRightHandSide {
     }
 
     /// Open AMPA and GABA-A channels of cell `i` for a state whose first n entries are the
-    /// potentials y: synaptic plus pulses.
+    /// potentials y: synaptic plus pulses. Delayed contacts are read from the history at ``time``
+    /// (set it first), or from `state` before any recorded state.
     public func openChannels(state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
         func open(_ coupling: SynapticCoupling, offset: Int?) -> Double {
             let w = coupling.weights
@@ -97,6 +152,17 @@ public final class NetworkRightHandSide {
             for k in w.rowStart[i]..<w.rowStart[i + 1] {
                 let j = w.columnIndex[k]
                 sum += w.values[k] * (offset.map { state[$0 + j] } ?? coupling.steadyActivation(state[j]))
+            }
+            if let delayed = coupling.delayed {
+                for k in 0..<delayed.count where delayed.post[k] == i {
+                    let j = delayed.pre[k]
+                    var hint = 0
+                    let past: (Int) -> Double = { c in
+                        guard let history = self.history, history.count > 0 else { return state[c] }
+                        return history.value(c, at: self.time - delayed.delayMs[k], hint: &hint)
+                    }
+                    sum += delayed.weight[k] * (offset.map { past($0 + j) } ?? coupling.steadyActivation(past(j)))
+                }
             }
             return sum
         }
@@ -113,8 +179,8 @@ public final class NetworkRightHandSide {
             evaluateVectorized(v, y: y, state: state, input: input, into: derivative)
             return
         }
-        couple(model.ampa, offset: model.ampaStateOffset, pulses: pulseAmpa, into: ampaOpen, y: y, state: state, derivative: derivative)
-        couple(model.gabaA, offset: model.gabaAStateOffset, pulses: pulseGabaA, into: gabaAOpen, y: y, state: state, derivative: derivative)
+        couple(model.ampa, offset: model.ampaStateOffset, pulses: pulseAmpa, into: ampaOpen, hints: ampaHints, y: y, state: state, derivative: derivative)
+        couple(model.gabaA, offset: model.gabaAStateOffset, pulses: pulseGabaA, into: gabaAOpen, hints: gabaAHints, y: y, state: state, derivative: derivative)
         if let fast = model.sharedExponential {
             fast.withUnsafeBufferPointer { evaluateShared($0, y: y, state: state, input: input, into: derivative) }
         } else {
@@ -125,7 +191,7 @@ public final class NetworkRightHandSide {
     /// open = W s + pulses, s instantaneous or the kinetic state (whose derivative is written too).
     private func couple(
         _ coupling: SynapticCoupling, offset: Int?, pulses: Workspace,
-        into open: Workspace, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+        into open: Workspace, hints: UnsafeMutablePointer<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
         derivative: UnsafeMutablePointer<Double>
     ) {
         let activation = activation.base, open = open.base, pulses = pulses.base
@@ -135,14 +201,16 @@ public final class NetworkRightHandSide {
                 activation[j] = state[offset + j]
                 derivative[offset + j] = (coupling.steadyActivation(y[j]) - state[offset + j]) * rate
             }
-        } else if coupling.isEmpty {
+        } else if coupling.hasNoUndelayedContacts {
             for i in 0..<n { open[i] = pulses[i] }
+            if coupling.delayed != nil { addDelayed(coupling, offset: offset, hints: hints, y: y, state: state, into: open) }
             return
         } else {
             for j in 0..<n { activation[j] = coupling.steadyActivation(y[j]) }
         }
         coupling.weights.multiply(UnsafePointer(activation), into: open)
         for i in 0..<n { open[i] += pulses[i] }
+        if coupling.delayed != nil { addDelayed(coupling, offset: offset, hints: hints, y: y, state: state, into: open) }
     }
 
     /// The vectorised path (``VectorizedCells``): loops over blocks of four cells in SIMD
@@ -169,9 +237,9 @@ public final class NetworkRightHandSide {
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
         var computed: (power: Int, constant: Double)? = nil
         func drive(_ coupling: SynapticCoupling, _ sigmoid: (power: Int, constant: Double)?, offset: Int?,
-                   pulses: Workspace, open: Workspace) {
-            guard let (power, constant) = sigmoid, !coupling.isEmpty else {
-                couple(coupling, offset: offset, pulses: pulses, into: open, y: y, state: state, derivative: derivative)
+                   pulses: Workspace, open: Workspace, hints: UnsafeMutablePointer<Int>) {
+            guard let (power, constant) = sigmoid, !coupling.hasNoUndelayedContacts else {
+                couple(coupling, offset: offset, pulses: pulses, into: open, hints: hints, y: y, state: state, derivative: derivative)
                 return
             }
             let a = activation.base
@@ -184,9 +252,10 @@ public final class NetworkRightHandSide {
             let o = open.base, p = pulses.base
             coupling.weights.multiply(UnsafePointer(a), into: o)
             for i in 0..<n { o[i] += p[i] }
+            if coupling.delayed != nil { addDelayed(coupling, offset: offset, hints: hints, y: y, state: state, into: o) }
         }
-        drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, pulses: pulseAmpa, open: ampaOpen)
-        drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, pulses: pulseGabaA, open: gabaAOpen)
+        drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, pulses: pulseAmpa, open: ampaOpen, hints: ampaHints)
+        drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, pulses: pulseGabaA, open: gabaAOpen, hints: gabaAHints)
         let c = vectorConstants.base
         let natP = c, natQ = c + padded, kadP = c + 2 * padded, kadQ = c + 3 * padded
         let nakaP = c + 4 * padded, nakaQ = c + 5 * padded, ampaP = c + 6 * padded, ampaQ = c + 7 * padded

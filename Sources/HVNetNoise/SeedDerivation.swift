@@ -13,6 +13,9 @@ public enum SeedDerivation {
         case sweepPoint = 5
         /// Cell parameters drawn per cell (heterogeneous populations), one stream per population.
         case cellParameters = 6
+        /// Transmission delays drawn per contact, one stream per connection rule (apart from the
+        /// connectivity stream, so that a delay changes no contact and no channel count).
+        case delays = 7
     }
 
     public static func mix(_ x: UInt64) -> UInt64 {

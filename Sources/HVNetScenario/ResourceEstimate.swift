@@ -7,7 +7,8 @@ import Foundation
 public struct ResourceEstimate: Sendable, Equatable {
     /// Documented limits; a run above any of them is refused unless forced.
     public struct Limits: Sendable, Equatable {
-        /// Integration steps of one trial (fixed step: duration / dt; adaptive: duration / hmax, a lower bound).
+        /// Integration steps of one trial (fixed step: duration / dt; adaptive: duration / hmax, or
+        /// duration / the shortest delay, a lower bound).
         public var stepsPerTrial = 1e9
         /// Cell-steps over all trials (cells × steps × trials), the work of the run.
         public var cellSteps = 1e11
@@ -53,7 +54,9 @@ public struct ResourceEstimate: Sendable, Equatable {
         cells = Double(s.cellCount)
         trials = Double(s.trials)
         let options = s.solver.options
-        stepsPerTrial = max(1, (s.durationMs / min(options.largestStep, s.durationMs)).rounded(.up))
+        // Adaptive methods also cap their step at the shortest transmission delay.
+        let delayCap = options.dtMs == nil ? s.shortestDelayBoundMs ?? .infinity : .infinity
+        stepsPerTrial = max(1, (s.durationMs / min(options.largestStep, delayCap, s.durationMs)).rounded(.up))
         stepsAreLowerBound = options.dtMs == nil
         let tracedCells = Double(s.recording.traceCells.count)
         traceColumns = tracedCells == 0 ? 0 : 1 + tracedCells * Double(s.recording.variables.count)

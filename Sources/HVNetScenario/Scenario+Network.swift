@@ -11,6 +11,8 @@ public struct SynapticContact: Sendable, Equatable {
     public var receptor: Receptor
     /// Channels opened at full presynaptic activation.
     public var channels: Double
+    /// Transmission delay in ms (0: none).
+    public var delayMs: Double = 0
 }
 
 /// From a validated scenario to the normalised network, its connectivity, noise and initial state.
@@ -76,8 +78,43 @@ extension Scenario {
     public var traceIntervalMs: Double { timeGrid.traceIntervalMs }
 
     /// The contacts of every connection rule, drawn from the scenario seed (each rule from its own
-    /// stream), summed per (receptor, post, pre) and sorted that way.
+    /// stream), summed per (receptor, post, pre, delay) and sorted that way. Delays (`delay_ms`)
+    /// are drawn per contact from their own stream per rule (seed, delays, rule index), so that
+    /// they change neither the contacts nor their channels.
     public func drawConnectivity() -> [SynapticContact] {
+        let offsets = populationOffsets
+        func index(of name: String) -> Int { populations.firstIndex { $0.name == name }! }
+        guard hasDelays else { return drawUndelayedConnectivity() }
+        var total: [Receptor: [Int: [Int: [Double: Double]]]] = [.ampa: [:], .gabaA: [:]]
+        for (k, c) in connections.enumerated() {
+            let from = index(of: c.source), to = index(of: c.target)
+            let rng = RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.connectivity.rawValue, UInt64(k)))
+            let delayStream = c.delayMs.map { _ in
+                RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.delays.rawValue, UInt64(k)))
+            }
+            let contacts = Topology.contacts(
+                c.rule, preCount: populations[from].size, postCount: populations[to].size, samePopulation: from == to, rng: rng)
+            for contact in contacts {
+                let channels = contact.multiplicity * c.channelsPerContact.draw(rng)
+                let delay = delayStream.flatMap { stream in c.delayMs.map { $0.draw(stream) } } ?? 0
+                total[c.receptor]![offsets[to] + contact.post, default: [:]][offsets[from] + contact.pre, default: [:]][delay, default: 0] += channels
+            }
+        }
+        var out: [SynapticContact] = []
+        for receptor in Receptor.allCases {
+            for (post, row) in total[receptor]!.sorted(by: { $0.key < $1.key }) {
+                for (pre, byDelay) in row.sorted(by: { $0.key < $1.key }) {
+                    for (delay, channels) in byDelay.sorted(by: { $0.key < $1.key }) where channels != 0 {
+                        out.append(SynapticContact(pre: pre, post: post, receptor: receptor, channels: channels, delayMs: delay))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// ``drawConnectivity()`` without delays: summed per (receptor, post, pre).
+    private func drawUndelayedConnectivity() -> [SynapticContact] {
         let offsets = populationOffsets
         func index(of name: String) -> Int { populations.firstIndex { $0.name == name }! }
         var total: [Receptor: [Int: [Int: Double]]] = [.ampa: [:], .gabaA: [:]]
@@ -102,6 +139,21 @@ extension Scenario {
         return out
     }
 
+    /// True when some connection sets `delay_ms` (connectivity.csv then has a `delay_ms` column).
+    public var hasDelays: Bool { connections.contains { $0.delayMs != nil } }
+
+    /// A lower bound of every positive delay that the connections can draw, where one is known
+    /// before drawing (constant delays, uniform ones with low > 0); nil otherwise.
+    public var shortestDelayBoundMs: Double? {
+        connections.compactMap { c -> Double? in
+            switch c.delayMs {
+            case .constant(let d)? where d > 0: return d
+            case .uniform(let low, _)? where low > 0: return low
+            default: return nil
+            }
+        }.min()
+    }
+
     /// The noise layout, or nil when no population has noise.
     public var noiseModel: NoiseModel? {
         guard populations.contains(where: { $0.noise != nil }) else { return nil }
@@ -117,12 +169,15 @@ extension Scenario {
         let vT = populations[0].parameters.thermalPotentialMV
         let contacts = connectivity ?? drawConnectivity()
         func coupling(_ r: Receptor, _ s: PresynapticSigmoid) -> SynapticCoupling {
-            SynapticCoupling(
+            let own = contacts.filter { $0.receptor == r }
+            let delayed = own.filter { $0.delayMs > 0 }
+            return SynapticCoupling(
                 weights: SparseMatrix(
                     rowCount: n, columnCount: n,
-                    entries: contacts.filter { $0.receptor == r }.map { ($0.post, $0.pre, $0.channels) }),
+                    entries: own.filter { !($0.delayMs > 0) }.map { ($0.post, $0.pre, $0.channels) }),
                 gain: s.gain, halfActivation: s.halfActivationMV / vT,
-                kinetics: s.tauMs.map { .firstOrder(tauMs: $0) } ?? .instantaneous)
+                kinetics: s.tauMs.map { .firstOrder(tauMs: $0) } ?? .instantaneous,
+                delayed: delayed.isEmpty ? nil : DelayedContacts(entries: delayed.map { ($0.post, $0.pre, $0.channels, $0.delayMs) }))
         }
         return NetworkModel(
             cells: cellParameters.map { $0.normalized() },

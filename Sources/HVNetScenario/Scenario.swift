@@ -102,6 +102,9 @@ public struct Connection: Sendable, Equatable {
     public var target: String
     public var rule: ConnectionRule
     public var channelsPerContact: ContactStrength
+    /// Transmission delay (ms, ≥ 0) per contact, a constant or a distribution drawn per contact;
+    /// nil: no delay.
+    public var delayMs: ContactStrength? = nil
 }
 
 /// Variables that can be recorded as traces.

@@ -23,7 +23,9 @@ extension Scenario {
     /// Errors: solver options that the method cannot use (zero or non-finite tolerances, `h0_ms`
     /// above `hmax_ms`, a step longer than the duration), a multistep method (msadams, msbdf) with
     /// shifted noise, counts of steps, trace samples or noise grid points that are not finite
-    /// whole numbers below 2⁵³, channel distributions whose draws are not finite.
+    /// whole numbers below 2⁵³, channel and delay distributions whose draws are not finite, a
+    /// fixed step longer than a positive transmission delay (`connections[k].delay_ms` below
+    /// `solver.dt_ms`, or a normal or lognormal delay, which can draw such values).
     /// Warnings: a noise grid coarser than a noise correlation time, a stimulus window that starts
     /// after the duration, a spike threshold above every reversal potential of a population.
     public func check() throws -> [ScenarioWarning] {
@@ -80,19 +82,38 @@ extension Scenario {
         _ = try count(
             2.5 * min(options.largestStep, durationMs) / grid, "noise grid points per block (2.5 × largest step / grid)",
             path: "noise.grid_ms", shown: formatNumber(grid))
-        // Channel distributions.
+        // Channel and delay distributions.
         for (k, c) in connections.enumerated() {
-            if case .lognormal(let mean, let sd) = c.channelsPerContact {
-                let s2 = log(1 + (sd * sd) / (mean * mean))
-                let mu = log(mean) - s2 / 2
-                guard s2.isFinite, mu.isFinite, exp(mu + 8 * s2.squareRoot()).isFinite else {
-                    throw fail(
-                        "connections[\(k)].channels_per_contact", "lognormal mean \(mean), sd \(sd)",
-                        "a mean and SD whose lognormal parameters are finite (SD/mean below about 1e150, draws below 1e308)")
+            for (key, strength) in [("channels_per_contact", c.channelsPerContact), ("delay_ms", c.delayMs)] {
+                if case .lognormal(let mean, let sd) = strength {
+                    let s2 = log(1 + (sd * sd) / (mean * mean))
+                    let mu = log(mean) - s2 / 2
+                    guard s2.isFinite, mu.isFinite, exp(mu + 8 * s2.squareRoot()).isFinite else {
+                        throw fail(
+                            "connections[\(k)].\(key)", "lognormal mean \(mean), sd \(sd)",
+                            "a mean and SD whose lognormal parameters are finite (SD/mean below about 1e150, draws below 1e308)")
+                    }
+                }
+                if case .normal(let mean, let sd) = strength, !(mean + 40 * sd).isFinite {
+                    throw fail("connections[\(k)].\(key)", "normal mean \(mean), sd \(sd)", "a mean and SD whose draws are finite")
                 }
             }
-            if case .normal(let mean, let sd) = c.channelsPerContact, !(mean + 40 * sd).isFinite {
-                throw fail("connections[\(k)].channels_per_contact", "normal mean \(mean), sd \(sd)", "a mean and SD whose draws are finite")
+            // A fixed step may not exceed a positive delay (as NEST requires delay ≥ resolution):
+            // a delay's stages would need the presynaptic past after the step's start.
+            if let delay = c.delayMs, let dt = options.dtMs, solver.method.family == .fixedStep {
+                let shown: String
+                let tooShort: Bool
+                switch delay {
+                case .constant(let d): (shown, tooShort) = (formatNumber(d), d > 0 && d < dt)
+                case .uniform(let low, let high): (shown, tooShort) = ("uniform low \(formatNumber(low)), high \(formatNumber(high))", high > 0 && low < dt)
+                case .normal(let m, let sd): (shown, tooShort) = ("normal mean \(formatNumber(m)), sd \(formatNumber(sd))", sd > 0 || (m > 0 && m < dt))
+                case .lognormal(let m, let sd): (shown, tooShort) = ("lognormal mean \(formatNumber(m)), sd \(formatNumber(sd))", sd > 0 || m < dt)
+                }
+                if tooShort {
+                    throw fail(
+                        "connections[\(k)].delay_ms", shown,
+                        "with the fixed-step method \(solver.method.name), delays of 0 or at least solver.dt_ms (\(formatNumber(dt)) ms): a constant, or a uniform distribution with low ≥ dt (normal and lognormal delays can fall below dt: use an adaptive method such as rkf45), or a smaller solver.dt_ms")
+                }
             }
         }
         // Warnings.

@@ -173,7 +173,7 @@ public enum ScenarioLoader {
 
     static func parseConnection(_ node: ScenarioNode, populations: [Population]) throws -> Connection {
         let m = try node.mapping(allowed: [
-            "receptor", "from", "to", "rule", "matrix", "offsets", "p", "k", "beta", "autapses", "channels_per_contact",
+            "receptor", "from", "to", "rule", "matrix", "offsets", "p", "k", "beta", "autapses", "channels_per_contact", "delay_ms",
         ])
         let receptor = Receptor(rawValue: try m.required("receptor", "AMPA or GABAA").string(oneOf: Receptor.allCases.map(\.rawValue)))!
         let names = populations.map(\.name)
@@ -191,7 +191,7 @@ public enum ScenarioLoader {
         for key in ["matrix", "offsets", "p", "k", "beta", "autapses"] where m[key] != nil && !ruleKeys[ruleName]!.contains(key) {
             throw ScenarioError.unknownKey(
                 path: node.path, key: key,
-                allowed: ["receptor", "from", "to", "rule", "channels_per_contact"] + ruleKeys[ruleName]!)
+                allowed: ["receptor", "from", "to", "rule", "channels_per_contact", "delay_ms"] + ruleKeys[ruleName]!)
         }
         let autapses = try m["autapses"]?.bool() ?? false
         if autapses && !same { throw m["autapses"]!.invalid("autapses only within one population (from = to)") }
@@ -246,12 +246,20 @@ public enum ScenarioLoader {
                 k: k, beta: try m.required("beta", "the rewiring probability").number(where: { $0 >= 0 && $0 <= 1 }, "a probability between 0 and 1"))
         }
         let strength = try parseStrength(m.required("channels_per_contact", "channels opened per contact at full activation"))
-        return Connection(receptor: receptor, source: from, target: to, rule: rule, channelsPerContact: strength)
+        let delay = try m["delay_ms"].map { try parseStrength($0, quantity: .delay) }
+        return Connection(receptor: receptor, source: from, target: to, rule: rule, channelsPerContact: strength, delayMs: delay)
     }
 
-    static func parseStrength(_ node: ScenarioNode) throws -> ContactStrength {
+    /// What a ``ContactStrength`` node gives: channels per contact or a transmission delay.
+    enum ContactQuantity {
+        case channels, delay
+        var noun: String { self == .channels ? "number of channels" : "delay in ms" }
+    }
+
+    static func parseStrength(_ node: ScenarioNode, quantity: ContactQuantity = .channels) throws -> ContactStrength {
+        let noun = quantity.noun
         if node.node.scalar != nil {
-            return .constant(try node.number(where: { $0 >= 0 }, "a non-negative number of channels, or a distribution"))
+            return .constant(try node.number(where: { $0 >= 0 }, "a non-negative \(noun), or a distribution"))
         }
         let m = try node.mapping(allowed: ["distribution", "mean", "sd", "low", "high"])
         let kind = try m.required("distribution", ContactStrength.distributions.joined(separator: ", ")).string(oneOf: ContactStrength.distributions)
@@ -260,10 +268,10 @@ public enum ScenarioLoader {
         }
         switch kind {
         case "uniform":
-            let low = try value("low", "a non-negative number of channels", { $0 >= 0 })
-            return .uniform(low: low, high: try value("high", "a number of channels ≥ low (\(low))", { $0 >= low }))
+            let low = try value("low", "a non-negative \(noun)", { $0 >= 0 })
+            return .uniform(low: low, high: try value("high", "a \(noun) ≥ low (\(low))", { $0 >= low }))
         default:
-            let mean = try value("mean", "a positive mean number of channels", { $0 > 0 })
+            let mean = try value("mean", "a positive mean \(noun)", { $0 > 0 })
             let sd = try value("sd", "a non-negative SD", { $0 >= 0 })
             return kind == "normal" ? .normal(mean: mean, sd: sd) : .lognormal(mean: mean, sd: sd)
         }

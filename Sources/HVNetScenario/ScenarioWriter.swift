@@ -65,6 +65,13 @@ public enum ScenarioWriter {
             case .lognormal(let m, let sd): keys.append("channels_per_contact: {distribution: lognormal, mean: \(number(m)), sd: \(number(sd))}")
             case .uniform(let l, let h): keys.append("channels_per_contact: {distribution: uniform, low: \(number(l)), high: \(number(h))}")
             }
+            switch c.delayMs {
+            case nil: break
+            case .constant(let v): keys.append("delay_ms: \(number(v))")
+            case .normal(let m, let sd): keys.append("delay_ms: {distribution: normal, mean: \(number(m)), sd: \(number(sd))}")
+            case .lognormal(let m, let sd): keys.append("delay_ms: {distribution: lognormal, mean: \(number(m)), sd: \(number(sd))}")
+            case .uniform(let l, let h): keys.append("delay_ms: {distribution: uniform, low: \(number(l)), high: \(number(h))}")
+            }
             out.append("  - {\(keys.joined(separator: ", "))}")
         }
         if s.stimuli.isEmpty { out.append("stimuli: []") } else { out.append("stimuli:") }

@@ -41,6 +41,8 @@ public final class NetworkEvaluator {
     private let inverseCurrentScale: [Double]
     /// Scratch for the recorder's input values.
     private let recordFluctuation: Workspace
+    /// Some contact has a transmission delay (the right-hand side keeps a history).
+    private let hasDelays: Bool
 
     /// - Parameters:
     ///   - noiseModel: the noise layout (its means enter even without fluctuations).
@@ -66,6 +68,7 @@ public final class NetworkEvaluator {
         recordFluctuation = Workspace(count: n)
         timeVaryingStimuli = model.stimuli.filter(\.isTimeVarying)
         inverseCurrentScale = model.cells.map { 1 / $0.currentScalePA }
+        hasDelays = model.hasDelays
     }
 
     public var isShifted: Bool { noiseIntegration == .shifted }
@@ -140,9 +143,11 @@ public final class NetworkEvaluator {
         for i in 0..<n { derivative[i] += fluctuation[i] }
     }
 
-    /// Open AMPA and GABA-A channels of cell `i` for a (y-space) `state`, synaptic plus pulses.
-    public func openChannels(state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
-        rightHandSide.openChannels(state: state, cell: i)
+    /// Open AMPA and GABA-A channels of cell `i` for a (y-space) `state` at time `t` (ms),
+    /// synaptic plus pulses; delayed contacts are read from the history at t − d.
+    public func openChannels(state: UnsafePointer<Double>, cell i: Int, at t: Double) -> (ampa: Double, gabaA: Double) {
+        if hasDelays { rightHandSide.time = t }
+        return rightHandSide.openChannels(state: state, cell: i)
     }
 
     /// Writes the right-hand side at time `t` (ms) for `state` into `derivative`: dy/dt, dw/dt and
@@ -173,6 +178,7 @@ public final class NetworkEvaluator {
             for i in 0..<n { input[i] = drive[i] }
         }
         if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input) }
+        if hasDelays { rightHandSide.time = t }
         rightHandSide.evaluate(potentials: y, state: state, input: input, into: derivative)
     }
 
@@ -192,6 +198,7 @@ public final class NetworkEvaluator {
             noise.evaluate(at: t, fluctuation: &eta, integral: &integral)
             for i in 0..<n { full[i] += integral[i] - anchor[i] }
         }
+        if hasDelays { rightHandSide.time = t }
         full.withUnsafeBufferPointer { rightHandSide.jacobian(state: $0.baseAddress!, dfdy: dfdy) }
         for k in 0..<dim { dfdt[k] = 0 }
         if let noise {
@@ -220,4 +227,9 @@ extension NetworkEvaluator: ODESystem {
     public var dimension: Int { model.stateSize }
     public func breakpoints(before duration: Double) -> [Double] { model.breakpoints(before: duration) }
     public func describeStateComponent(_ index: Int) -> String { model.describeStateComponent(index) }
+    /// The shortest transmission delay (ms), or infinity without delays.
+    public var maximumStepMs: Double { model.delays.first ?? .infinity }
+    public func recordAcceptedState(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) {
+        if hasDelays { rightHandSide.recordAcceptedState(time: time, state: state, derivative: derivative) }
+    }
 }

@@ -1,3 +1,4 @@
+import Numerics
 
 /// "Make a stepper, then advance it": the one integration loop behind every method of the
 /// registry. A method family supplies only a ``Stepper`` (attempt a step of h from (t, y), and
@@ -15,6 +16,9 @@
 /// - reports every accepted step to the observer, with a ``StepSolution`` (re-integration from
 ///   the step's start on the same anchor) where the registry row says that the method locates
 ///   events that way (``SolverMethod/EventLocation``);
+/// - hands the system every accepted state (y and dy/dt, ``ODESystem/recordAcceptedState(time:state:derivative:)``)
+///   and caps the step at ``ODESystem/maximumStepMs`` (adaptive methods; a longer fixed dt is an
+///   error), for systems with delayed terms;
 /// - counts work: the method's evaluations (rejected steps included), evaluations for output and
 ///   for event location apart, accepted and rejected steps;
 /// - raises one error set, ``IntegrationError``: "too many steps", "step size underflow" and
@@ -34,7 +38,28 @@ public enum Integrator {
         from initial: [Double], duration: Double, observer: Observer, eventLocation: SolverMethod.EventLocation,
         progress: ((Double) -> Void)? = nil
     ) throws -> (state: [Double], statistics: IntegrationStatistics) {
-        let options = try options.validated(for: method)
+        var options = try options.validated(for: method)
+        let cap = system.maximumStepMs
+        if cap.isFinite {
+            // Delayed terms: no stage of a step may need the solution after the step's start.
+            guard cap > 0 else { throw IntegrationError.invalidOptions("the step cap must be a positive number of ms, got \(cap)") }
+            switch method.family {
+            case .fixedStep:
+                if let dt = options.dtMs, dt > cap * (1 + 1e-12) {
+                    throw IntegrationError.invalidOptions(
+                        "dt = \(formatNumber(dt)) ms is longer than the shortest transmission delay (\(formatNumber(cap)) ms); a fixed step must not exceed it")
+                }
+            case .dyadic:
+                if cap < 4 * noiseGridMs / 1024 {
+                    throw IntegrationError.invalidOptions(
+                        "the shortest transmission delay (\(formatNumber(cap)) ms) is below bs32-dyadic's smallest step (\(formatNumber(4 * noiseGridMs / 1024)) ms on a noise grid of \(formatNumber(noiseGridMs)) ms)")
+                }
+                fallthrough
+            case .gsl:
+                options.maxStepMs = min(options.hmax, cap)
+                if let h0 = options.initialStepMs { options.initialStepMs = min(h0, options.hmax) }
+            }
+        }
         guard duration > 0, duration.isFinite else {
             throw IntegrationError.invalidOptions("the duration must be a positive number of ms, got \(duration)")
         }
@@ -112,6 +137,7 @@ public enum Integrator {
                 if shifted { system.beginStep(at: t) }
                 system.evaluate(t: t, state: y, into: f)
                 observedRate(at: t, from: f, into: rate)
+                system.recordAcceptedState(time: t, state: y, derivative: rate)
                 if k == 0 { try observer.begin(time: 0, state: y, derivative: rate) }
                 stepper.beginSegment(at: t)
             } else {
@@ -166,6 +192,7 @@ public enum Integrator {
                 let before = system.evaluations
                 try observer.observe(AcceptedStep(t0: t, t1: end, y0: y, f0: rate, y1: yNew, f1: rateNew, solution: solution))
                 statistics.locationEvaluations += system.evaluations - before
+                system.recordAcceptedState(time: end, state: yNew, derivative: rateNew)
                 if shifted { system.beginStep(at: end) }
                 t = end
                 swap(&y, &yNew)

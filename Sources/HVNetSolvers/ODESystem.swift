@@ -27,6 +27,18 @@ public protocol ODESystem: AnyObject {
     /// Writes ∂f/∂y (row-major, dimension × dimension) and ∂f/∂t at (t, state); false when the
     /// system has no analytic Jacobian.
     func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool
+
+    /// The longest step (ms) any method may take on this system (infinity: no cap). Systems with
+    /// delayed terms return their shortest positive delay, so that no stage of a step needs the
+    /// solution after the step's start: adaptive methods cap their step there, fixed-step methods
+    /// with a longer dt are refused.
+    var maximumStepMs: Double { get }
+    /// Called by the integration loop with the real state y (not ỹ) and dy/dt: at t = 0, at the
+    /// start of every later segment (the right derivative at a breakpoint), and at the end of every
+    /// accepted step (the left derivative). Never for rejected steps or event-location
+    /// re-integrations. Systems with delayed terms keep their history here. The pointers are valid
+    /// only during the call.
+    func recordAcceptedState(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>)
 }
 
 extension ODESystem {
@@ -35,4 +47,6 @@ extension ODESystem {
     public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {}
     public func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>) {}
     public func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool { false }
+    public var maximumStepMs: Double { .infinity }
+    public func recordAcceptedState(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) {}
 }
