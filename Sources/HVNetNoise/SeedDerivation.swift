@@ -13,6 +13,8 @@ public enum SeedDerivation {
         case sweepPoint = 5
         /// Cell parameters drawn per cell (heterogeneous populations), one stream per population.
         case cellParameters = 6
+        /// Poisson input spike trains, one stream per stimulus and target cell (or shared train).
+        case poissonInput = 7
     }
 
     public static func mix(_ x: UInt64) -> UInt64 {
@@ -34,5 +36,15 @@ public enum SeedDerivation {
     /// The seed of the Z₂ stream of noise source `source` in trial `trial` (the integral's own part).
     public static func noiseIntegral(scenarioSeed: UInt64, trial: Int, source: Int) -> UInt64 {
         seed(scenarioSeed, Purpose.noiseIntegral.rawValue, UInt64(trial), UInt64(source))
+    }
+
+    /// The seed of the input spike train of Poisson stimulus `stimulus` (its index in the
+    /// scenario's stimuli) for target cell `cell` in trial `trial`; `cell` nil: the stimulus'
+    /// shared train.
+    public static func poissonInput(scenarioSeed: UInt64, trial: Int, stimulus: Int, cell: Int?) -> UInt64 {
+        if let cell {
+            return seed(scenarioSeed, Purpose.poissonInput.rawValue, UInt64(trial), UInt64(stimulus), UInt64(cell))
+        }
+        return seed(scenarioSeed, Purpose.poissonInput.rawValue, UInt64(trial), UInt64(stimulus))
     }
 }

@@ -109,7 +109,12 @@ extension Scenario {
                 population.parameters.pumpReversalMV,
             ].max() ?? 0
             // Injected currents (steps, a noise mean) can push the potential anywhere; warn only without them.
-            let injected = stimuli.contains { if case .pulse = $0.kind { return false } else { return true } }
+            let injected = stimuli.contains {
+                switch $0.kind {
+                case .pulse, .poisson: return false
+                default: return true
+                }
+            }
                 || populations.contains { ($0.noise?.meanPA ?? 0) != 0 || ($0.noise?.sdPA ?? 0) != 0 }
             if !injected && recording.thresholdMV >= reachable {
                 warnings.append(ScenarioWarning(
