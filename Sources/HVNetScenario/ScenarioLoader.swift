@@ -401,8 +401,15 @@ public enum ScenarioLoader {
                 default: throw n.invalid("all, none or a list of cell indices")
                 }
             } else {
-                r.traceCells = try n.sequence("cell indices").map {
-                    try $0.integer(in: 0...(cellCount - 1), "a cell index from 0 to \(cellCount - 1)")
+                // A cell listed twice would give two identical trace columns: refused.
+                var first: [Int: Int] = [:]
+                r.traceCells = try n.sequence("cell indices").enumerated().map { k, item in
+                    let cell = try item.integer(in: 0...(cellCount - 1), "a cell index from 0 to \(cellCount - 1)")
+                    if let earlier = first[cell] {
+                        throw item.invalid("a cell not listed before: cell \(cell) is already recording.cells[\(earlier)] (list each cell once)")
+                    }
+                    first[cell] = k
+                    return cell
                 }
             }
         }
