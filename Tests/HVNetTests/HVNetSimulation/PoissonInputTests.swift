@@ -168,6 +168,36 @@ struct PoissonInputTests {
         #expect(spikes.allSatisfy { endSet.contains($0) })
     }
 
+    /// The right-hand side against docs/model.md's equations with g from the definition, at stage
+    /// times inside segments (the evaluation path, not the recorder's).
+    @Test("The right-hand side adds c·Σ exp(−(t − t_k)/τ) open AMPA channels at any time inside a segment")
+    func rightHandSideChannels() throws {
+        let c = 6.0, tau = 2.5
+        let s = try Self.scenario(cells: 2, duration: 100, stimulus: "{type: poisson, receptor: AMPA, rate_Hz: 300, channels_per_spike: \(c), tau_ms: \(tau), cells: [1]}")
+        let network = s.makeNetwork()
+        let input = try #require(Simulation.poissonInput(s, network: network, trial: 0))
+        let times = input.spikeTrains[0].timesMs
+        let evaluator = NetworkEvaluator(model: network, poissonInput: input)
+        let breaks = [0] + evaluator.breakpoints(before: 100) + [100]
+        var checked = 0
+        for (start, end) in zip(breaks, breaks.dropFirst()) where start >= 10 && start < 40 {
+            evaluator.beginSegment(from: start, to: end)
+            for fraction in [0.0, 0.3, 0.9] {
+                let t = start + fraction * (end - start)
+                let g = times.filter { $0 <= t }.reduce(0) { $0 + c * exp(-(t - $1) / tau) }
+                let state = [-2.5, -2.4, 0.05, 0.06]
+                var out = [Double](repeating: 0, count: 4)
+                evaluator.evaluate(t: t, state: state, into: &out)
+                let expected = NetworkEvaluatorTests.referenceDerivative(network, state: state, pulseAmpa: [0, g])
+                for k in 0..<4 {
+                    #expect(abs(out[k] - expected[k]) <= 1e-10 * max(abs(expected[k]), 1e-3), "t = \(t), component \(k)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 10)
+    }
+
     @Test("The Jacobian's ∂f/∂t holds −φ(y) dg/dt of the Poisson channels (central differences)")
     func jacobianTimeDerivative() throws {
         let s = try Self.scenario(cells: 2, duration: 100, stimulus: "{type: poisson, receptor: GABAA, rate_Hz: 400, channels_per_spike: 30, tau_ms: 3, cells: [1]}")
