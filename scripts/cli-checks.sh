@@ -215,7 +215,7 @@ expect_success "poisson input with --set" "$work/ok-p1" spikes.csv -- run "$root
 expect_status "poisson rate × duration × cells" 1 "Poisson input spikes per trial" validate "$root/scenarios/poisson-driven-network.yaml" --set "stimuli[0].rate_Hz=1e6"
 expect_status "poisson negative rate" 1 "stimuli[0].rate_Hz" validate "$root/scenarios/poisson-driven-network.yaml" --set "stimuli[0].rate_Hz=-5"
 # Names with terminal control characters are printed escaped.
-printf 'name: "evil\\e[2J"\nduration_ms: 5\npopulations: [{name: "p\\e]0;x\\a", size: 1}]\n' > "$work/evil.yaml"
+printf 'name: "evil\\e[2J"\nduration_ms: 5\nsolver: {method: rk4, dt_ms: 1/32}\npopulations: [{name: "p\\e]0;x\\a", size: 1}]\n' > "$work/evil.yaml"
 evil_out=$("$hvnet" run "$work/evil.yaml" --out "$work/evil" 2>&1)
 if printf '%s' "$evil_out" | grep -q $'\e' || ! printf '%s' "$evil_out" | grep -qF 'evil\u{1B}[2J'; then
   failed=$((failed + 1)); echo "FAIL a control character from a name reached the terminal"
