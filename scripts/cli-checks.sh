@@ -220,5 +220,18 @@ expect_status "negative --duration is a value, refused by range" 1 "--duration" 
 expect_success "compare rkf45 on a noisy network" "$work/ok-c2" compare.json -- compare "$root/scenarios/ten-cell-ei.yaml" --duration 50 --method rkf45:rtol=1e-6 --out "$work/ok-c2" --quiet
 expect_success "run rkf45 on a noisy network" "$work/ok-r3" spikes.csv -- run "$root/scenarios/ten-cell-ei.yaml" --duration 50 --method rkf45 --out "$work/ok-r3" --quiet
 
+# Poisson input: its keys are key paths for --set; a huge rate is refused by the estimate.
+expect_success "poisson input with --set" "$work/ok-p1" spikes.csv -- run "$root/scenarios/poisson-driven-network.yaml" --duration 50 --set "stimuli[0].rate_Hz=800" --set "stimuli[1].shared=false" --out "$work/ok-p1" --quiet
+expect_status "poisson rate × duration × cells" 1 "Poisson input spikes per trial" validate "$root/scenarios/poisson-driven-network.yaml" --set "stimuli[0].rate_Hz=1e6"
+expect_status "poisson negative rate" 1 "stimuli[0].rate_Hz" validate "$root/scenarios/poisson-driven-network.yaml" --set "stimuli[0].rate_Hz=-5"
+# Names with terminal control characters are printed escaped.
+printf 'name: "evil\\e[2J"\nduration_ms: 5\nsolver: {method: rk4, dt_ms: 1/32}\npopulations: [{name: "p\\e]0;x\\a", size: 1}]\n' > "$work/evil.yaml"
+evil_out=$("$hvnet" run "$work/evil.yaml" --out "$work/evil" 2>&1)
+if printf '%s' "$evil_out" | grep -q $'\e' || ! printf '%s' "$evil_out" | grep -qF 'evil\u{1B}[2J'; then
+  failed=$((failed + 1)); echo "FAIL a control character from a name reached the terminal"
+else
+  passed=$((passed + 1))
+fi
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,7 +12,8 @@ import Numerics
 ///     dy_i/dt = u_i − Σ_k N_k a_k(y_i, w_i) φ_k(y_i) − g_A,i φ_A(y_i) − g_G,i φ_G(y_i)
 ///     dw_i/dt = w_i^κ R(y_i) (w∞(y_i) − w_i)
 ///
-/// where g_A and g_G are the open AMPA and GABA-A channels (W s plus pulses). Three paths give
+/// where g_A and g_G are the open AMPA and GABA-A channels (W s plus pulses plus Poisson input,
+/// ``PoissonConductances``). Three paths give
 /// the same numbers: vectorised (SIMD blocks of four cells, two exponentials per cell), shared
 /// exponential (r = 1/2: one exp(y/2) for all fluxes), and general.
 ///
@@ -21,9 +22,15 @@ import Numerics
 public final class NetworkRightHandSide {
     public let model: NetworkModel
     private let n: Int
-    /// Open channels from pulses, per cell, for the current segment.
+    /// Open channels from pulses, per cell, for the current segment; with Poisson input, plus its
+    /// channels at the time of the last ``setInputTime(_:)``.
     private let pulseAmpa: Workspace
     private let pulseGabaA: Workspace
+    /// The trial's Poisson input, and the pulses of the current segment without it (empty
+    /// without Poisson input).
+    public let poissonInput: PoissonConductances?
+    private let segmentAmpa: Workspace
+    private let segmentGabaA: Workspace
     /// Injected stimulus current (1/ms, depolarising positive) of the current segment.
     public let stimulusInput: Workspace
     /// Scratch: presynaptic activations, open synaptic channels.
@@ -45,12 +52,17 @@ public final class NetworkRightHandSide {
     private let ampaHints: UnsafeMutablePointer<Int>
     private let gabaAHints: UnsafeMutablePointer<Int>
 
-    public init(model: NetworkModel) {
+    /// - Parameter poissonInput: the input spike trains of the model's Poisson stimuli (nil, or
+    ///   empty, when it has none; without it Poisson stimuli open no channels).
+    public init(model: NetworkModel, poissonInput: PoissonConductances? = nil) {
         self.model = model
         n = model.cellCount
         let padded = (model.cellCount + 3) / 4 * 4
         pulseAmpa = Workspace(count: padded)
         pulseGabaA = Workspace(count: padded)
+        self.poissonInput = poissonInput?.isEmpty == false ? poissonInput : nil
+        segmentAmpa = Workspace(count: self.poissonInput == nil ? 0 : padded)
+        segmentGabaA = Workspace(count: self.poissonInput == nil ? 0 : padded)
         stimulusInput = Workspace(count: padded)
         activation = Workspace(count: padded)
         ampaOpen = Workspace(count: padded)
@@ -121,7 +133,8 @@ public final class NetworkRightHandSide {
     }
 
     /// Sets the piecewise-constant stimuli (pulses and current steps) for the open interval
-    /// (`start`, `end`), which holds no breakpoint.
+    /// (`start`, `end`), which holds no breakpoint, and takes in the Poisson input spikes before it
+    /// (its channels at `start`: call ``setInputTime(_:)`` before evaluating at another time).
     public func beginSegment(from start: Double, to end: Double) {
         let mid = 0.5 * (start + end)
         for i in 0..<n {
@@ -137,15 +150,53 @@ public final class NetworkRightHandSide {
                 case .pulse(.gabaA, let p): pulseGabaA.base[i] += p * cell.gabaA.units
                 case .currentStep(let pA): stimulusInput.base[i] += pA / cell.currentScalePA
                 case .sine, .ramp: break  // time-varying: added at each stage by NetworkEvaluator
+                case .poisson: break  // spike trains: poissonInput
                 }
             }
         }
+        if let poissonInput {
+            poissonInput.beginSegment(from: start, to: end)
+            let a = pulseAmpa.base, g = pulseGabaA.base, sa = segmentAmpa.base, sg = segmentGabaA.base
+            for i in 0..<n {
+                sa[i] = a[i]
+                sg[i] = g[i]
+            }
+            poissonInput.add(at: start, ampa: a, gabaA: g)
+        }
+    }
+
+    /// Poisson input: sets the open channels of pulses and input spikes to their values at time
+    /// `t` inside the current segment (nothing to do without Poisson input).
+    @inline(__always) public func setInputTime(_ t: Double) {
+        guard let poissonInput else { return }
+        let a = pulseAmpa.base, g = pulseGabaA.base, sa = segmentAmpa.base, sg = segmentGabaA.base
+        for i in 0..<n {
+            a[i] = sa[i]
+            g[i] = sg[i]
+        }
+        poissonInput.add(at: t, ampa: a, gabaA: g)
+    }
+
+    /// Open AMPA and GABA-A channels of cell `i` at time `t` (inside the current segment) for a
+    /// state whose first n entries are the potentials y: synaptic plus pulses plus Poisson input.
+    public func openChannels(at t: Double, state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
+        guard let poissonInput else { return openChannels(state: state, cell: i) }
+        let synaptic = synapticChannels(state: state, cell: i)
+        let input = poissonInput.channels(at: t, cell: i)
+        return (synaptic.ampa + segmentAmpa.base[i] + input.ampa, synaptic.gabaA + segmentGabaA.base[i] + input.gabaA)
     }
 
     /// Open AMPA and GABA-A channels of cell `i` for a state whose first n entries are the
-    /// potentials y: synaptic plus pulses. Delayed contacts are read from the history at ``time``
-    /// (set it first), or from `state` before any recorded state.
+    /// potentials y: synaptic plus pulses (plus Poisson input at the last ``setInputTime(_:)``).
+    /// Delayed contacts are read from the history at ``time`` (set it first), or from `state`
+    /// before any recorded state.
     public func openChannels(state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
+        let synaptic = synapticChannels(state: state, cell: i)
+        return (synaptic.ampa + pulseAmpa.base[i], synaptic.gabaA + pulseGabaA.base[i])
+    }
+
+    /// W s of cell `i`: the open channels of its synapses.
+    private func synapticChannels(state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
         func open(_ coupling: SynapticCoupling, offset: Int?) -> Double {
             let w = coupling.weights
             var sum = 0.0
@@ -166,8 +217,7 @@ public final class NetworkRightHandSide {
             }
             return sum
         }
-        return (open(model.ampa, offset: model.ampaStateOffset) + pulseAmpa.base[i],
-                open(model.gabaA, offset: model.gabaAStateOffset) + pulseGabaA.base[i])
+        return (open(model.ampa, offset: model.ampaStateOffset), open(model.gabaA, offset: model.gabaAStateOffset))
     }
 
     /// Writes the right-hand side into `derivative` (stateSize values) for the potentials `y`

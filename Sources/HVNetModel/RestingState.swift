@@ -53,17 +53,35 @@ extension NormalizedCell {
         return rest
     }
 
+    /// The fastest rate (1/ms) at which the cell moves near `point`: the largest |λ| of the 2×2
+    /// Jacobian of (dy/dt, dw/dt) there (|λ| = √det for a complex pair). An explicit method with
+    /// step h follows the rest only when h·|λ| is inside its stability region (on the negative real
+    /// axis about 2.79 for RK4, 2 for Euler and Heun: Hairer, Nørsett & Wanner, *Solving Ordinary
+    /// Differential Equations I*, §IV.2).
+    public func fastestRate(at point: FixedPoint) -> Double {
+        let (a, b, c, d) = jacobian(y: point.potentialMV / thermalPotentialMV, w: point.w)
+        let trace = a + d, det = a * d - b * c
+        let discriminant = trace * trace - 4 * det
+        if discriminant < 0 { return det.squareRoot() }
+        let root = discriminant.squareRoot()
+        return max(abs(0.5 * (trace + root)), abs(0.5 * (trace - root)))
+    }
+
     private func stability(y: Double, w: Double) -> FixedPoint.Stability {
+        let (a, b, c, d) = jacobian(y: y, w: w)
+        let det = a * d - b * c, trace = a + d
+        if det < 0 { return .saddle }
+        return trace < 0 ? .stable : .unstable
+    }
+
+    /// ∂(dy/dt, dw/dt)/∂(y, w) by central differences: (∂ẏ/∂y, ∂ẏ/∂w, ∂ẇ/∂y, ∂ẇ/∂w).
+    private func jacobian(y: Double, w: Double) -> (Double, Double, Double, Double) {
         func f(_ y: Double, _ w: Double) -> (Double, Double) {
             (membraneDerivative(y: y, w: w, ampaOpen: 0, gabaAOpen: 0, input: 0), gating.potassiumDerivative(y: y, w: w))
         }
         let hy = 1e-7, hw = 1e-7 * max(w, 1e-12)
         let (fyp, gyp) = f(y + hy, w), (fym, gym) = f(y - hy, w)
         let (fwp, gwp) = f(y, w + hw), (fwm, gwm) = f(y, w - hw)
-        let a = (fyp - fym) / (2 * hy), b = (fwp - fwm) / (2 * hw)
-        let c = (gyp - gym) / (2 * hy), d = (gwp - gwm) / (2 * hw)
-        let det = a * d - b * c, trace = a + d
-        if det < 0 { return .saddle }
-        return trace < 0 ? .stable : .unstable
+        return ((fyp - fym) / (2 * hy), (fwp - fwm) / (2 * hw), (gyp - gym) / (2 * hy), (gwp - gwm) / (2 * hw))
     }
 }

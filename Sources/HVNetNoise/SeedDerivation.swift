@@ -16,6 +16,8 @@ public enum SeedDerivation {
         /// Transmission delays drawn per contact, one stream per connection rule (apart from the
         /// connectivity stream, so that a delay changes no contact and no channel count).
         case delays = 7
+        /// Poisson input spike trains, one stream per stimulus and target cell (or shared train).
+        case poissonInput = 8
     }
 
     public static func mix(_ x: UInt64) -> UInt64 {
@@ -37,5 +39,15 @@ public enum SeedDerivation {
     /// The seed of the Z₂ stream of noise source `source` in trial `trial` (the integral's own part).
     public static func noiseIntegral(scenarioSeed: UInt64, trial: Int, source: Int) -> UInt64 {
         seed(scenarioSeed, Purpose.noiseIntegral.rawValue, UInt64(trial), UInt64(source))
+    }
+
+    /// The seed of the input spike train of Poisson stimulus `stimulus` (its index in the
+    /// scenario's stimuli) for target cell `cell` in trial `trial`; `cell` nil: the stimulus'
+    /// shared train.
+    public static func poissonInput(scenarioSeed: UInt64, trial: Int, stimulus: Int, cell: Int?) -> UInt64 {
+        if let cell {
+            return seed(scenarioSeed, Purpose.poissonInput.rawValue, UInt64(trial), UInt64(stimulus), UInt64(cell))
+        }
+        return seed(scenarioSeed, Purpose.poissonInput.rawValue, UInt64(trial), UInt64(stimulus))
     }
 }

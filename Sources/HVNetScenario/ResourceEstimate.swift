@@ -24,6 +24,8 @@ public struct ResourceEstimate: Sendable, Equatable {
         public var noiseValues = 1e10
         /// Estimated peak memory in bytes.
         public var memoryBytes = 4e9
+        /// Poisson input spikes of one trial (each is a breakpoint: a stepper restart and 16 bytes).
+        public var inputSpikesPerTrial = 1e7
 
         public init() {}
     }
@@ -44,6 +46,11 @@ public struct ResourceEstimate: Sendable, Equatable {
     /// Noise block memory of one trial (four buffers of sources × block length doubles).
     public var noiseBytesPerTrial: Double
     public var memoryBytes: Double
+    /// Expected Poisson input spikes of one trial: Σ rate × (time on before the end) × trains, a
+    /// train per target cell or one when shared.
+    public var inputSpikesPerTrial: Double
+    /// The stimulus (index) with the most expected input spikes, for the message.
+    var largestInputStimulus: Int?
 
     /// Bytes per cell held during a run (parameters, normalised cells, state, solver stages, recorder).
     static let bytesPerCell = 2_000.0
@@ -94,9 +101,28 @@ public struct ResourceEstimate: Sendable, Equatable {
         // The block length the run will use (TimeGrid caps it; a longer step replays the paths).
         let block = Double(s.timeGrid.noiseBlockLength)
         noiseBytesPerTrial = sources == 0 ? 0 : 4 * sources * (block + 1) * 8
+        var spikes = 0.0, largest: (index: Int, spikes: Double)? = nil
+        for (k, stimulus) in s.stimuli.enumerated() {
+            guard let p = stimulus.poisson else { continue }
+            // Time on before the end of the run; overlapping windows count once.
+            var on = 0.0, covered = 0.0
+            for w in stimulus.windowsMs.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                let start = max(w.lowerBound, covered), stop = min(w.upperBound, s.durationMs)
+                if stop > start { on += stop - start }
+                covered = max(covered, stop)
+            }
+            let trains = p.shared ? 1 : Double(stimulus.cells.count)
+            let expected = p.rateHz * on / 1000 * trains
+            spikes += expected
+            if expected > (largest?.spikes ?? 0) { largest = (k, expected) }
+        }
+        inputSpikesPerTrial = spikes
+        largestInputStimulus = largest?.index
+        // Every input spike is a breakpoint: at least one more step.
+        stepsPerTrial += spikes
         let concurrent = min(trials, Double(ProcessInfo.processInfo.activeProcessorCount))
         memoryBytes = cells * Self.bytesPerCell * max(1, concurrent) + contacts * Self.bytesPerContact
-            + noiseBytesPerTrial * concurrent + trials * 1_000
+            + noiseBytesPerTrial * concurrent + trials * 1_000 + inputSpikesPerTrial * 24 * concurrent
     }
 
     /// One line per limit that the estimate exceeds, naming the key path to change.
@@ -113,6 +139,8 @@ public struct ResourceEstimate: Sendable, Equatable {
         check(pairsExamined, limits.pairsExamined, "cell pairs examined while drawing contacts", "connections, populations[].size")
         check(noiseValues, limits.noiseValues, "noise values drawn", "noise.grid_ms, duration_ms, trials")
         check(memoryBytes, limits.memoryBytes, "memory bytes", "populations[].size, connections, noise.grid_ms")
+        check(inputSpikesPerTrial, limits.inputSpikesPerTrial, "Poisson input spikes per trial",
+              largestInputStimulus.map { "stimuli[\($0)].rate_Hz, its cells or windows_ms, duration_ms" } ?? "stimuli")
         return lines
     }
 
@@ -129,6 +157,7 @@ public struct ResourceEstimate: Sendable, Equatable {
             "  traces \(Self.bytes(traceBytes)) (\(Self.short(traceSamples)) samples × \(Self.short(traceColumns)) columns), \(Self.short(contacts)) contact(s), \(Self.short(noiseValues)) noise values, memory about \(Self.bytes(memoryBytes))",
         ]
         if noiseSources > 0 { lines[1] += " (noise blocks \(Self.bytes(noiseBytesPerTrial)) per trial)" }
+        if inputSpikesPerTrial > 0 { lines.append("  about \(Self.short(inputSpikesPerTrial.rounded())) Poisson input spikes (breakpoints) per trial") }
         return lines.joined(separator: "\n")
     }
 

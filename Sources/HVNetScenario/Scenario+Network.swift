@@ -192,26 +192,38 @@ extension Scenario {
         var first = 0
         let jitter = RandomStream(
             type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.initialConditions.rawValue, UInt64(trial)))
-        for p in populations {
+        for (index, p) in populations.enumerated() {
             let vT = p.parameters.thermalPotentialMV
             defer { first += p.size }
+            /// The resting state, or an error that names the population and what to change.
+            func resting(_ cell: NormalizedCell, cell k: Int? = nil) throws -> FixedPoint {
+                do { return try cell.restingState() } catch {
+                    let which = k.map { "cell \($0) of population \(printable(p.name))" } ?? "population \(printable(p.name))"
+                    let start: String
+                    if case .jitter = p.initial { start = "jitter around rest" } else { start = "rest" }
+                    throw ScenarioError.invalidValue(
+                        path: "populations[\(index)].initial", value: start,
+                        expected: "an explicit initial state {v_mV: …, w: …}: \(which) has no stable resting state between −150 and +100 mV without input (a stable fixed point of dv/dt = 0 on the w-nullcline), so '\(start)' is undefined; or change populations[\(index)].parameters (or the top-level parameters) so that the cell has one (docs/model.md §3–4)",
+                        line: nil)
+                }
+            }
             switch p.initial {
             case .rest where !p.distributions.isEmpty:
                 for k in first..<(first + p.size) {
-                    let rest = try cells[k].normalized().restingState()
+                    let rest = try resting(cells[k].normalized(), cell: k)
                     y.append(rest.potentialMV / vT)
                     w.append(rest.w)
                 }
             case .jitter(let sd) where !p.distributions.isEmpty:
                 for k in first..<(first + p.size) {
                     let cell = cells[k].normalized()
-                    let rest = try cell.restingState()
+                    let rest = try resting(cell, cell: k)
                     let v = (rest.potentialMV + sd * jitter.gaussian()) / vT
                     y.append(v)
                     w.append(cell.gating.potassiumSteadyState(v))
                 }
             case .rest:
-                let rest = try p.parameters.normalized().restingState()
+                let rest = try resting(p.parameters.normalized())
                 y += Array(repeating: rest.potentialMV / vT, count: p.size)
                 w += Array(repeating: rest.w, count: p.size)
             case .explicit(let v, let w0):
@@ -219,7 +231,7 @@ extension Scenario {
                 w += w0
             case .jitter(let sd):
                 let cell = p.parameters.normalized()
-                let rest = try cell.restingState()
+                let rest = try resting(cell)
                 for _ in 0..<p.size {
                     let v = (rest.potentialMV + sd * jitter.gaussian()) / vT
                     y.append(v)

@@ -1,4 +1,5 @@
 import Foundation
+import HVNetModel
 import HVNetSolvers
 import Numerics
 
@@ -12,7 +13,7 @@ public struct ScenarioWarning: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "warning: \(path): \(message)" }
+    public var description: String { "warning: \(printable(path)): \(printable(message))" }
 }
 
 extension Scenario {
@@ -116,6 +117,20 @@ extension Scenario {
                 }
             }
         }
+        // Fixed steps must be able to follow each population's resting state: a KaD exponent κ
+        // near 0 lets w relax at the full rate R_w (about a thousand times faster than at κ = 1).
+        if let dt = options.dtMs, solver.method.family == .fixedStep {
+            let bound = solver.method.name == "rk4" ? 2.78 : 2.0
+            for (k, p) in populations.enumerated() {
+                let cell = p.parameters.normalized()
+                guard let rest = try? cell.restingState() else { continue }
+                let rate = cell.fastestRate(at: rest)
+                guard rate.isFinite, dt * rate > bound else { continue }
+                throw fail(
+                    "solver.dt_ms", formatNumber(dt),
+                    "a step below \(String(format: "%.3g", bound / rate)) ms for population \(printable(p.name)) (populations[\(k)]): at its resting state (\(String(format: "%.2f", rest.potentialMV)) mV) it relaxes at \(String(format: "%.4g", rate))/ms, and \(solver.method.name) diverges when dt × rate exceeds \(formatNumber(bound)); its KaD.exponent is \(formatNumber(p.parameters.kadExponent)) (values near 0 make w relax at the full rate R_w; the default is 1). Use a smaller solver.dt_ms, an adaptive method (rkf45, rk8pd, bsimp), or populations[\(k)].parameters.KaD.exponent nearer 1")
+            }
+        }
         // Warnings.
         var warnings: [ScenarioWarning] = []
         for (p, population) in populations.enumerated() {
@@ -130,7 +145,12 @@ extension Scenario {
                 population.parameters.pumpReversalMV,
             ].max() ?? 0
             // Injected currents (steps, a noise mean) can push the potential anywhere; warn only without them.
-            let injected = stimuli.contains { if case .pulse = $0.kind { return false } else { return true } }
+            let injected = stimuli.contains {
+                switch $0.kind {
+                case .pulse, .poisson: return false
+                default: return true
+                }
+            }
                 || populations.contains { ($0.noise?.meanPA ?? 0) != 0 || ($0.noise?.sdPA ?? 0) != 0 }
             if !injected && recording.thresholdMV >= reachable {
                 warnings.append(ScenarioWarning(

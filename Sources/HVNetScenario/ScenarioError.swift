@@ -1,3 +1,4 @@
+import Numerics
 import Yams
 /// A scenario file that cannot be used, with the key path, the offending value and what is allowed.
 public enum ScenarioError: Error, Equatable, CustomStringConvertible {
@@ -12,7 +13,10 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
     /// An override (`--set`, a sweep axis) whose key path the scenario format does not have.
     case unknownOverrideKey(keyPath: String, key: String, at: String, allowed: [String])
 
-    public var description: String {
+    /// The message, with control characters from the file escaped (``printable(_:keepingNewlines:)``).
+    public var description: String { printable(message, keepingNewlines: true) }
+
+    private var message: String {
         switch self {
         case .fileNotFound(let path):
             return "scenario file not found: \(path)"
@@ -68,7 +72,7 @@ func closestMatch(to word: String, in candidates: [String]) -> String? {
 /// no message repeats a huge key or value.
 func abbreviated(_ text: String, limit: Int = ScenarioLimits.shownCharacters) -> String {
     let oneLine = text.count > 4 * limit ? String(text.prefix(2 * limit)) + String(text.suffix(limit)) : text
-    let flat = oneLine.replacingOccurrences(of: "\n", with: " ")
+    let flat = printable(oneLine.replacingOccurrences(of: "\n", with: " "))
     guard flat.count > limit else { return flat }
     let half = (limit - 3) / 2
     return String(flat.prefix(half)) + " … " + String(flat.suffix(half)) + " (\(text.count) characters)"

@@ -317,11 +317,13 @@ public enum ScenarioLoader {
             "current_step": ["type", "amplitude_pA"] + target + ["windows_ms"],
             "sine": ["type", "amplitude_pA", "frequency_Hz", "phase_deg", "offset_pA"] + target + ["windows_ms"],
             "ramp": ["type", "from_pA", "to_pA"] + target + ["window_ms"],
+            "poisson": ["type", "receptor", "rate_Hz", "channels_per_spike", "tau_ms", "shared"] + target + ["windows_ms"],
         ]
         let every = ["type", "receptor", "activation", "amplitude_pA", "frequency_Hz", "phase_deg", "offset_pA", "from_pA", "to_pA",
-                     "cells", "population", "windows_ms", "window_ms"]
+                     "rate_Hz", "channels_per_spike", "tau_ms", "shared", "cells", "population", "windows_ms", "window_ms"]
         let m = try node.mapping(allowed: every)
-        let type = try m.required("type", "pulse, current_step, sine or ramp").string(oneOf: ["pulse", "current_step", "sine", "ramp"])
+        let type = try m.required("type", "pulse, current_step, sine, ramp or poisson")
+            .string(oneOf: ["pulse", "current_step", "sine", "ramp", "poisson"])
         let allowed = keysOfType[type] ?? every
         for key in every where !allowed.contains(key) && m[key] != nil {
             throw ScenarioError.unknownKey(path: node.path, key: key, allowed: allowed)
@@ -342,6 +344,15 @@ public enum ScenarioLoader {
             let from = try m.required("from_pA", "the current in pA at the window's start").number("a current in pA")
             let to = try m.required("to_pA", "the current in pA at the window's stop").number("a current in pA")
             kind = .ramp(fromPA: from, toPA: to)
+        case "poisson":
+            let receptor = Receptor(rawValue: try m.required("receptor", "AMPA or GABAA").string(oneOf: Receptor.allCases.map(\.rawValue)))!
+            let rate = try m.required("rate_Hz", "the input spike rate in Hz (≥ 0)").number(where: { $0 >= 0 }, "a rate ≥ 0 Hz")
+            let channels = try m.required("channels_per_spike", "the channels one input spike opens (> 0)")
+                .number(where: { $0 > 0 }, "a number of channels > 0")
+            let tau = try m.required("tau_ms", "the time constant in ms with which the channels close (> 0)")
+                .number(where: { $0 > 0 }, "a time constant > 0 ms")
+            let shared = try m["shared"]?.bool() ?? false
+            kind = .poisson(PoissonStimulus(receptor: receptor, rateHz: rate, channelsPerSpike: channels, tauMs: tau, shared: shared))
         default:
             let amplitude = try m.required("amplitude_pA", "the current in pA, depolarising positive").number("a current in pA")
             kind = .currentStep(amplitudePA: amplitude)
@@ -369,7 +380,7 @@ public enum ScenarioLoader {
         switch type {
         case "ramp":
             windows = [try window(try m.required("window_ms", "one [start, stop] window in ms"))]
-        case "sine" where m["windows_ms"] == nil:
+        case "sine" where m["windows_ms"] == nil, "poisson" where m["windows_ms"] == nil:
             windows = [0...durationMs]
         default:
             let windowNodes = try m.required("windows_ms", "a list of [start, stop] pairs in ms").sequence("[start, stop] pairs in ms")
@@ -398,8 +409,15 @@ public enum ScenarioLoader {
                 default: throw n.invalid("all, none or a list of cell indices")
                 }
             } else {
-                r.traceCells = try n.sequence("cell indices").map {
-                    try $0.integer(in: 0...(cellCount - 1), "a cell index from 0 to \(cellCount - 1)")
+                // A cell listed twice would give two identical trace columns: refused.
+                var first: [Int: Int] = [:]
+                r.traceCells = try n.sequence("cell indices").enumerated().map { k, item in
+                    let cell = try item.integer(in: 0...(cellCount - 1), "a cell index from 0 to \(cellCount - 1)")
+                    if let earlier = first[cell] {
+                        throw item.invalid("a cell not listed before: cell \(cell) is already recording.cells[\(earlier)] (list each cell once)")
+                    }
+                    first[cell] = k
+                    return cell
                 }
             }
         }

@@ -83,6 +83,9 @@ public enum ScenarioWriter {
             case .sine(let a, let f, let phase, let offset):
                 keys = ["type: sine", "amplitude_pA: \(number(a))", "frequency_Hz: \(number(f))", "phase_deg: \(number(phase))", "offset_pA: \(number(offset))"]
             case .ramp(let from, let to): keys = ["type: ramp", "from_pA: \(number(from))", "to_pA: \(number(to))"]
+            case .poisson(let p):
+                keys = ["type: poisson", "receptor: \(p.receptor.rawValue)", "rate_Hz: \(number(p.rateHz))",
+                        "channels_per_spike: \(number(p.channelsPerSpike))", "tau_ms: \(number(p.tauMs))", "shared: \(p.shared)"]
             }
             keys.append("cells: [\(st.cells.map(String.init).joined(separator: ", "))]")
             let windows = st.windowsMs.map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" }

@@ -272,6 +272,12 @@ public struct SweepPlan: Sendable {
     /// (powers of ten, as NumPy's logspace) or geomspace (as NumPy's geomspace).
     static func values(of m: ScenarioMapping, axis: ScenarioNode) throws -> [String] {
         let sources = ["values", "range", "linspace", "logspace", "geomspace"].filter { m[$0] != nil }
+        if sources.count > 1 {
+            throw ScenarioError.invalidValue(
+                path: axis.path, value: sources.joined(separator: " and "),
+                expected: "exactly one source of values per axis: values, range (from/to/step), linspace, logspace or geomspace; this axis gives \(sources.count) (\(sources.joined(separator: ", ")))",
+                line: nil)
+        }
         guard sources.count == 1 else {
             throw ScenarioError.missingKey(
                 path: axis.path, key: "values", expected: "exactly one of values, range, linspace, logspace, geomspace")

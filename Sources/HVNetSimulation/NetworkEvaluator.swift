@@ -43,20 +43,26 @@ public final class NetworkEvaluator {
     private let recordFluctuation: Workspace
     /// Some contact has a transmission delay (the right-hand side keeps a history).
     private let hasDelays: Bool
+    /// The trial's Poisson input spike trains (nil without Poisson stimuli).
+    public var poissonInput: PoissonConductances? { rightHandSide.poissonInput }
+    private let hasPoissonInput: Bool
 
     /// - Parameters:
     ///   - noiseModel: the noise layout (its means enter even without fluctuations).
     ///   - noise: the trial's noise paths; required when `noiseModel` is stochastic.
     ///   - noiseIntegration: plain or shifted (the default).
+    ///   - poissonInput: the trial's input spike trains of the model's Poisson stimuli
+    ///     (``PoissonConductances``); required for them to open channels.
     public init(model: NetworkModel, noiseModel: NoiseModel? = nil, noise: NoiseRealisation? = nil,
-                noiseIntegration: NoiseIntegration = .shifted) {
+                noiseIntegration: NoiseIntegration = .shifted, poissonInput: PoissonConductances? = nil) {
         precondition((noiseModel?.isStochastic ?? false) == (noise != nil), "a noisy model needs its noise realisation")
         precondition(noiseModel.map { $0.cells.count == model.cellCount } ?? true)
         self.model = model
         self.noiseModel = noiseModel
         self.noise = noise
         self.noiseIntegration = noise == nil ? .plain : noiseIntegration
-        rightHandSide = NetworkRightHandSide(model: model)
+        rightHandSide = NetworkRightHandSide(model: model, poissonInput: poissonInput)
+        hasPoissonInput = rightHandSide.poissonInput != nil
         n = model.cellCount
         mean = Workspace(noiseModel?.cells.map(\.mean) ?? Array(repeating: 0, count: n))
         drive = Workspace(count: n)
@@ -143,11 +149,12 @@ public final class NetworkEvaluator {
         for i in 0..<n { derivative[i] += fluctuation[i] }
     }
 
-    /// Open AMPA and GABA-A channels of cell `i` for a (y-space) `state` at time `t` (ms),
-    /// synaptic plus pulses; delayed contacts are read from the history at t − d.
-    public func openChannels(state: UnsafePointer<Double>, cell i: Int, at t: Double) -> (ampa: Double, gabaA: Double) {
+    /// Open AMPA and GABA-A channels of cell `i` at time `t` (inside the current segment) for a
+    /// (y-space) `state`: synaptic plus pulses plus Poisson input; delayed contacts are read from
+    /// the history at t − d.
+    public func openChannels(at t: Double, state: UnsafePointer<Double>, cell i: Int) -> (ampa: Double, gabaA: Double) {
         if hasDelays { rightHandSide.time = t }
-        return rightHandSide.openChannels(state: state, cell: i)
+        return rightHandSide.openChannels(at: t, state: state, cell: i)
     }
 
     /// Writes the right-hand side at time `t` (ms) for `state` into `derivative`: dy/dt, dw/dt and
@@ -179,13 +186,15 @@ public final class NetworkEvaluator {
         }
         if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input) }
         if hasDelays { rightHandSide.time = t }
+        if hasPoissonInput { rightHandSide.setInputTime(t) }
         rightHandSide.evaluate(potentials: y, state: state, input: input, into: derivative)
     }
 
     /// ∂f/∂y (row-major, stateSize²) and ∂f/∂t at (t, state), in the same coordinates as
     /// ``evaluate(t:state:into:)``: for shifted integration the state is ỹ and y = ỹ + J(t), so
     /// ∂f/∂ỹ = ∂F/∂y and ∂f/∂t = Σ_i ∂F/∂y_i η_i(t); for plain integration ∂f/∂t is dη/dt on the
-    /// potentials. Pulses and steps are constant inside a segment; sines and ramps add their dI/dt.
+    /// potentials. Pulses and steps are constant inside a segment; sines and ramps add their dI/dt,
+    /// Poisson input −φ_A(y_i) dg_A,i/dt − φ_G(y_i) dg_G,i/dt with dg/dt = −g/τ.
     public func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool {
         let dim = model.stateSize
         var full = [Double](repeating: 0, count: dim)
@@ -199,6 +208,7 @@ public final class NetworkEvaluator {
             for i in 0..<n { full[i] += integral[i] - anchor[i] }
         }
         if hasDelays { rightHandSide.time = t }
+        if hasPoissonInput { rightHandSide.setInputTime(t) }
         full.withUnsafeBufferPointer { rightHandSide.jacobian(state: $0.baseAddress!, dfdy: dfdy) }
         for k in 0..<dim { dfdt[k] = 0 }
         if let noise {
@@ -219,17 +229,50 @@ public final class NetworkEvaluator {
             let slope = stimulus.currentSlopePAPerMs(at: t, in: window)
             for i in stimulus.cells { dfdt[i] += slope * inverseCurrentScale[i] }
         }
+        if let poissonInput {
+            var slopeAmpa = [Double](repeating: 0, count: n), slopeGabaA = [Double](repeating: 0, count: n)
+            poissonInput.addSlope(at: t, ampa: &slopeAmpa, gabaA: &slopeGabaA)
+            for i in 0..<n where slopeAmpa[i] != 0 || slopeGabaA[i] != 0 {
+                let cell = model.cells[i]
+                dfdt[i] -= slopeAmpa[i] * cell.ampa.flux(full[i], form: cell.fluxForm)
+                    + slopeGabaA[i] * cell.gabaA.flux(full[i], form: cell.fluxForm)
+            }
+        }
         return true
     }
 }
 
 extension NetworkEvaluator: ODESystem {
     public var dimension: Int { model.stateSize }
-    public func breakpoints(before duration: Double) -> [Double] { model.breakpoints(before: duration) }
+    /// The stimuli's window edges and, with Poisson input, every input spike: sorted and distinct.
+    public func breakpoints(before duration: Double) -> [Double] {
+        let edges = model.breakpoints(before: duration)
+        guard let poissonInput else { return edges }
+        return mergeSorted(edges, poissonInput.breakpoints(before: duration))
+    }
     public func describeStateComponent(_ index: Int) -> String { model.describeStateComponent(index) }
     /// The shortest transmission delay (ms), or infinity without delays.
     public var maximumStepMs: Double { model.delays.first ?? .infinity }
     public func recordAcceptedState(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) {
         if hasDelays { rightHandSide.recordAcceptedState(time: time, state: state, derivative: derivative) }
     }
+}
+
+/// The sorted, distinct union of two sorted, distinct lists, in one pass.
+func mergeSorted(_ a: [Double], _ b: [Double]) -> [Double] {
+    var out: [Double] = []
+    out.reserveCapacity(a.count + b.count)
+    var i = 0, j = 0
+    while i < a.count || j < b.count {
+        let next: Double
+        if j == b.count || (i < a.count && a[i] <= b[j]) {
+            next = a[i]
+            i += 1
+        } else {
+            next = b[j]
+            j += 1
+        }
+        if out.last != next { out.append(next) }
+    }
+    return out
 }

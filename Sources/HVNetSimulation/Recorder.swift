@@ -163,7 +163,7 @@ public final class Recorder: StepObserver {
         for (k, cell) in settings.traceCells.enumerated() {
             let model = evaluator.model.cells[cell]
             let y = state[cell], w = state[n + cell]
-            let open = evaluator.openChannels(state: state, cell: cell, at: t)
+            let open = evaluator.openChannels(at: t, state: state, cell: cell)
             let currents = model.currents(y: y, w: w, ampaOpen: open.ampa, gabaAOpen: open.gabaA)
             let v = y * vT[cell], dvdt = derivative[cell] * vT[cell]
             for variable in settings.variables {

@@ -1,4 +1,5 @@
 import Foundation
+import GSLSupport
 import HVNetAnalysis
 import HVNetModel
 import HVNetNoise
@@ -103,13 +104,30 @@ public enum Simulation {
             $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial, blockLength: blockLength) : nil
         }
         let evaluator = NetworkEvaluator(
-            model: network, noiseModel: noiseModel, noise: noise, noiseIntegration: scenario.solver.noiseIntegration)
+            model: network, noiseModel: noiseModel, noise: noise, noiseIntegration: scenario.solver.noiseIntegration,
+            poissonInput: poissonInput(scenario, network: network, trial: trial))
         var settings = scenario.recording
         if traces == nil && !keepRows { settings.traceCells = [] }
         let recorder = try Recorder(
             evaluator: evaluator, settings: settings, dt: scenario.traceIntervalMs, duration: scenario.durationMs,
             traces: traces, keepRows: keepRows, trial: trial)
         return (evaluator, recorder)
+    }
+
+    /// The input spike trains of the network's Poisson stimuli in `trial` (nil without any): one
+    /// stream per stimulus and target cell, or per stimulus when shared
+    /// (``SeedDerivation/poissonInput(scenarioSeed:trial:stimulus:cell:)``), with the scenario's
+    /// generator, up to the end of the run.
+    public static func poissonInput(_ scenario: Scenario, network: NetworkModel, trial: Int) -> PoissonConductances? {
+        guard network.stimuli.contains(where: { $0.poisson != nil }) else { return nil }
+        return PoissonConductances(model: network) { index, cell in
+            let stimulus = network.stimuli[index]
+            let stream = RandomStream(
+                type: scenario.noise.generator,
+                seed: SeedDerivation.poissonInput(scenarioSeed: scenario.seed, trial: trial, stimulus: index, cell: cell))
+            return PoissonProcess.spikeTimes(
+                rateHz: stimulus.poisson?.rateHz ?? 0, windowsMs: stimulus.windowsMs, endMs: scenario.durationMs, stream: stream)
+        }
     }
 
     /// Integrates with the scenario's method and options.

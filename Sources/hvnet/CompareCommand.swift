@@ -120,7 +120,7 @@ struct Compare: ParsableCommand {
             throw RuntimeError("\(error)", status: .runFailed)
         }
         if !quiet {
-            print("hvnet compare: \(s.name), \(s.durationMs) ms, \(trials) trial(s), noise grid \(formatNumber(s.noiseGridMs)) ms")
+            print("hvnet compare: \(printable(s.name)), \(s.durationMs) ms, \(trials) trial(s), noise grid \(formatNumber(s.noiseGridMs)) ms")
             print(ComparisonReport.table(result))
             print("wrote \(directory)/: \(files.joined(separator: ", "))")
         }

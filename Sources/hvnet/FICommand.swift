@@ -95,7 +95,7 @@ struct FICommand: ParsableCommand {
             throw ExitCode(2)
         }
         if !quiet {
-            print("hvnet fi: \(s.name), population \(result.population), \(formatNumber(result.durationMs)) ms, transient \(formatNumber(result.transientMs)) ms, \(result.scenario.trials) trial(s)")
+            print("hvnet fi: \(printable(s.name)), population \(printable(result.population)), \(formatNumber(result.durationMs)) ms, transient \(formatNumber(result.transientMs)) ms, \(result.scenario.trials) trial(s)")
             for c in result.meanRates {
                 print(String(format: "  %10.4g pA  %10.4f Hz", c.current, c.mean))
             }

@@ -144,12 +144,12 @@ enum Report {
         var lines: [String] = []
         let trials = s.trials > 1 ? ", \(s.trials) trials on \(r.threads) thread(s)" : ""
         let noise = s.noiseModel == nil ? "" : ", \(s.solver.noiseIntegration.rawValue) noise"
-        lines.append("hvnet \(HVNetVersion.string): \(s.name), \(s.cellCount) cell(s), \(s.durationMs) ms, \(s.solver.summary)\(noise)\(trials)")
+        lines.append("hvnet \(HVNetVersion.string): \(printable(s.name)), \(s.cellCount) cell(s), \(s.durationMs) ms, \(s.solver.summary)\(noise)\(trials)")
         lines.append("  work: \(r.statistics.acceptedSteps) steps, \(r.statistics.evaluations) right-hand-side evaluations, \(String(format: "%.3f", r.wallSeconds)) s")
         lines.append("  spikes: \(r.spikes.count) (upward crossings of \(s.recording.thresholdMV) mV)")
         if s.cellCount > 1 || s.trials > 1 {
             for p in r.populations {
-                lines.append("  population \(p.name) (\(p.cells) cells): rate \(String(format: "%.2f", p.meanRateHz)) Hz, ISI CV \(String(format: "%.3f", p.meanCV)), CV2 \(String(format: "%.3f", p.meanCV2)), Fano (100 ms) \(String(format: "%.3f", p.meanFano)), χ \(String(format: "%.3f", p.chi))")
+                lines.append("  population \(printable(p.name)) (\(p.cells) cells): rate \(String(format: "%.2f", p.meanRateHz)) Hz, ISI CV \(String(format: "%.3f", p.meanCV)), CV2 \(String(format: "%.3f", p.meanCV2)), Fano (100 ms) \(String(format: "%.3f", p.meanFano)), χ \(String(format: "%.3f", p.chi))")
             }
         }
         for spike in r.spikes.prefix(s.cellCount > 2 ? 0 : 10) {

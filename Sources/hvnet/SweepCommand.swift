@@ -112,7 +112,7 @@ struct SweepCommand: ParsableCommand {
         if !quiet {
             let share = shard.count > 1 ? " (shard \(shard))" : ""
             if !merge {
-                print("hvnet sweep \(plan.name)\(share): \(plan.points.count) point(s) in all; computed \(outcome.computed.count), skipped \(outcome.skipped.count) complete, \(outcome.failedHere.count) failed here")
+                print("hvnet sweep \(printable(plan.name))\(share): \(plan.points.count) point(s) in all; computed \(outcome.computed.count), skipped \(outcome.skipped.count) complete, \(outcome.failedHere.count) failed here")
             }
             if outcome.merged {
                 print("wrote \(directory)/: points.csv, results.csv, summary.csv, sweep.json, plots; points/ holds each point's run")

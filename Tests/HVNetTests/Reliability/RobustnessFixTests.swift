@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import HVNetModel
+@testable import HVNetScenario
+@testable import Numerics
+
+/// Findings of a hostile-input review: each bad input gets an error that names the key path and
+/// what to change, and nothing from a file reaches the terminal as a control sequence.
+@Suite("Robustness: key paths and printable names")
+struct RobustnessFixTests {
+    static func error(_ text: String, initial: Bool = false) -> String {
+        do {
+            let s = try ScenarioLoader.parse(text)
+            if initial { _ = try s.initialState() }
+            return "no error"
+        } catch { return "\(error)" }
+    }
+
+    /// κ = 0 at rest: w relaxes at R_w (hundreds per ms), beyond RK4's stability at dt = 1/32 ms
+    /// (the run used to validate and then diverge within 0.2 ms).
+    @Test("A KaD exponent near 0 with a fixed step too long for its resting state is refused, naming dt and the exponent")
+    func exponentStiffness() throws {
+        for exponent in ["0", "1e-12"] {
+            let message = Self.error("""
+                duration_ms: 50
+                solver: {method: rk4, dt_ms: 1/32}
+                parameters: {KaD: {exponent: \(exponent)}}
+                populations: [{name: p, size: 1}]
+                """)
+            #expect(message.contains("solver.dt_ms") && message.contains("KaD.exponent") && message.contains("populations[0]"), "\(message)")
+        }
+        // The same cell with an adaptive method, and the default exponent with the same step, are fine.
+        #expect(Self.error("""
+            duration_ms: 50
+            solver: {method: rkf45}
+            parameters: {KaD: {exponent: 0}}
+            populations: [{name: p, size: 1}]
+            """) == "no error")
+        #expect(Self.error("""
+            duration_ms: 50
+            solver: {method: rk4, dt_ms: 1/32}
+            populations: [{name: p, size: 1}]
+            """) == "no error")
+    }
+
+    @Test("The fastest rate at rest is |∂ẇ/∂w| = R_w at κ = 0 and far slower at κ = 1")
+    func fastestRate() throws {
+        var p = CellParameters()
+        let slow = p.normalized()
+        p.kadExponent = 0
+        let fast = p.normalized()
+        let rest = try slow.restingState()
+        #expect(try fast.restingState().potentialMV == rest.potentialMV)
+        #expect(fast.fastestRate(at: rest) > 100 * slow.fastestRate(at: rest))
+        let y = rest.potentialMV / fast.thermalPotentialMV
+        #expect(fast.fastestRate(at: rest) >= 0.9 * fast.gating.potassiumRate(y))
+    }
+
+    @Test("No stable resting state: the error names populations[k].initial, the population and what to change")
+    func noRestingState() {
+        let message = Self.error("""
+            duration_ms: 1
+            solver: {method: rk4, dt_ms: 1/32}
+            parameters: {NaT: {reversal_mV: 150}, KaD: {units: 0}, NaKa: {units: 0}}
+            populations: [{name: ok, size: 1, initial: {v_mV: -60, w: 0.1}}, {name: depolarised, size: 2}]
+            """, initial: true)
+        #expect(message.contains("populations[1].initial") && message.contains("depolarised")
+                && message.contains("v_mV") && message.contains("parameters"), "\(message)")
+    }
+
+    @Test("A sweep axis with two sources of values says that exactly one is allowed and names them")
+    func sweepAxisTwoSources() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hvnet-robust-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("scenarios/ten-cell-ei.yaml"),
+                                         to: dir.appendingPathComponent("net.yaml"))
+        let path = dir.appendingPathComponent("s.yaml").path
+        try """
+            scenario: net.yaml
+            axes:
+              - {key: noise.mean_pA, values: [120, 130], range: {from: 1, to: 2, step: 1}}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try SweepPlan.load(path: path)
+            Issue.record("accepted two sources")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("axes[0]") && message.contains("exactly one") && message.contains("values")
+                    && message.contains("range") && !message.contains("missing"), "\(message)")
+        }
+    }
+
+    @Test("A cell listed twice in recording.cells is refused with the key path of the repeat")
+    func duplicateRecordingCells() {
+        let message = Self.error("""
+            duration_ms: 10
+            solver: {method: rk4, dt_ms: 1/32}
+            populations: [{name: p, size: 4}]
+            recording: {cells: [1, 3, 1]}
+            """)
+        #expect(message.contains("recording.cells[2]") && message.contains("recording.cells[0]"), "\(message)")
+        #expect(Self.error("""
+            duration_ms: 10
+            solver: {method: rk4, dt_ms: 1/32}
+            populations: [{name: p, size: 4}]
+            recording: {cells: [3, 1]}
+            """) == "no error")
+    }
+
+    @Test("printable escapes control characters, separators and bidirectional overrides, and keeps the rest")
+    func printableText() {
+        #expect(printable("E\u{1B}[31mred\u{07}") == "E\\u{1B}[31mred\\u{7}")
+        #expect(printable("a\r\nb\u{9B}c\u{202E}d") == "a\\u{D}\\u{A}b\\u{9B}c\\u{202E}d")
+        #expect(printable("Zellen µ-ε 細胞 🧠") == "Zellen µ-ε 細胞 🧠")
+    }
+
+    @Test("Errors and warnings that quote a name from the file carry no control characters")
+    func messagesEscapeNames() throws {
+        let message = Self.error("""
+            duration_ms: 10
+            solver: {method: rk4, dt_ms: 1/32}
+            populations: [{name: "p\\e[2J", size: 1}]
+            stimuli: [{type: current_step, amplitude_pA: 5, population: "q\\e[2J", windows_ms: [[0, 5]]}]
+            """)
+        #expect(message.contains("q\\u{1B}[2J") && !message.unicodeScalars.contains { $0.value == 0x1B }, "\(message)")
+        let s = try ScenarioLoader.parse("""
+            duration_ms: 10
+            solver: {method: rk4, dt_ms: 1/32}
+            populations: [{name: "p\\e[2J", size: 1, noise: {sd_pA: 5, tau_ms: 0.01}}]
+            noise: {grid_ms: 0.1}
+            """)
+        let warnings = try s.check().map(\.description)
+        #expect(!warnings.isEmpty)
+        #expect(warnings.allSatisfy { !$0.unicodeScalars.contains { $0.value == 0x1B } }, "\(warnings)")
+    }
+}
