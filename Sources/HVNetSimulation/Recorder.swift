@@ -102,13 +102,26 @@ public final class Recorder: StepObserver {
     public func observe(_ step: AcceptedStep) throws {
         // The cells detect(cell:_:) would act on: above the threshold at either end, or with an
         // open peak that the step might beat (its test, with +∞ for no open peak).
-        let y0 = step.y0, y1 = step.y1, f0 = step.f0, f1 = step.f1, h = step.h
-        let theta = thresholdPointer, peak = peakValue
-        for i in 0..<n {
+        // Four cells at a time, then the rest one by one.
+        let y0 = step.y0, y1 = step.y1, f0 = step.f0, f1 = step.f1
+        let theta = thresholdPointer, peak = peakValue, slack = 4.0 / 27.0 * step.h
+        var i = 0
+        while i + 4 <= n {
+            let a = load4(y0 + i), b = load4(y1 + i), p = load4(peak + i), th = load4(theta + i)
+            let bound = pointwiseMax(a, b) + slack * (Self.magnitude(load4(f0 + i)) + Self.magnitude(load4(f1 + i)))
+                + 1e-9 * (1 + Self.magnitude(p))
+            let act = (a .>= th) .| (b .>= th) .| (bound .> p)
+            if any(act) {
+                for lane in 0..<4 where act[lane] { detect(cell: i + lane, step) }
+            }
+            i += 4
+        }
+        while i < n {
             let a = y0[i], b = y1[i], p = peak[i]
-            if a >= theta[i] || b >= theta[i] || max(a, b) + 4.0 / 27.0 * h * (abs(f0[i]) + abs(f1[i])) + 1e-9 * (1 + abs(p)) > p {
+            if a >= theta[i] || b >= theta[i] || max(a, b) + slack * (abs(f0[i]) + abs(f1[i])) + 1e-9 * (1 + abs(p)) > p {
                 detect(cell: i, step)
             }
+            i += 1
         }
         guard !settings.traceCells.isEmpty else { return }
         let tolerance = 1e-9 * interval
@@ -126,6 +139,12 @@ public final class Recorder: StepObserver {
             try sample(time: t, state: scratch, derivative: derivative)
             nextSample += 1
         }
+    }
+
+    /// |x| lane by lane (the sign bit cleared).
+    @inline(__always)
+    private static func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF, to: SIMD4<Double>.self)
     }
 
     /// Hands the spikes over in (trial, time, cell) order, in an array of their exact size (the
