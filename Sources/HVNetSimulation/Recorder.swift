@@ -108,7 +108,7 @@ public final class Recorder: StepObserver {
         var i = 0
         while i + 4 <= n {
             let a = load4(y0 + i), b = load4(y1 + i), p = load4(peak + i), th = load4(theta + i)
-            let bound = pointwiseMax(a, b) + slack * (Self.magnitude(load4(f0 + i)) + Self.magnitude(load4(f1 + i)))
+            let bound = a.replacing(with: b, where: b .>= a) + slack * (Self.magnitude(load4(f0 + i)) + Self.magnitude(load4(f1 + i)))
                 + 1e-9 * (1 + Self.magnitude(p))
             let act = (a .>= th) .| (b .>= th) .| (bound .> p)
             if any(act) {
