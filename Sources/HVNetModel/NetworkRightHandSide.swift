@@ -294,9 +294,14 @@ public final class NetworkRightHandSide {
             }
             let a = activation.base
             if computed.map({ $0.power != power || $0.constant != constant }) ?? true {
-                for b in stride(from: 0, to: padded, by: 4) {
-                    store4(1 / (1 + constant * integerPower(load4(ie + b), power)), a + b)
+                // The default gain (g_s = 5) as a literal power, so that the powers fold into
+                // the same two products without tests (bit for bit the same value).
+                @inline(__always) func sigmoids(_ power: Int) {
+                    for b in stride(from: 0, to: padded, by: 4) {
+                        store4(1 / (1 + constant * integerPower(load4(ie + b), power)), a + b)
+                    }
                 }
+                if power == 10 { sigmoids(10) } else { sigmoids(power) }
                 computed = (power, constant)
             }
             let o = open.base, p = pulses.base
@@ -315,21 +320,25 @@ public final class NetworkRightHandSide {
         // The input has n entries: the last block reads it from padded scratch.
         let inp = padInput.base
         for i in 0..<n { inp[i] = input[i] }
-        let sodiumPower = v.sodiumPower, potassiumPower = v.potassiumPower
-        for b in stride(from: 0, to: padded, by: 4) {
-            let eHalf = load4(e + b), inverse = load4(ie + b), w = load4(pw + b)
-            let m = 1 / (1 + load4(cm + b) * integerPower(inverse, sodiumPower))
-            let em = load4(cw + b) * integerPower(inverse, potassiumPower)
-            let wInf = 1 / (1 + em)
-            let rate = load4(cr + b) * load4(eb + b) * (1 + em)
-            var flux = m * (1 - w) * (load4(natP + b) * eHalf - load4(natQ + b) * inverse)
-            flux += w * (load4(kadP + b) * eHalf - load4(kadQ + b) * inverse)
-            flux += load4(nakaP + b) * eHalf - load4(nakaQ + b) * inverse
-            flux += load4(gA + b) * (load4(ampaP + b) * eHalf - load4(ampaQ + b) * inverse)
-            flux += load4(gG + b) * (load4(gabaP + b) * eHalf - load4(gabaQ + b) * inverse)
-            store4(load4(inp + b) - flux, py + b)
-            store4(w * rate * (wInf - w), pw + b)
+        // The cell update, with the default gains (g_m = 5, g_w = 3.5) as literal powers so that
+        // integerPower folds into its products without tests (bit for bit the same values).
+        @inline(__always) func update(_ sodiumPower: Int, _ potassiumPower: Int) {
+            for b in stride(from: 0, to: padded, by: 4) {
+                let eHalf = load4(e + b), inverse = load4(ie + b), w = load4(pw + b)
+                let m = 1 / (1 + load4(cm + b) * integerPower(inverse, sodiumPower))
+                let em = load4(cw + b) * integerPower(inverse, potassiumPower)
+                let wInf = 1 / (1 + em)
+                let rate = load4(cr + b) * load4(eb + b) * (1 + em)
+                var flux = m * (1 - w) * (load4(natP + b) * eHalf - load4(natQ + b) * inverse)
+                flux += w * (load4(kadP + b) * eHalf - load4(kadQ + b) * inverse)
+                flux += load4(nakaP + b) * eHalf - load4(nakaQ + b) * inverse
+                flux += load4(gA + b) * (load4(ampaP + b) * eHalf - load4(ampaQ + b) * inverse)
+                flux += load4(gG + b) * (load4(gabaP + b) * eHalf - load4(gabaQ + b) * inverse)
+                store4(load4(inp + b) - flux, py + b)
+                store4(w * rate * (wInf - w), pw + b)
+            }
         }
+        if v.sodiumPower == 10 && v.potassiumPower == 7 { update(10, 7) } else { update(v.sodiumPower, v.potassiumPower) }
         for i in 0..<n {
             derivative[i] = py[i]
             derivative[n + i] = pw[i]

@@ -17,6 +17,9 @@ public final class NoiseRealisation {
     private let sharedPointer: UnsafeMutablePointer<Int>
     private let privateWeight: UnsafeMutablePointer<Double>
     private let sharedWeight: UnsafeMutablePointer<Double>
+    /// Whether every cell has a private source and none a shared one (the usual layout): then
+    /// ``combine(_:into:)`` needs no tests per cell.
+    private let privateOnly: Bool
     @exclusivity(unchecked) private var cachedTime = Double.nan
     /// Whether `sourceI` holds the integrals at `cachedTime`.
     @exclusivity(unchecked) private var cachedIntegrals = false
@@ -51,6 +54,7 @@ public final class NoiseRealisation {
         privateWeight.initialize(from: model.cells.map(\.privateWeight), count: model.cells.count)
         sharedWeight = .allocate(capacity: model.cells.count)
         sharedWeight.initialize(from: model.cells.map(\.sharedWeight), count: model.cells.count)
+        privateOnly = privateSlot.allSatisfy { $0 >= 0 } && sharedSlot.allSatisfy { $0 < 0 }
     }
 
     deinit {
@@ -81,6 +85,11 @@ public final class NoiseRealisation {
 
     /// out_i = a_i v_private + b_i v_shared for per-source values v.
     private func combine(_ values: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        if privateOnly {
+            // 0 + a v as below (so that a product −0 becomes +0 there too).
+            for i in 0..<cellCount { out[i] = 0 + privateWeight[i] * values[privatePointer[i]] }
+            return
+        }
         for i in 0..<cellCount {
             var sum = 0.0
             let p = privatePointer[i], s = sharedPointer[i]

@@ -23,6 +23,11 @@ public final class Recorder: StepObserver {
 
     private let n: Int
     private let thresholdY: [Double]
+    /// The thresholds again as raw memory, and per cell the value of the open peak
+    /// (``pendingPeak``), +∞ when none is open: the once-per-step test of every cell reads only
+    /// these and the step.
+    private let thresholdPointer: UnsafeMutablePointer<Double>
+    private let peakValue: UnsafeMutablePointer<Double>
     private let vT: [Double]
     private let keepRows: Bool
     @exclusivity(unchecked) private var nextSample = 0
@@ -56,6 +61,10 @@ public final class Recorder: StepObserver {
             throw IntegrationError.invalidOptions("\(error)")
         }
         pendingPeak = Array(repeating: nil, count: n)
+        thresholdPointer = .allocate(capacity: max(n, 1))
+        thresholdPointer.initialize(from: thresholdY, count: n)
+        peakValue = .allocate(capacity: max(n, 1))
+        peakValue.initialize(repeating: .infinity, count: max(n, 1))
         spikeIndexOfCell = Array(repeating: nil, count: n)
         let window = settings.plotWindow(durationMs: duration)
         plotData = settings.traceCells.prefix(10).map { PlotTrace(cell: $0, fromMs: window.lowerBound) }
@@ -68,7 +77,11 @@ public final class Recorder: StepObserver {
         }
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        thresholdPointer.deallocate()
+        peakValue.deallocate()
+    }
 
     /// Trace column names: time_ms, then cellK_VARIABLE for each traced cell.
     public static func columns(_ settings: RecordingSettings) -> [String] {
@@ -76,7 +89,10 @@ public final class Recorder: StepObserver {
     }
 
     public func begin(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) throws {
-        for i in 0..<n where state[i] >= thresholdY[i] { pendingPeak[i] = (state[i], time) }
+        for i in 0..<n where state[i] >= thresholdY[i] {
+            pendingPeak[i] = (state[i], time)
+            peakValue[i] = state[i]
+        }
         if nextSample == 0 {
             try sample(time: 0, state: state, derivative: derivative)
             nextSample = 1
@@ -84,7 +100,29 @@ public final class Recorder: StepObserver {
     }
 
     public func observe(_ step: AcceptedStep) throws {
-        for i in 0..<n { detect(cell: i, step) }
+        // The cells detect(cell:_:) would act on: above the threshold at either end, or with an
+        // open peak that the step might beat (its test, with +∞ for no open peak).
+        // Four cells at a time, then the rest one by one.
+        let y0 = step.y0, y1 = step.y1, f0 = step.f0, f1 = step.f1
+        let theta = thresholdPointer, peak = peakValue, slack = 4.0 / 27.0 * step.h
+        var i = 0
+        while i + 4 <= n {
+            let a = load4(y0 + i), b = load4(y1 + i), p = load4(peak + i), th = load4(theta + i)
+            let bound = a.replacing(with: b, where: b .>= a) + slack * (Self.magnitude(load4(f0 + i)) + Self.magnitude(load4(f1 + i)))
+                + 1e-9 * (1 + Self.magnitude(p))
+            let act = (a .>= th) .| (b .>= th) .| (bound .> p)
+            if any(act) {
+                for lane in 0..<4 where act[lane] { detect(cell: i + lane, step) }
+            }
+            i += 4
+        }
+        while i < n {
+            let a = y0[i], b = y1[i], p = peak[i]
+            if a >= theta[i] || b >= theta[i] || max(a, b) + slack * (abs(f0[i]) + abs(f1[i])) + 1e-9 * (1 + abs(p)) > p {
+                detect(cell: i, step)
+            }
+            i += 1
+        }
         guard !settings.traceCells.isEmpty else { return }
         let tolerance = 1e-9 * interval
         while nextSample < sampleCount {
@@ -101,6 +139,12 @@ public final class Recorder: StepObserver {
             try sample(time: t, state: scratch, derivative: derivative)
             nextSample += 1
         }
+    }
+
+    /// |x| lane by lane (the sign bit cleared).
+    @inline(__always)
+    private static func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF, to: SIMD4<Double>.self)
     }
 
     /// Hands the spikes over in (trial, time, cell) order, in an array of their exact size (the
@@ -134,6 +178,7 @@ public final class Recorder: StepObserver {
             spikes.append(Spike(trial: trial, cell: i, timeMs: time, peakMV: .nan, peakTimeMs: .nan))
             spikeIndexOfCell[i] = spikes.count - 1
             pendingPeak[i] = (y0, step.t0)
+            peakValue[i] = y0
         }
         // On [0, 1] the interpolant is at most max(y0, y1) + (4/27) h (|f0| + |f1|) (the Hermite
         // basis functions of the slopes stay within ±4/27): no search when that cannot beat the peak.
@@ -141,7 +186,10 @@ public final class Recorder: StepObserver {
             max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak.value)) > peak.value
         {
             let m = step.maximum(component: i)
-            if m.value > peak.value { pendingPeak[i] = (m.value, m.time) }
+            if m.value > peak.value {
+                pendingPeak[i] = (m.value, m.time)
+                peakValue[i] = m.value
+            }
             if y1 < theta { closePeak(cell: i) }
         }
     }
@@ -149,6 +197,7 @@ public final class Recorder: StepObserver {
     private func closePeak(cell i: Int) {
         guard let peak = pendingPeak[i] else { return }
         pendingPeak[i] = nil
+        peakValue[i] = .infinity
         if let k = spikeIndexOfCell[i] {
             spikes[k].peakMV = peak.value * vT[i]
             spikes[k].peakTimeMs = peak.time

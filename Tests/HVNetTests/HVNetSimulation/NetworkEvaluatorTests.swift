@@ -133,12 +133,41 @@ struct NetworkEvaluatorTests {
         var x = (0..<13).map { _ in Double.random(in: -10...10, using: &generator) }
         x[0] = .nan  // no row has column 0; empty rows must not pick it up
         var y = [Double](repeating: -1, count: 11)
-        m.multiply(x, into: &y)
+        m.multiplySliced(x, into: &y)
         for i in 0..<11 {
             var sum = 0.0
             for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
             #expect(y[i] == sum, "row \(i)")
         }
         #expect(y[1] == 0 && y[5] == 0 && y[9] == 0)
+    }
+
+    /// 37 rows: one tile of 32 rows, a block of four and a partial block of one; 30 % of the
+    /// entries of the 19 non-empty columns set (channel counts), so the dense form is chosen.
+    @Test("The dense product sums each row in column order, equal to the CSR sum bit for bit")
+    func denseProduct() {
+        var generator = SeededGenerator(seed: 5)
+        let dense = (0..<37).map { _ in
+            (0..<23).map { j in j % 6 != 2 && Double.random(in: 0..<1, using: &generator) < 0.3 ? Double(Int.random(in: 1...60, using: &generator)) : 0 }
+        }
+        let m = SparseMatrix(dense: dense)
+        #expect(m.usesDenseProduct)
+        var x = (0..<23).map { _ in Double.random(in: 0..<1, using: &generator) }
+        x[2] = .nan  // an empty column is left out of the dense form
+        var y = [Double](repeating: -1, count: 37)
+        m.multiplyDense(x, into: &y)
+        for i in 0..<37 {
+            var sum = 0.0
+            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            #expect(y[i] == sum, "row \(i)")
+        }
+    }
+
+    @Test("The dense form is kept only where at least a tenth of the non-empty columns' entries are set")
+    func denseChoice() {
+        let sparse = (0..<40).map { i in (0..<40).map { j in j == (i * 7) % 40 ? 1.0 : 0 } }
+        #expect(!SparseMatrix(dense: sparse).usesDenseProduct)
+        let full = (0..<40).map { i in (0..<40).map { j in (i + j) % 5 == 0 ? 1.0 : 0 } }
+        #expect(SparseMatrix(dense: full).usesDenseProduct)
     }
 }
