@@ -210,5 +210,15 @@ expect_status "negative --duration is a value, refused by range" 1 "--duration" 
 expect_success "compare rkf45 on a noisy network" "$work/ok-c2" compare.json -- compare "$root/scenarios/ten-cell-ei.yaml" --duration 50 --method rkf45:rtol=1e-6 --out "$work/ok-c2" --quiet
 expect_success "run rkf45 on a noisy network" "$work/ok-r3" spikes.csv -- run "$root/scenarios/ten-cell-ei.yaml" --duration 50 --method rkf45 --out "$work/ok-r3" --quiet
 
+# One trial on two threads splits the network (W1000 has at least 128 cells): the same spikes.csv
+# byte for byte, and summary.json says how many threads evaluated it.
+expect_success "run W1000 on one thread" "$work/split1" spikes.csv -- run "$root/Benchmarks/workloads/random-1000.yaml" --duration 40 --threads 1 --out "$work/split1" --quiet
+expect_success "run W1000 split over two threads" "$work/split2" spikes.csv -- run "$root/Benchmarks/workloads/random-1000.yaml" --duration 40 --threads 2 --out "$work/split2" --quiet
+if cmp -s "$work/split1/spikes.csv" "$work/split2/spikes.csv" && grep -q '"cell_threads": 2' "$work/split2/summary.json"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL a network split over two threads changed spikes.csv or was not split"
+fi
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -134,7 +134,13 @@ public final class NetworkRightHandSide {
     /// network run the two phases on their own ``Part`` with a barrier between them.
     public func evaluate(potentials y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,
                          into derivative: UnsafeMutablePointer<Double>) {
-        evaluatePresynaptic(cells: whole.cells, y: y, state: state, derivative: derivative)
+        evaluatePresynaptic(cells: 0..<n, y: y, state: state, derivative: derivative)
+        evaluatePostsynaptic(y: y, state: state, input: input, into: derivative)
+    }
+
+    /// Phase 2 for every cell (see ``evaluatePostsynaptic(_:y:state:input:into:)``).
+    public func evaluatePostsynaptic(y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+                                     input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         evaluatePostsynaptic(whole, y: y, state: state, input: input, into: derivative)
     }
 

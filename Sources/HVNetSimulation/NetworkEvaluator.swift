@@ -234,8 +234,9 @@ public final class NetworkEvaluator {
             start(.evaluate, t: t, state: state, output: derivative, on: team)
             return
         }
-        presynaptic(part: 0, t: t, state: state, derivative: derivative)
-        postsynaptic(part: 0, state: state, derivative: derivative)
+        // One thread: the whole network, without the parts' arrays.
+        presynaptic(cells: 0..<n, noise: noise, t: t, state: state, derivative: derivative)
+        rightHandSide.evaluatePostsynaptic(y: potentials(state), state: state, input: input.base, into: derivative)
     }
 
     /// The potentials the right-hand side sees: the state's, or y = ỹ + J(t) under shifted integration.
@@ -244,13 +245,12 @@ public final class NetworkEvaluator {
         hasNoise && noiseIntegration == .shifted ? UnsafePointer(potential.base) : state
     }
 
-    /// Phase 1 for part `k`: its cells' input (drive, noise, time-varying stimuli), potentials and
+    /// Phase 1 for `cells` (a part's, with its noise): their input (drive, noise, time-varying stimuli), potentials and
     /// presynaptic activations.
-    private func presynaptic(part k: Int, t: Double, state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>) {
-        let cells = parts[k].cells
+    private func presynaptic(cells: Range<Int>, noise: NoiseRealisation?, t: Double, state: UnsafePointer<Double>,
+                             derivative: UnsafeMutablePointer<Double>) {
         let input = input.base, drive = drive.base
-        if hasNoise {
-            let noise = noiseParts[k]
+        if let noise {
             let fluctuation = fluctuation.base
             switch noiseIntegration {
             case .plain:
@@ -340,7 +340,7 @@ extension NetworkEvaluator: TeamWork {
         case .evaluate:
             guard let state = jobState, let derivative = jobOutput else { return }
             if stage == 0 {
-                presynaptic(part: k, t: jobTime, state: state, derivative: derivative)
+                presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: jobTime, state: state, derivative: derivative)
             } else {
                 postsynaptic(part: k, state: state, derivative: derivative)
             }
