@@ -33,6 +33,10 @@ public final class NetworkEvaluator {
     @exclusivity(unchecked) private var jobTime = 0.0
     @exclusivity(unchecked) private var jobState: UnsafePointer<Double>? = nil
     @exclusivity(unchecked) private var jobOutput: UnsafeMutablePointer<Double>? = nil
+    /// Whether evaluations run on the team or on the calling thread (timed, see ``SplitChooser``).
+    @exclusivity(unchecked) private var chooser = SplitChooser()
+    /// Whether the current evaluation runs on the calling thread; the step's other jobs follow it.
+    @exclusivity(unchecked) private var onCaller = false
     /// μ_i (1/ms).
     private let mean: Workspace
     /// Stimulus plus μ for the current segment (1/ms).
@@ -231,6 +235,7 @@ public final class NetworkEvaluator {
     public func evaluate(t: Double, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         evaluations += 1
         if let team {
+            onCaller = chooser.next()
             start(.evaluate, t: t, state: state, output: derivative, on: team)
             return
         }
@@ -287,7 +292,7 @@ public final class NetworkEvaluator {
         jobTime = t
         jobState = state
         jobOutput = output
-        team.run(stages: job == .evaluate ? 2 : 1)
+        team.run(stages: job == .evaluate ? 2 : 1, onCaller: onCaller)
     }
 
     /// ∂f/∂y (row-major, stateSize²) and ∂f/∂t at (t, state), in the same coordinates as

@@ -82,9 +82,10 @@ package final class WorkerTeam: @unchecked Sendable {
         threads.removeAll()
     }
 
-    /// Runs `stages` stages of the current job over every part and returns when all are done.
-    package func run(stages: Int) {
-        guard count > 1, isRunning else {
+    /// Runs `stages` stages of the current job over every part and returns when all are done;
+    /// with `onCaller`, every part on the calling thread in turn (the same writes), the workers idle.
+    package func run(stages: Int, onCaller: Bool = false) {
+        guard count > 1, isRunning, !onCaller else {
             // One thread: each stage for every part in turn (the same writes, in part order).
             for stage in 0..<stages {
                 for part in 0..<count { work.perform(part: part, stage: stage) }
@@ -138,6 +139,47 @@ package final class WorkerTeam: @unchecked Sendable {
             var nap = timespec(tv_sec: 0, tv_nsec: 50_000)
             nanosleep(&nap, nil)
         }
+    }
+}
+
+/// Chooses between running a team's jobs on the workers or on the calling thread alone, by
+/// timing both now and then: of every `period` jobs, the first `probe` run on the caller, the next
+/// `probe` on the team, and the rest the faster way. The results are the same either way; this
+/// keeps a split network from running slower than one thread where the barriers do not pay (a
+/// small network, a machine whose other load preempts the workers).
+package struct SplitChooser {
+    package static let period = 4096, probe = 64
+    private var job = 0
+    private var probeStart: UInt64 = 0
+    private var callerTime: UInt64 = 0
+    /// Whether the jobs outside the probes run on the caller.
+    package private(set) var prefersCaller = false
+
+    package init() {}
+
+    /// Whether job number `job` (counted here) runs on the caller.
+    @inline(__always)
+    package mutating func next() -> Bool {
+        let k = job
+        job = job == Self.period - 1 ? 0 : job + 1
+        if k < 2 * Self.probe {
+            if k == 0 {
+                probeStart = Self.now()
+            } else if k == Self.probe {
+                let t = Self.now()
+                callerTime = t &- probeStart
+                probeStart = t
+            }
+            return k < Self.probe
+        }
+        if k == 2 * Self.probe { prefersCaller = callerTime <= Self.now() &- probeStart }
+        return prefersCaller
+    }
+
+    private static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }
 

@@ -136,6 +136,18 @@ struct CellThreadsTests {
         #expect(Simulation.threadPlan(requested: 2, trials: 1, cells: Simulation.minimumCellsToSplit - 1) == (1, 1))
     }
 
+    @Test("the timing choice probes the calling thread, then the team, then keeps one way until the next period")
+    func splitChooserProbesBothWays() {
+        var chooser = SplitChooser()
+        let first = (0..<SplitChooser.period).map { _ in chooser.next() }
+        #expect(first[..<SplitChooser.probe].allSatisfy { $0 })
+        #expect(first[SplitChooser.probe..<(2 * SplitChooser.probe)].allSatisfy { !$0 })
+        let rest = first[(2 * SplitChooser.probe)...], prefersCaller = chooser.prefersCaller
+        #expect(rest.allSatisfy { $0 == prefersCaller })
+        let next = chooser.next()
+        #expect(next)  // the next period starts with the caller's probe
+    }
+
     /// Counts its parts' runs; stage 1 checks that every part's stage 0 ran before it.
     final class CountingWork: TeamWork, @unchecked Sendable {
         let parts: Int
