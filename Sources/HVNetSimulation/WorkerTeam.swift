@@ -15,23 +15,23 @@ package protocol TeamWork: AnyObject {
 
 /// A fixed team of threads that runs jobs of one or more stages over parts: the caller runs part 0,
 /// `count − 1` persistent workers the others, and all meet at a barrier after each stage, so a
-/// stage may read what any part wrote in an earlier stage. ``run(stages:)`` returns when every
+/// stage may read what any part wrote in an earlier stage. ``run(stages:onCaller:)`` returns when every
 /// part has finished the last stage.
 ///
 /// Waiting spins on atomics for a while (a stage of W1000 lasts microseconds), then yields the
 /// core (`sched_yield`), then sleeps in short naps, so that a shared or oversubscribed machine
 /// does not collapse and an idle team costs nothing. Persistent workers with this barrier were
 /// measured against one `DispatchQueue.concurrentPerform` per stage, which took more than twice
-/// as long on W1000 (docs/performance.md, "One network over several cores"). The workers live as long as the team: its
-/// deinit stops and joins them.
+/// as long on W1000 (docs/performance.md, "One network over several cores"). The workers live as
+/// long as the team: its deinit stops and joins them.
 ///
-/// Why `@unchecked Sendable` is safe: the team's own state is atomics, set up before the workers
-/// start and read-only afterwards (`work`, `count`). The work object is touched by several threads
+/// Why `@unchecked Sendable` is safe: the team's own state is atomics, constants set before the
+/// workers start (`work`, `count`) and the thread list, which only the owner touches. The work object is touched by several threads
 /// only inside `perform`, by parts that write disjoint memory within a stage; a job's parameters
-/// are written by the caller before ``run(stages:)`` releases the job (a releasing store that the
+/// are written by the caller before ``run(stages:onCaller:)`` releases the job (a releasing store that the
 /// workers' acquiring load pairs with), and the barrier between stages (acquire–release on one
 /// counter) orders every part's writes of a stage before every part's reads of the next.
-/// ``run(stages:)`` itself must be called from one thread at a time.
+/// ``run(stages:onCaller:)`` itself must be called from one thread at a time.
 package final class WorkerTeam: @unchecked Sendable {
     package let count: Int
     /// Unowned: the work object owns the team and stops it (``stop()``) before it goes.
