@@ -232,6 +232,15 @@ if printf '%s' "$evil_out" | grep -q $'\e' || ! printf '%s' "$evil_out" | grep -
 else
   passed=$((passed + 1))
 fi
+# One trial on two threads splits the network (W1000 has at least 128 cells): the same spikes.csv
+# byte for byte, and summary.json says how many threads evaluated it.
+expect_success "run W1000 on one thread" "$work/split1" spikes.csv -- run "$root/Benchmarks/workloads/random-1000.yaml" --duration 40 --threads 1 --out "$work/split1" --quiet
+expect_success "run W1000 split over two threads" "$work/split2" spikes.csv -- run "$root/Benchmarks/workloads/random-1000.yaml" --duration 40 --threads 2 --out "$work/split2" --quiet
+if cmp -s "$work/split1/spikes.csv" "$work/split2/spikes.csv" && grep -q '"cell_threads": 2' "$work/split2/summary.json"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL a network split over two threads changed spikes.csv or was not split"
+fi
 
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -72,11 +72,14 @@ extension Simulation {
         let sinkBox = ExclusiveBox(copyingSink ?? traceSink)
         let initial = initialStates
 
-        let threads = TrialPool.threads(requested: options.threads, count: scenario.trials)
+        let (threads, cellThreads) = threadPlan(requested: options.threads, trials: scenario.trials, cells: scenario.cellCount)
+        let usedCellThreads = AtomicCount()
         let meter = ProgressMeter(trials: scenario.trials, report: options.progress)
         let outputs = try TrialPool.map(count: scenario.trials, threads: threads) { trial -> TrialOutput in
             let sink = trial == recordedTrial ? sinkBox.value : nil
-            let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: sink, keepRows: false)
+            let (evaluator, recorder) = try prepare(
+                scenario, network: network, trial: trial, traces: sink, keepRows: false, cellThreads: cellThreads)
+            usedCellThreads.set(evaluator.cellThreads)
             var statistics = IntegrationStatistics()
             var failure: String? = nil
             var reached = scenario.durationMs
@@ -154,12 +157,38 @@ extension Simulation {
         }
 
         var result = Result(
-            scenario: scenario, trials: trials, wallSeconds: wall, threads: threads, efficiency: recorded?.efficiency ?? [],
+            scenario: scenario, trials: trials, wallSeconds: wall, threads: threads, cellThreads: max(1, usedCellThreads.value), efficiency: recorded?.efficiency ?? [],
             populations: populations, files: files, outputDirectory: outputDirectory)
         result.files.append("summary.json")
         try OutputFile.write(RunSummary.json(result, scenarioPath: scenarioPath, commandLine: options.commandLine).rendered() + "\n", to: path("summary.json"))
         return result
     }
+}
+
+extension Simulation {
+    /// Networks with fewer cells are not split over threads: below this size the barriers of a
+    /// split evaluation cost more than they save (measured crossover, docs/performance.md,
+    /// "One network over several cores").
+    public static let minimumCellsToSplit = 128
+
+    /// How a run uses `requested` threads (nil: every core): trials first, one thread each; when
+    /// there are fewer trials than threads, each trial's network is split over the threads left
+    /// to it (⌊threads / trial threads⌋), if it has at least ``minimumCellsToSplit`` cells.
+    /// Outputs are the same for any plan.
+    public static func threadPlan(requested: Int?, trials: Int, cells: Int) -> (trialThreads: Int, cellThreads: Int) {
+        let total = max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount)
+        let trialThreads = TrialPool.threads(requested: total, count: trials)
+        let cellThreads = cells >= minimumCellsToSplit ? max(1, total / trialThreads) : 1
+        return (trialThreads, cellThreads)
+    }
+}
+
+/// The threads that evaluated each trial's network (the same for every trial).
+final class AtomicCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = 0
+    func set(_ value: Int) { lock.lock(); stored = value; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return stored }
 }
 
 /// A value handed to exactly one worker thread at a time (here: the trace sink of the recorded

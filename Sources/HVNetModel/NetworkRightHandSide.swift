@@ -4,8 +4,8 @@ import Numerics
 /// The deterministic right-hand side of a ``NetworkModel``, evaluated into caller-provided
 /// buffers: dy/dt, dw/dt (and ds/dt of kinetic synapses) for given membrane potentials, gating
 /// state and external input. It owns its scratch space and the stimuli of the current segment,
-/// so it allocates nothing per evaluation; one instance serves one integration (not shared
-/// between threads).
+/// so it allocates nothing per evaluation; one instance serves one integration (shared between
+/// threads only through the two phases below, on disjoint ranges of cells).
 ///
 /// In normalised units (docs/model.md §2–§4), with y = v/v_T and the input u_i in 1/ms:
 ///
@@ -16,6 +16,12 @@ import Numerics
 /// ``PoissonConductances``). Three paths give
 /// the same numbers: vectorised (SIMD blocks of four cells, two exponentials per cell), shared
 /// exponential (r = 1/2: one exp(y/2) for all fluxes), and general.
+///
+/// Each evaluation has two phases over cells, so that threads sharing one network can split it
+/// by ranges of cells (``Part``): phase 1 writes what other cells read (presynaptic activations),
+/// phase 2 reads them and writes only its own cells. Every cell's arithmetic is the same however
+/// the cells are split, so results do not depend on the split. Between the two phases of one
+/// evaluation, and between evaluations, the threads must meet at a barrier.
 ///
 /// The pointer arguments are raw because every solver (GSL's C steppers included) hands the state
 /// over as a C array; the benchmark in docs/performance.md shows the cost of anything else.
@@ -33,8 +39,13 @@ public final class NetworkRightHandSide {
     private let segmentGabaA: Workspace
     /// Injected stimulus current (1/ms, depolarising positive) of the current segment.
     public let stimulusInput: Workspace
-    /// Scratch: presynaptic activations, open synaptic channels.
-    private let activation: Workspace
+    /// Scratch: presynaptic activations per receptor (one array when both receptors' sigmoids
+    /// are the same powers of exp(−y/2)), open synaptic channels.
+    private let ampaActivation: Workspace
+    private let gabaAActivation: Workspace
+    private let gabaASharesActivation: Bool
+    private let ampaIsEmpty: Bool
+    private let gabaAIsEmpty: Bool
     private let ampaOpen: Workspace
     private let gabaAOpen: Workspace
     /// Vectorised path scratch (padded to 4 cells): y, w, exp(y/2), exp(−y/2), exp(b g_w y).
@@ -64,7 +75,18 @@ public final class NetworkRightHandSide {
         segmentAmpa = Workspace(count: self.poissonInput == nil ? 0 : padded)
         segmentGabaA = Workspace(count: self.poissonInput == nil ? 0 : padded)
         stimulusInput = Workspace(count: padded)
-        activation = Workspace(count: padded)
+        ampaActivation = Workspace(count: padded)
+        if model.vectorized != nil, !model.ampa.hasNoUndelayedContacts, !model.gabaA.hasNoUndelayedContacts,
+            let a = model.ampaSigmoidPower, let g = model.gabaASigmoidPower {
+            gabaASharesActivation = a.power == g.power && a.constant == g.constant
+        } else {
+            gabaASharesActivation = false
+        }
+        // The sparse products are empty (delayed contacts are added apart).
+        ampaIsEmpty = model.ampa.hasNoUndelayedContacts
+        gabaAIsEmpty = model.gabaA.hasNoUndelayedContacts
+        whole = Part(cells: 0..<model.cellCount, ampaRows: model.ampa.weights, gabaARows: model.gabaA.weights)
+        gabaAActivation = gabaASharesActivation ? ampaActivation : Workspace(count: padded)
         ampaOpen = Workspace(count: padded)
         gabaAOpen = Workspace(count: padded)
         halfExp = Workspace(count: padded)
@@ -223,61 +245,133 @@ public final class NetworkRightHandSide {
     /// Writes the right-hand side into `derivative` (stateSize values) for the potentials `y`
     /// (n values, dimensionless), the rest of the state taken from `state` (w from n, kinetic
     /// synapses after 2n), and the external input `input` (n values, 1/ms, depolarising positive).
+    ///
+    /// One call is ``evaluatePresynaptic(cells:y:state:derivative:)`` then
+    /// ``evaluatePostsynaptic(_:y:state:input:into:)`` over every cell; threads that share one
+    /// network run the two phases on their own ``Part`` with a barrier between them.
     public func evaluate(potentials y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,
                          into derivative: UnsafeMutablePointer<Double>) {
-        if let v = model.vectorized {
-            evaluateVectorized(v, y: y, state: state, input: input, into: derivative)
-            return
+        evaluatePresynaptic(cells: 0..<n, y: y, state: state, derivative: derivative)
+        evaluatePostsynaptic(y: y, state: state, input: input, into: derivative)
+    }
+
+    /// Phase 2 for every cell (see ``evaluatePostsynaptic(_:y:state:input:into:)``).
+    public func evaluatePostsynaptic(y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+                                     input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
+        evaluatePostsynaptic(whole, y: y, state: state, input: input, into: derivative)
+    }
+
+    /// A contiguous range of cells with the rows of the coupling matrices that sum into them
+    /// (rows renumbered from 0), for the postsynaptic phase. `cells` starts on a multiple of 4 and
+    /// ends on one or at n, so that SIMD blocks of four never straddle two parts.
+    ///
+    /// A class, so that handing a part to the phases costs one reference, not a copy of its matrices.
+    public final class Part: Sendable {
+        public let cells: Range<Int>
+        let ampaRows: SparseMatrix
+        let gabaARows: SparseMatrix
+
+        init(cells: Range<Int>, ampaRows: SparseMatrix, gabaARows: SparseMatrix) {
+            self.cells = cells
+            self.ampaRows = ampaRows
+            self.gabaARows = gabaARows
         }
-        couple(model.ampa, offset: model.ampaStateOffset, pulses: pulseAmpa, into: ampaOpen, hints: ampaHints, y: y, state: state, derivative: derivative)
-        couple(model.gabaA, offset: model.gabaAStateOffset, pulses: pulseGabaA, into: gabaAOpen, hints: gabaAHints, y: y, state: state, derivative: derivative)
-        if let fast = model.sharedExponential {
-            fast.withUnsafeBufferPointer { evaluateShared($0, y: y, state: state, input: input, into: derivative) }
+
+        /// Synapses (non-zeros of both receptors) summed into the part's cells.
+        public var synapseCount: Int { ampaRows.nonzeroCount + gabaARows.nonzeroCount }
+    }
+
+    /// Every cell as one part.
+    private let whole: Part
+
+    /// The part of cells `cells` (see ``Part`` for the allowed bounds).
+    public func part(cells: Range<Int>) -> Part {
+        if cells == 0..<n { return whole }
+        return Part(cells: cells, ampaRows: model.ampa.weights.rows(cells), gabaARows: model.gabaA.weights.rows(cells))
+    }
+
+    /// Phase 1 for the cells in `cells` (bounds as in ``Part``): what other cells read from them,
+    /// the presynaptic activations (instantaneous sigmoids of y, or the kinetic state, whose
+    /// derivative is written here), and the per-cell exponentials of the vectorised path.
+    public func evaluatePresynaptic(cells: Range<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+                                    derivative: UnsafeMutablePointer<Double>) {
+        if let v = model.vectorized {
+            presynapticVectorized(v, cells: cells, y: y, state: state, derivative: derivative)
         } else {
-            evaluateGeneral(y: y, state: state, input: input, into: derivative)
+            activate(model.ampa, offset: model.ampaStateOffset, into: ampaActivation, cells: cells, y: y, state: state, derivative: derivative)
+            activate(model.gabaA, offset: model.gabaAStateOffset, into: gabaAActivation, cells: cells, y: y, state: state, derivative: derivative)
         }
     }
 
-    /// open = W s + pulses, s instantaneous or the kinetic state (whose derivative is written too).
-    private func couple(
-        _ coupling: SynapticCoupling, offset: Int?, pulses: Workspace,
-        into open: Workspace, hints: UnsafeMutablePointer<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
-        derivative: UnsafeMutablePointer<Double>
+    /// Phase 2 for the cells of `part`, after phase 1 has run for every cell: open channels
+    /// (sparse rows of W times the activations, plus pulses), fluxes and derivatives.
+    public func evaluatePostsynaptic(_ part: Part, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
+                                     input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
+        let cells = part.cells
+        open(ampaIsEmpty, rows: part.ampaRows, activation: ampaActivation, pulses: pulseAmpa, into: ampaOpen, cells: cells)
+        open(gabaAIsEmpty, rows: part.gabaARows, activation: gabaAActivation, pulses: pulseGabaA, into: gabaAOpen, cells: cells)
+        if history != nil {
+            // Delayed contacts (never split over threads: the part is every cell).
+            addDelayed(model.ampa, offset: model.ampaStateOffset, hints: ampaHints, y: y, state: state, into: ampaOpen.base)
+            addDelayed(model.gabaA, offset: model.gabaAStateOffset, hints: gabaAHints, y: y, state: state, into: gabaAOpen.base)
+        }
+        if let v = model.vectorized {
+            postsynapticVectorized(v, cells: cells, state: state, input: input, into: derivative)
+        } else if let fast = model.sharedExponential {
+            fast.withUnsafeBufferPointer { evaluateShared($0, cells: cells, y: y, state: state, input: input, into: derivative) }
+        } else {
+            evaluateGeneral(cells: cells, y: y, state: state, input: input, into: derivative)
+        }
+    }
+
+    /// Activations s_j of cells j in `cells`: the kinetic state (whose derivative is written too)
+    /// or the instantaneous sigmoid of y.
+    private func activate(
+        _ coupling: SynapticCoupling, offset: Int?, into activation: Workspace, cells: Range<Int>,
+        y: UnsafePointer<Double>, state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>
     ) {
-        let activation = activation.base, open = open.base, pulses = pulses.base
+        let activation = activation.base
         if let offset, case .firstOrder(let tau) = coupling.kinetics {
             let rate = 1 / tau
-            for j in 0..<n {
+            for j in cells {
                 activation[j] = state[offset + j]
                 derivative[offset + j] = (coupling.steadyActivation(y[j]) - state[offset + j]) * rate
             }
-        } else if coupling.hasNoUndelayedContacts {
-            for i in 0..<n { open[i] = pulses[i] }
-            if coupling.delayed != nil { addDelayed(coupling, offset: offset, hints: hints, y: y, state: state, into: open) }
-            return
-        } else {
-            for j in 0..<n { activation[j] = coupling.steadyActivation(y[j]) }
+        } else if !coupling.hasNoUndelayedContacts {
+            for j in cells { activation[j] = coupling.steadyActivation(y[j]) }
         }
-        coupling.weights.multiply(UnsafePointer(activation), into: open)
-        for i in 0..<n { open[i] += pulses[i] }
-        if coupling.delayed != nil { addDelayed(coupling, offset: offset, hints: hints, y: y, state: state, into: open) }
     }
 
-    /// The vectorised path (``VectorizedCells``): loops over blocks of four cells in SIMD
+    /// open = W s + pulses for the rows of the part's cells.
+    private func open(
+        _ isEmpty: Bool, rows: SparseMatrix, activation: Workspace, pulses: Workspace,
+        into open: Workspace, cells: Range<Int>
+    ) {
+        let open = open.base, pulses = pulses.base
+        if isEmpty {
+            for i in cells { open[i] = pulses[i] }
+            return
+        }
+        rows.multiply(UnsafePointer(activation.base), into: open + cells.lowerBound)
+        for i in cells { open[i] += pulses[i] }
+    }
+
+    /// The vectorised path (``VectorizedCells``), phase 1: loops over blocks of four cells in SIMD
     /// registers, with two exponentials per cell (``VectorExp``) and every sigmoid from whole
     /// powers of exp(−y/2). The potentials and gating variables are copied into padded scratch
     /// first, so the last block needs no special case; the derivatives are written there in place
-    /// and copied out.
-    private func evaluateVectorized(_ v: VectorizedCells, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
-                                    input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
+    /// (phase 2) and copied out.
+    private func presynapticVectorized(_ v: VectorizedCells, cells: Range<Int>, y: UnsafePointer<Double>,
+                                       state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>) {
         let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
-        let py = padY.base, pw = padW.base, padded = v.padded
-        for i in 0..<n {
+        let py = padY.base, pw = padW.base
+        let blocks = stride(from: cells.lowerBound, to: cells.upperBound == n ? v.padded : cells.upperBound, by: 4)
+        for i in cells {
             py[i] = y[i]
             pw[i] = state[n + i]
         }
         let biasGain = v.biasGain
-        for b in stride(from: 0, to: padded, by: 4) {
+        for b in blocks {
             let yb = load4(py + b)
             let eHalf = VectorExp.exp(0.5 * yb)
             store4(eHalf, e + b)
@@ -285,32 +379,32 @@ public final class NetworkRightHandSide {
             store4(VectorExp.exp(biasGain * yb), eb + b)
         }
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
-        var computed: (power: Int, constant: Double)? = nil
-        func drive(_ coupling: SynapticCoupling, _ sigmoid: (power: Int, constant: Double)?, offset: Int?,
-                   pulses: Workspace, open: Workspace, hints: UnsafeMutablePointer<Int>) {
+        func drive(_ coupling: SynapticCoupling, _ sigmoid: (power: Int, constant: Double)?, offset: Int?, into activation: Workspace) {
             guard let (power, constant) = sigmoid, !coupling.hasNoUndelayedContacts else {
-                couple(coupling, offset: offset, pulses: pulses, into: open, hints: hints, y: y, state: state, derivative: derivative)
+                activate(coupling, offset: offset, into: activation, cells: cells, y: y, state: state, derivative: derivative)
                 return
             }
             let a = activation.base
-            if computed.map({ $0.power != power || $0.constant != constant }) ?? true {
-                // The default gain (g_s = 5) as a literal power, so that the powers fold into
-                // the same two products without tests (bit for bit the same value).
-                @inline(__always) func sigmoids(_ power: Int) {
-                    for b in stride(from: 0, to: padded, by: 4) {
-                        store4(1 / (1 + constant * integerPower(load4(ie + b), power)), a + b)
-                    }
+            // The default gain (g_s = 5) as a literal power, so that the powers fold into the
+            // same two products without tests (bit for bit the same value).
+            @inline(__always) func sigmoids(_ power: Int) {
+                for b in blocks {
+                    store4(1 / (1 + constant * integerPower(load4(ie + b), power)), a + b)
                 }
-                if power == 10 { sigmoids(10) } else { sigmoids(power) }
-                computed = (power, constant)
             }
-            let o = open.base, p = pulses.base
-            coupling.weights.multiply(UnsafePointer(a), into: o)
-            for i in 0..<n { o[i] += p[i] }
-            if coupling.delayed != nil { addDelayed(coupling, offset: offset, hints: hints, y: y, state: state, into: o) }
+            if power == 10 { sigmoids(10) } else { sigmoids(power) }
         }
-        drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, pulses: pulseAmpa, open: ampaOpen, hints: ampaHints)
-        drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, pulses: pulseGabaA, open: gabaAOpen, hints: gabaAHints)
+        drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, into: ampaActivation)
+        if gabaASharesActivation { return }
+        drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, into: gabaAActivation)
+    }
+
+    /// The vectorised path, phase 2: the cell update on blocks of four.
+    private func postsynapticVectorized(_ v: VectorizedCells, cells: Range<Int>, state: UnsafePointer<Double>,
+                                        input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
+        let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
+        let py = padY.base, pw = padW.base, padded = v.padded
+        let blocks = stride(from: cells.lowerBound, to: cells.upperBound == n ? padded : cells.upperBound, by: 4)
         let c = vectorConstants.base
         let natP = c, natQ = c + padded, kadP = c + 2 * padded, kadQ = c + 3 * padded
         let nakaP = c + 4 * padded, nakaQ = c + 5 * padded, ampaP = c + 6 * padded, ampaQ = c + 7 * padded
@@ -319,11 +413,11 @@ public final class NetworkRightHandSide {
         let gA = ampaOpen.base, gG = gabaAOpen.base
         // The input has n entries: the last block reads it from padded scratch.
         let inp = padInput.base
-        for i in 0..<n { inp[i] = input[i] }
+        for i in cells { inp[i] = input[i] }
         // The cell update, with the default gains (g_m = 5, g_w = 3.5) as literal powers so that
         // integerPower folds into its products without tests (bit for bit the same values).
         @inline(__always) func update(_ sodiumPower: Int, _ potassiumPower: Int) {
-            for b in stride(from: 0, to: padded, by: 4) {
+            for b in blocks {
                 let eHalf = load4(e + b), inverse = load4(ie + b), w = load4(pw + b)
                 let m = 1 / (1 + load4(cm + b) * integerPower(inverse, sodiumPower))
                 let em = load4(cw + b) * integerPower(inverse, potassiumPower)
@@ -339,16 +433,16 @@ public final class NetworkRightHandSide {
             }
         }
         if v.sodiumPower == 10 && v.potassiumPower == 7 { update(10, 7) } else { update(v.sodiumPower, v.potassiumPower) }
-        for i in 0..<n {
+        for i in cells {
             derivative[i] = py[i]
             derivative[n + i] = pw[i]
         }
     }
 
-    private func evaluateGeneral(y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,
+    private func evaluateGeneral(cells: Range<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,
                                  into derivative: UnsafeMutablePointer<Double>) {
         let ampaOpen = ampaOpen.base, gabaAOpen = gabaAOpen.base
-        for i in 0..<n {
+        for i in cells {
             let cell = model.cells[i]
             let w = state[n + i]
             derivative[i] = cell.membraneDerivative(
@@ -359,12 +453,12 @@ public final class NetworkRightHandSide {
 
     /// The r = 1/2 path: one exp(y/2) for all five fluxes, three more for the gating.
     private func evaluateShared(
-        _ cells: UnsafeBufferPointer<SharedExponentialCell>, y potentials: UnsafePointer<Double>,
+        _ constants: UnsafeBufferPointer<SharedExponentialCell>, cells: Range<Int>, y potentials: UnsafePointer<Double>,
         state: UnsafePointer<Double>, input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>
     ) {
         let ampaOpen = ampaOpen.base, gabaAOpen = gabaAOpen.base
-        for i in 0..<n {
-            let c = cells[i]
+        for i in cells {
+            let c = constants[i]
             let y = potentials[i], w = state[n + i]
             let e = exp(0.5 * y)
             let ie = 1 / e

@@ -3,9 +3,16 @@ import GSLSupport
 /// η_i(t) = a_i x_private(t) + b_i x_shared(t) and its integral Ī_i(t) = a_i I_private + b_i I_shared
 /// (normalised, 1/ms and dimensionless). A fixed function of t; values are cached for the last
 /// time asked, since a Runge–Kutta step asks each stage time twice.
+///
+/// A realisation may serve a contiguous range of cells only (``cells``): it then generates only the
+/// sources those cells use and writes only their entries. Each source's path depends on its own
+/// seeds alone, so the range's values equal those of the whole network's realisation bit for bit;
+/// one such realisation per thread lets the threads of one network draw their noise apart.
 public final class NoiseRealisation {
     public let model: NoiseModel
     public let trial: Int
+    /// The cells whose input this realisation writes.
+    public let cells: Range<Int>
     private let paths: OUPathSet
     /// Position of each source id in `paths`.
     private let slot: [Int: Int]
@@ -24,28 +31,34 @@ public final class NoiseRealisation {
     /// Whether `sourceI` holds the integrals at `cachedTime`.
     @exclusivity(unchecked) private var cachedIntegrals = false
 
-    public init(model: NoiseModel, scenarioSeed: UInt64, trial: Int, blockLength: Int = 512) {
+    /// - Parameter cells: the cells to serve (nil: all); a range outside the model is clamped to it.
+    public init(model: NoiseModel, scenarioSeed: UInt64, trial: Int, blockLength: Int = 512, cells: Range<Int>? = nil) {
         self.model = model
         self.trial = trial
         cellCount = model.cells.count
+        let range = (cells ?? 0..<model.cells.count).clamped(to: 0..<model.cells.count)
+        self.cells = range
+        // The sources the range uses, in the model's order.
+        let used = Set(model.cells[range].flatMap { [$0.privateSource, $0.sharedSource].compactMap { $0 } })
+        let sources = cells == nil ? model.sources : model.sources.filter { used.contains($0.id) }
         paths = OUPathSet(
-            taus: model.sources.map(\.tauMs), grid: model.gridMs,
-            streams: model.sources.map {
+            taus: sources.map(\.tauMs), grid: model.gridMs,
+            streams: sources.map {
                 RandomStream(type: model.generator, seed: SeedDerivation.noise(scenarioSeed: scenarioSeed, trial: trial, source: $0.id))
             },
-            integralStreams: model.sources.map {
+            integralStreams: sources.map {
                 RandomStream(type: model.generator, seed: SeedDerivation.noiseIntegral(scenarioSeed: scenarioSeed, trial: trial, source: $0.id))
             },
             blockLength: blockLength)
         var slot: [Int: Int] = [:]
-        for (k, s) in model.sources.enumerated() { slot[s.id] = k }
+        for (k, s) in sources.enumerated() { slot[s.id] = k }
         self.slot = slot
         privateSlot = model.cells.map { $0.privateSource.flatMap { slot[$0] } ?? -1 }
         sharedSlot = model.cells.map { $0.sharedSource.flatMap { slot[$0] } ?? -1 }
-        sourceX = .allocate(capacity: max(1, model.sources.count))
-        sourceI = .allocate(capacity: max(1, model.sources.count))
-        sourceX.initialize(repeating: 0, count: max(1, model.sources.count))
-        sourceI.initialize(repeating: 0, count: max(1, model.sources.count))
+        sourceX = .allocate(capacity: max(1, sources.count))
+        sourceI = .allocate(capacity: max(1, sources.count))
+        sourceX.initialize(repeating: 0, count: max(1, sources.count))
+        sourceI.initialize(repeating: 0, count: max(1, sources.count))
         privatePointer = .allocate(capacity: privateSlot.count)
         privatePointer.initialize(from: privateSlot, count: privateSlot.count)
         sharedPointer = .allocate(capacity: sharedSlot.count)
@@ -76,7 +89,8 @@ public final class NoiseRealisation {
         cachedIntegrals = integrals
     }
 
-    /// Writes η_i(t) into `fluctuation` and, when `integral` is given, Ī_i(t) into it.
+    /// Writes η_i(t) into `fluctuation` and, when `integral` is given, Ī_i(t) into it, for i in
+    /// ``cells`` (the arrays are indexed by cell; other entries are left alone).
     package func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?) {
         update(t, integrals: integral != nil)
         combine(sourceX, into: fluctuation)
@@ -87,10 +101,10 @@ public final class NoiseRealisation {
     private func combine(_ values: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
         if privateOnly {
             // 0 + a v as below (so that a product −0 becomes +0 there too).
-            for i in 0..<cellCount { out[i] = 0 + privateWeight[i] * values[privatePointer[i]] }
+            for i in cells { out[i] = 0 + privateWeight[i] * values[privatePointer[i]] }
             return
         }
-        for i in 0..<cellCount {
+        for i in cells {
             var sum = 0.0
             let p = privatePointer[i], s = sharedPointer[i]
             if p >= 0 { sum += privateWeight[i] * values[p] }
@@ -99,11 +113,11 @@ public final class NoiseRealisation {
         }
     }
 
-    /// dη_i/dt at t (for the time derivative of the right-hand side in plain integration).
+    /// dη_i/dt at t (for the time derivative of the right-hand side in plain integration), i in ``cells``.
     package func fluctuationSlope(at t: Double, into slope: UnsafeMutablePointer<Double>) {
-        var slopes = [Double](repeating: 0, count: max(1, model.sources.count))
+        var slopes = [Double](repeating: 0, count: max(1, paths.count))
         paths.slopes(at: t, into: &slopes)
-        for i in 0..<model.cells.count {
+        for i in cells {
             let cell = model.cells[i]
             var v = 0.0
             if privateSlot[i] >= 0 { v += cell.privateWeight * slopes[privateSlot[i]] }

@@ -38,6 +38,7 @@ package enum RunSummary {
                 ("location_evaluations", .integer(r.statistics.locationEvaluations)),
                 ("wall_time_s", .number(r.wallSeconds)),
                 ("threads", .integer(r.threads)),
+                ("cell_threads", .integer(r.cellThreads)),
             ])),
             ("populations", .array(r.populations.map {
                 .object([

@@ -13,7 +13,7 @@ public final class NetworkEvaluator {
     public let model: NetworkModel
     /// The noise layout (means, weights), when the network has noise input.
     public let noiseModel: NoiseModel?
-    /// The trial's noise paths; nil without fluctuations.
+    /// The trial's noise paths; nil without fluctuations, or when each thread part holds its own.
     public let noise: NoiseRealisation?
     public let noiseIntegration: NoiseIntegration
     /// Right-hand-side evaluations so far.
@@ -21,6 +21,22 @@ public final class NetworkEvaluator {
 
     private let rightHandSide: NetworkRightHandSide
     private let n: Int
+    /// The cells of each thread (one part of every cell without threads), and each part's noise
+    /// (empty without fluctuations).
+    private let parts: [NetworkRightHandSide.Part]
+    private let noiseParts: [NoiseRealisation]
+    private let hasNoise: Bool
+    /// The workers with more than one part.
+    private var team: WorkerTeam? = nil
+    /// The job the team runs, and its arguments (written before the team starts it).
+    @exclusivity(unchecked) private var job = Job.evaluate
+    @exclusivity(unchecked) private var jobTime = 0.0
+    @exclusivity(unchecked) private var jobState: UnsafePointer<Double>? = nil
+    @exclusivity(unchecked) private var jobOutput: UnsafeMutablePointer<Double>? = nil
+    /// Whether evaluations run on the team or on the calling thread (timed, see ``SplitChooser``).
+    @exclusivity(unchecked) private var chooser = SplitChooser()
+    /// Whether the current evaluation runs on the calling thread; the step's other jobs follow it.
+    @exclusivity(unchecked) private var onCaller = false
     /// μ_i (1/ms).
     private let mean: Workspace
     /// Stimulus plus μ for the current segment (1/ms).
@@ -53,17 +69,68 @@ public final class NetworkEvaluator {
     ///   - noiseIntegration: plain or shifted (the default).
     ///   - poissonInput: the trial's input spike trains of the model's Poisson stimuli
     ///     (``PoissonConductances``); required for them to open channels.
-    public init(model: NetworkModel, noiseModel: NoiseModel? = nil, noise: NoiseRealisation? = nil,
-                noiseIntegration: NoiseIntegration = .shifted, poissonInput: PoissonConductances? = nil) {
+    public convenience init(model: NetworkModel, noiseModel: NoiseModel? = nil, noise: NoiseRealisation? = nil,
+                            noiseIntegration: NoiseIntegration = .shifted, poissonInput: PoissonConductances? = nil) {
         precondition((noiseModel?.isStochastic ?? false) == (noise != nil), "a noisy model needs its noise realisation")
+        self.init(model: model, noiseModel: noiseModel, noiseParts: noise.map { [$0] } ?? [], noiseIntegration: noiseIntegration,
+                  rightHandSide: NetworkRightHandSide(model: model, poissonInput: poissonInput), parts: nil)
+    }
+
+    /// An evaluator whose evaluations run over up to `threads` threads: the cells are split into
+    /// contiguous parts (``CellPartition``), each thread computes its cells' noise and presynaptic
+    /// activations, waits for the others at a barrier, then computes its cells' synaptic sums,
+    /// fluxes and derivatives. Results are the same bit for bit for any `threads`. One thread
+    /// (and no worker) when `threads` is 1, when the network has fewer blocks of four cells than
+    /// two, or when ``supportsCellThreads(_:)`` is false; ``cellThreads`` tells how many.
+    ///
+    /// - Parameters:
+    ///   - noiseModel: the noise layout; the trial's paths are drawn here from `scenarioSeed` and
+    ///     `trial` (the same paths as ``NoiseRealisation``), one realisation per part.
+    ///   - blockLength: grid intervals per generated block of the noise paths.
+    ///   - poissonInput: the trial's input spike trains of the model's Poisson stimuli.
+    public convenience init(model: NetworkModel, noiseModel: NoiseModel?, scenarioSeed: UInt64, trial: Int, blockLength: Int,
+                            noiseIntegration: NoiseIntegration = .shifted, poissonInput: PoissonConductances? = nil, threads: Int) {
+        let rightHandSide = NetworkRightHandSide(model: model, poissonInput: poissonInput)
+        let parts = threads > 1 && Self.supportsCellThreads(model) ? rightHandSide.parts(threads) : nil
+        let ranges: [Range<Int>?] = parts.map { $0.count > 1 ? $0.map(\.cells) : [nil] } ?? [nil]
+        let noiseParts = noiseModel.map { noiseModel in
+            noiseModel.isStochastic
+                ? ranges.map { NoiseRealisation(model: noiseModel, scenarioSeed: scenarioSeed, trial: trial, blockLength: blockLength, cells: $0) }
+                : []
+        } ?? []
+        self.init(model: model, noiseModel: noiseModel, noiseParts: noiseParts, noiseIntegration: noiseIntegration,
+                  rightHandSide: rightHandSide, parts: parts.flatMap { $0.count > 1 ? $0 : nil })
+    }
+
+    /// Whether ``init(model:noiseModel:scenarioSeed:trial:blockLength:noiseIntegration:threads:)``
+    /// may split `model` over threads: every input it has is one whose per-cell evaluation runs in
+    /// the two phases of ``NetworkRightHandSide`` (cells, instantaneous or first-order synapses,
+    /// pulses, current steps, sines, ramps, OU noise). An input that couples cells in another way
+    /// must be listed here as unsupported until its evaluation is split by cells as well.
+    /// Transmission delays (a history of the whole state) and Poisson input (trains kept per
+    /// stimulus) are evaluated on one thread.
+    public static func supportsCellThreads(_ model: NetworkModel) -> Bool {
+        !model.hasDelays && model.stimuli.allSatisfy { stimulus in
+            switch stimulus.kind {
+            case .pulse, .currentStep, .sine, .ramp: true
+            case .poisson: false
+            }
+        }
+    }
+
+    private init(model: NetworkModel, noiseModel: NoiseModel?, noiseParts: [NoiseRealisation], noiseIntegration: NoiseIntegration,
+                 rightHandSide: NetworkRightHandSide, parts: [NetworkRightHandSide.Part]?) {
         precondition(noiseModel.map { $0.cells.count == model.cellCount } ?? true)
         self.model = model
         self.noiseModel = noiseModel
-        self.noise = noise
-        self.noiseIntegration = noise == nil ? .plain : noiseIntegration
-        rightHandSide = NetworkRightHandSide(model: model, poissonInput: poissonInput)
+        self.noiseParts = noiseParts
+        self.noise = noiseParts.count == 1 ? noiseParts[0] : nil
+        self.hasNoise = !noiseParts.isEmpty
+        self.noiseIntegration = noiseParts.isEmpty ? .plain : noiseIntegration
+        self.rightHandSide = rightHandSide
         hasPoissonInput = rightHandSide.poissonInput != nil
         n = model.cellCount
+        self.parts = parts ?? [rightHandSide.part(cells: 0..<model.cellCount)]
         mean = Workspace(noiseModel?.cells.map(\.mean) ?? Array(repeating: 0, count: n))
         drive = Workspace(count: n)
         input = Workspace(count: n)
@@ -75,7 +142,13 @@ public final class NetworkEvaluator {
         timeVaryingStimuli = model.stimuli.filter(\.isTimeVarying)
         inverseCurrentScale = model.cells.map { 1 / $0.currentScalePA }
         hasDelays = model.hasDelays
+        if let parts, parts.count > 1 { team = WorkerTeam(count: parts.count, work: self) }
     }
+
+    deinit { team?.stop() }
+
+    /// Threads that evaluate the network together (1: the calling thread alone).
+    public var cellThreads: Int { parts.count }
 
     public var isShifted: Bool { noiseIntegration == .shifted }
 
@@ -96,11 +169,11 @@ public final class NetworkEvaluator {
         }
     }
 
-    /// Adds the sines and ramps on in the current segment, at time `t`, to `input` (1/ms).
-    private func addTimeVaryingStimuli(at t: Double, to input: UnsafeMutablePointer<Double>) {
+    /// Adds the sines and ramps on in the current segment, at time `t`, to `input` (1/ms) of the cells in `cells`.
+    private func addTimeVaryingStimuli(at t: Double, to input: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         for (stimulus, window) in activeTimeVarying {
             let current = stimulus.currentPA(at: t, in: window)
-            for i in stimulus.cells { input[i] += current * inverseCurrentScale[i] }
+            for i in stimulus.cells where cells.contains(i) { input[i] += current * inverseCurrentScale[i] }
         }
     }
 
@@ -108,9 +181,9 @@ public final class NetworkEvaluator {
     /// without noise), written into `out` (n values). For recording; does not disturb an integration.
     public func noiseInputPA(at t: Double, into out: UnsafeMutablePointer<Double>) {
         let mean = mean.base
-        if let noise {
+        if hasNoise {
             let fluctuation = recordFluctuation.base
-            noise.evaluate(at: t, fluctuation: fluctuation, integral: nil)
+            for noise in noiseParts { noise.evaluate(at: t, fluctuation: fluctuation, integral: nil) }
             for i in 0..<n { out[i] = (mean[i] + fluctuation[i]) * model.cells[i].currentScalePA }
         } else {
             for i in 0..<n { out[i] = mean[i] * model.cells[i].currentScalePA }
@@ -128,25 +201,41 @@ public final class NetworkEvaluator {
     /// Shifted integration: a step starts at `t`; states given to ``evaluate(t:state:into:)`` are
     /// ỹ = y − J(t) with J(t) = Ī(t) − Ī(anchor) until the next call.
     public func beginStep(at t: Double) {
-        guard isShifted, let noise else { return }
-        noise.evaluate(at: t, fluctuation: fluctuation.base, integral: anchorIntegral.base)
+        guard isShifted, hasNoise else { return }
         anchorTime = t
+        if let team { start(.beginStep, t: t, state: nil, output: nil, on: team) } else { beginStep(part: 0, at: t) }
+    }
+
+    private func beginStep(part k: Int, at t: Double) {
+        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: anchorIntegral.base)
     }
 
     /// Shifted integration: turns ỹ at `t` back into y by adding J(t) to the potentials.
     public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {
-        guard isShifted, let noise else { return }
-        noise.evaluate(at: t, fluctuation: fluctuation.base, integral: noiseIntegral.base)
+        guard isShifted, hasNoise else { return }
+        if let team { start(.unshift, t: t, state: nil, output: state, on: team) } else { unshift(part: 0, at: t, state: state) }
+    }
+
+    private func unshift(part k: Int, at t: Double, state: UnsafeMutablePointer<Double>) {
+        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: noiseIntegral.base)
         let integral = noiseIntegral.base, anchor = anchorIntegral.base
-        for i in 0..<n { state[i] += integral[i] - anchor[i] }
+        for i in parts[k].cells { state[i] += integral[i] - anchor[i] }
     }
 
     /// Shifted integration: turns dỹ/dt at `t` into dy/dt by adding η(t) to the potentials' rates.
     public func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>) {
-        guard isShifted, let noise else { return }
-        noise.evaluate(at: t, fluctuation: fluctuation.base, integral: nil)
+        guard isShifted, hasNoise else { return }
+        if let team {
+            start(.addFluctuation, t: t, state: nil, output: derivative, on: team)
+        } else {
+            addFluctuation(part: 0, at: t, to: derivative)
+        }
+    }
+
+    private func addFluctuation(part k: Int, at t: Double, to derivative: UnsafeMutablePointer<Double>) {
+        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: nil)
         let fluctuation = fluctuation.base
-        for i in 0..<n { derivative[i] += fluctuation[i] }
+        for i in parts[k].cells { derivative[i] += fluctuation[i] }
     }
 
     /// Open AMPA and GABA-A channels of cell `i` at time `t` (inside the current segment) for a
@@ -161,33 +250,68 @@ public final class NetworkEvaluator {
     /// ds/dt in plain integration, dỹ/dt (without η) for shifted integration.
     public func evaluate(t: Double, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         evaluations += 1
-        var y = state
+        // Delays and Poisson input are evaluated on one thread (``supportsCellThreads(_:)``).
+        if hasDelays { rightHandSide.time = t }
+        if hasPoissonInput { rightHandSide.setInputTime(t) }
+        if let team {
+            onCaller = chooser.next()
+            start(.evaluate, t: t, state: state, output: derivative, on: team)
+            return
+        }
+        // One thread: the whole network, without the parts' arrays.
+        presynaptic(cells: 0..<n, noise: noise, t: t, state: state, derivative: derivative)
+        rightHandSide.evaluatePostsynaptic(y: potentials(state), state: state, input: input.base, into: derivative)
+    }
+
+    /// The potentials the right-hand side sees: the state's, or y = ỹ + J(t) under shifted integration.
+    @inline(__always)
+    private func potentials(_ state: UnsafePointer<Double>) -> UnsafePointer<Double> {
+        hasNoise && noiseIntegration == .shifted ? UnsafePointer(potential.base) : state
+    }
+
+    /// Phase 1 for `cells` (a part's, with its noise): their input (drive, noise, time-varying stimuli), potentials and
+    /// presynaptic activations.
+    private func presynaptic(cells: Range<Int>, noise: NoiseRealisation?, t: Double, state: UnsafePointer<Double>,
+                             derivative: UnsafeMutablePointer<Double>) {
         let input = input.base, drive = drive.base
         if let noise {
             let fluctuation = fluctuation.base
             switch noiseIntegration {
             case .plain:
                 noise.evaluate(at: t, fluctuation: fluctuation, integral: nil)
-                for i in 0..<n { input[i] = drive[i] + fluctuation[i] }
+                for i in cells { input[i] = drive[i] + fluctuation[i] }
             case .shifted:
                 let potential = potential.base
                 if t == anchorTime {
-                    for i in 0..<n { potential[i] = state[i] }
+                    for i in cells { potential[i] = state[i] }
                 } else {
                     let integral = noiseIntegral.base, anchor = anchorIntegral.base
                     noise.evaluate(at: t, fluctuation: fluctuation, integral: integral)
-                    for i in 0..<n { potential[i] = state[i] + integral[i] - anchor[i] }
+                    for i in cells { potential[i] = state[i] + integral[i] - anchor[i] }
                 }
-                for i in 0..<n { input[i] = drive[i] }
-                y = UnsafePointer(potential)
+                for i in cells { input[i] = drive[i] }
             }
         } else {
-            for i in 0..<n { input[i] = drive[i] }
+            for i in cells { input[i] = drive[i] }
         }
-        if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input) }
-        if hasDelays { rightHandSide.time = t }
-        if hasPoissonInput { rightHandSide.setInputTime(t) }
-        rightHandSide.evaluate(potentials: y, state: state, input: input, into: derivative)
+        if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input, cells: cells) }
+        rightHandSide.evaluatePresynaptic(cells: cells, y: potentials(state), state: state, derivative: derivative)
+    }
+
+    /// Phase 2 for part `k`, after phase 1 of every part.
+    private func postsynaptic(part k: Int, state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>) {
+        rightHandSide.evaluatePostsynaptic(parts[k], y: potentials(state), state: state, input: input.base, into: derivative)
+    }
+
+    /// What the team runs.
+    private enum Job { case evaluate, beginStep, unshift, addFluctuation }
+
+    private func start(_ job: Job, t: Double, state: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>?, on team: WorkerTeam) {
+        self.job = job
+        jobTime = t
+        jobState = state
+        jobOutput = output
+        team.run(stages: job == .evaluate ? 2 : 1, onCaller: onCaller)
     }
 
     /// ∂f/∂y (row-major, stateSize²) and ∂f/∂t at (t, state), in the same coordinates as
@@ -200,18 +324,20 @@ public final class NetworkEvaluator {
         var full = [Double](repeating: 0, count: dim)
         for k in 0..<dim { full[k] = state[k] }
         var eta = [Double](repeating: 0, count: n)
-        if let noise, isShifted {
+        if hasNoise, isShifted {
             var anchor = [Double](repeating: 0, count: n)
             var integral = [Double](repeating: 0, count: n)
-            noise.evaluate(at: currentAnchorTime, fluctuation: &eta, integral: &anchor)
-            noise.evaluate(at: t, fluctuation: &eta, integral: &integral)
+            for noise in noiseParts {
+                noise.evaluate(at: currentAnchorTime, fluctuation: &eta, integral: &anchor)
+                noise.evaluate(at: t, fluctuation: &eta, integral: &integral)
+            }
             for i in 0..<n { full[i] += integral[i] - anchor[i] }
         }
         if hasDelays { rightHandSide.time = t }
         if hasPoissonInput { rightHandSide.setInputTime(t) }
         full.withUnsafeBufferPointer { rightHandSide.jacobian(state: $0.baseAddress!, dfdy: dfdy) }
         for k in 0..<dim { dfdt[k] = 0 }
-        if let noise {
+        if hasNoise {
             if isShifted {
                 // d/dt F(ỹ + J(t)) = Σ_i ∂F/∂y_i η_i(t).
                 for row in 0..<dim {
@@ -221,7 +347,7 @@ public final class NetworkEvaluator {
                 }
             } else {
                 var slope = [Double](repeating: 0, count: n)
-                noise.fluctuationSlope(at: t, into: &slope)
+                for noise in noiseParts { noise.fluctuationSlope(at: t, into: &slope) }
                 for i in 0..<n { dfdt[i] = slope[i] }
             }
         }
@@ -239,6 +365,25 @@ public final class NetworkEvaluator {
             }
         }
         return true
+    }
+}
+
+/// The team's parts: each runs the current job on its own cells (see ``WorkerTeam`` for why the
+/// threads may share the evaluator).
+extension NetworkEvaluator: TeamWork {
+    package func perform(part k: Int, stage: Int) {
+        switch job {
+        case .evaluate:
+            guard let state = jobState, let derivative = jobOutput else { return }
+            if stage == 0 {
+                presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: jobTime, state: state, derivative: derivative)
+            } else {
+                postsynaptic(part: k, state: state, derivative: derivative)
+            }
+        case .beginStep: beginStep(part: k, at: jobTime)
+        case .unshift: if let state = jobOutput { unshift(part: k, at: jobTime, state: state) }
+        case .addFluctuation: if let derivative = jobOutput { addFluctuation(part: k, at: jobTime, to: derivative) }
+        }
     }
 }
 

@@ -10,7 +10,8 @@ import HVNetSolvers
 public enum Simulation {
     /// Options of a run that do not change its results.
     public struct Options: Sendable {
-        /// Worker threads for trials; nil uses every core. Results do not depend on it.
+        /// Threads (nil: every core): trials first, then the threads left over split each trial's
+        /// network (`threadPlan` in HVNetExperiments). Results do not depend on it.
         public var threads: Int?
         /// Called with the fraction done (0…1), from worker threads.
         public var progress: (@Sendable (Double) -> Void)?
@@ -45,11 +46,12 @@ public enum Simulation {
 
     /// What a run produced.
     public struct Result: Sendable {
-        public init(scenario: Scenario, trials: [Trial], wallSeconds: Double, threads: Int, efficiency: [EfficiencySums], populations: [PopulationSummary], files: [String], outputDirectory: String) {
+        public init(scenario: Scenario, trials: [Trial], wallSeconds: Double, threads: Int, cellThreads: Int = 1, efficiency: [EfficiencySums], populations: [PopulationSummary], files: [String], outputDirectory: String) {
             self.scenario = scenario
             self.trials = trials
             self.wallSeconds = wallSeconds
             self.threads = threads
+            self.cellThreads = cellThreads
             self.efficiency = efficiency
             self.populations = populations
             self.files = files
@@ -59,7 +61,10 @@ public enum Simulation {
         public var scenario: Scenario
         public var trials: [Trial]
         public var wallSeconds: Double
+        /// Threads running trials.
         public var threads: Int
+        /// Threads evaluating each trial's network together (1: not split).
+        public var cellThreads: Int
         public var efficiency: [EfficiencySums]
         public var populations: [PopulationSummary]
         /// Files written, relative to the run directory.
@@ -85,27 +90,37 @@ public enum Simulation {
 
     /// An in-memory run of one trial without files: spikes, trace rows (time, then the recorded
     /// variables of each traced cell) and work counters.
-    public static func simulate(_ scenario: Scenario, trial: Int = 0) throws
+    ///
+    /// - Parameter cellThreads: threads that evaluate the network together (the results are the
+    ///   same for any number; see ``NetworkEvaluator/init(model:noiseModel:scenarioSeed:trial:blockLength:noiseIntegration:threads:)``).
+    public static func simulate(_ scenario: Scenario, trial: Int = 0, cellThreads: Int = 1) throws
         -> (spikes: [Spike], rows: [[Double]], statistics: IntegrationStatistics)
     {
-        let network = scenario.makeNetwork()
-        let (evaluator, recorder) = try prepare(scenario, network: network, trial: trial, traces: nil, keepRows: true)
-        let (_, statistics) = try integrate(scenario, evaluator, from: try scenario.initialState(trial: trial, network: network), observer: recorder)
-        recorder.finish()
-        return (recorder.takeSortedSpikes(), recorder.rows, statistics)
+        try simulateWithState(scenario, trial: trial, cellThreads: cellThreads).run
     }
 
-    package static func prepare(_ scenario: Scenario, network: NetworkModel, trial: Int, traces: TraceSink?, keepRows: Bool) throws
+    /// ``simulate(_:trial:cellThreads:)`` with the final state (for tests of bit-identical runs).
+    package static func simulateWithState(_ scenario: Scenario, trial: Int = 0, cellThreads: Int = 1) throws
+        -> (run: (spikes: [Spike], rows: [[Double]], statistics: IntegrationStatistics), state: [Double], cellThreads: Int)
+    {
+        let network = scenario.makeNetwork()
+        let (evaluator, recorder) = try prepare(
+            scenario, network: network, trial: trial, traces: nil, keepRows: true, cellThreads: cellThreads)
+        let (state, statistics) = try integrate(scenario, evaluator, from: try scenario.initialState(trial: trial, network: network), observer: recorder)
+        recorder.finish()
+        return ((recorder.takeSortedSpikes(), recorder.rows, statistics), state, evaluator.cellThreads)
+    }
+
+    /// The evaluator and recorder of one trial; the network is evaluated over `cellThreads`
+    /// threads where ``NetworkEvaluator/supportsCellThreads(_:)`` allows.
+    package static func prepare(_ scenario: Scenario, network: NetworkModel, trial: Int, traces: TraceSink?, keepRows: Bool,
+                                cellThreads: Int = 1) throws
         -> (NetworkEvaluator, Recorder)
     {
-        let blockLength = scenario.timeGrid.noiseBlockLength
-        let noiseModel = scenario.noiseModel
-        let noise = noiseModel.flatMap {
-            $0.isStochastic ? NoiseRealisation(model: $0, scenarioSeed: scenario.seed, trial: trial, blockLength: blockLength) : nil
-        }
         let evaluator = NetworkEvaluator(
-            model: network, noiseModel: noiseModel, noise: noise, noiseIntegration: scenario.solver.noiseIntegration,
-            poissonInput: poissonInput(scenario, network: network, trial: trial))
+            model: network, noiseModel: scenario.noiseModel, scenarioSeed: scenario.seed, trial: trial,
+            blockLength: scenario.timeGrid.noiseBlockLength, noiseIntegration: scenario.solver.noiseIntegration,
+            poissonInput: poissonInput(scenario, network: network, trial: trial), threads: cellThreads)
         var settings = scenario.recording
         if traces == nil && !keepRows { settings.traceCells = [] }
         let recorder = try Recorder(

@@ -161,6 +161,18 @@ public struct SparseMatrix: Sendable, Equatable {
 
     public var nonzeroCount: Int { values.count }
 
+    /// The rows `rows` as a matrix of `rows.count` rows (row `rows.lowerBound` becomes row 0) and
+    /// the same columns; each row keeps its entries in order, so its products are the same bit for bit.
+    public func rows(_ rows: Range<Int>) -> SparseMatrix {
+        let rows = rows.clamped(to: 0..<rowCount)
+        var entries: [(row: Int, column: Int, value: Double)] = []
+        entries.reserveCapacity(rowStart[rows.upperBound] - rowStart[rows.lowerBound])
+        for i in rows {
+            for k in rowStart[i]..<rowStart[i + 1] { entries.append((i - rows.lowerBound, columnIndex[k], values[k])) }
+        }
+        return SparseMatrix(rowCount: rows.count, columnCount: columnCount, entries: entries)
+    }
+
     /// The entries as (row, column, value), row by row.
     public var entries: [(row: Int, column: Int, value: Double)] {
         (0..<rowCount).flatMap { i in (rowStart[i]..<rowStart[i + 1]).map { (i, columnIndex[$0], values[$0]) } }

@@ -21,7 +21,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The run directory to write into.")
     var out: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Worker threads for trials (default: every core). Results do not depend on it.")
+    @Option(name: .long, parsing: .unconditional, help: "Threads (default: every core): trials first, one each; with fewer trials than threads, each trial's network of at least \(Simulation.minimumCellsToSplit) cells is split over the threads left to it. Results do not depend on it.")
     var threads: Int?
 
     @Flag(name: .long, help: "Print nothing but errors (no summary, no progress line).")
@@ -142,7 +142,8 @@ enum Report {
     static func text(_ r: Simulation.Result) -> String {
         let s = r.scenario
         var lines: [String] = []
-        let trials = s.trials > 1 ? ", \(s.trials) trials on \(r.threads) thread(s)" : ""
+        var trials = s.trials > 1 ? ", \(s.trials) trials on \(r.threads) thread(s)" : ""
+        if r.cellThreads > 1 { trials += ", network split over \(r.cellThreads) threads" }
         let noise = s.noiseModel == nil ? "" : ", \(s.solver.noiseIntegration.rawValue) noise"
         lines.append("hvnet \(HVNetVersion.string): \(printable(s.name)), \(s.cellCount) cell(s), \(s.durationMs) ms, \(s.solver.summary)\(noise)\(trials)")
         lines.append("  work: \(r.statistics.acceptedSteps) steps, \(r.statistics.evaluations) right-hand-side evaluations, \(String(format: "%.3f", r.wallSeconds)) s")

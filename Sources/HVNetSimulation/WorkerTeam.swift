@@ -1,0 +1,196 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Work that a ``WorkerTeam`` splits into parts: `perform(part:stage:)` runs every stage of a job
+/// for part 0 on the calling thread and for parts 1..<count on the team's workers, with a barrier
+/// between stages.
+package protocol TeamWork: AnyObject {
+    func perform(part: Int, stage: Int)
+}
+
+/// A fixed team of threads that runs jobs of one or more stages over parts: the caller runs part 0,
+/// `count − 1` persistent workers the others, and all meet at a barrier after each stage, so a
+/// stage may read what any part wrote in an earlier stage. ``run(stages:onCaller:)`` returns when every
+/// part has finished the last stage.
+///
+/// Waiting spins on atomics for a while (a stage of W1000 lasts microseconds), then yields the
+/// core (`sched_yield`), then sleeps in short naps, so that a shared or oversubscribed machine
+/// does not collapse and an idle team costs nothing. Persistent workers with this barrier were
+/// measured against one `DispatchQueue.concurrentPerform` per stage, which took more than twice
+/// as long on W1000 (docs/performance.md, "One network over several cores"). The workers live as
+/// long as the team: its deinit stops and joins them.
+///
+/// Why `@unchecked Sendable` is safe: the team's own state is atomics, constants set before the
+/// workers start (`work`, `count`) and the thread list, which only the owner touches. The work object is touched by several threads
+/// only inside `perform`, by parts that write disjoint memory within a stage; a job's parameters
+/// are written by the caller before ``run(stages:onCaller:)`` releases the job (a releasing store that the
+/// workers' acquiring load pairs with), and the barrier between stages (acquire–release on one
+/// counter) orders every part's writes of a stage before every part's reads of the next.
+/// ``run(stages:onCaller:)`` itself must be called from one thread at a time.
+package final class WorkerTeam: @unchecked Sendable {
+    package let count: Int
+    /// Unowned: the work object owns the team and stops it (``stop()``) before it goes.
+    private unowned(unsafe) let work: TeamWork
+    /// Jobs started; a worker runs job `started` when it has run `started − 1`.
+    private let started = Atomic<Int>(0)
+    /// Stages of the current job (written before `started` is released).
+    private let stages = Atomic<Int>(0)
+    /// Parts (workers) that have finished jobs, summed over jobs.
+    private let finished = Atomic<Int>(0)
+    /// The barrier: arrivals in the current round, and rounds completed.
+    private let arrived = Atomic<Int>(0)
+    private let rounds = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private var threads: [pthread_t] = []
+
+    /// Starts `count − 1` workers for `work` (none when `count` ≤ 1).
+    package init(count: Int, work: TeamWork) {
+        self.count = max(1, count)
+        self.work = work
+        for part in 1..<self.count {
+            let context = Unmanaged.passRetained(WorkerContext(team: self, part: part)).toOpaque()
+            var thread = pthread_t()
+            if pthread_create(&thread, nil, { raw in
+                guard let raw else { return nil }
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
+                context.team.workerLoop(part: context.part)
+                return nil
+            }, context) == 0 {
+                threads.append(thread)
+            } else {
+                // No thread: release the context; the caller then runs every part (see `run`).
+                Unmanaged<WorkerContext>.fromOpaque(context).release()
+            }
+        }
+        if threads.count != self.count - 1 { stop() }
+    }
+
+    /// Whether the workers run (false when the system refused a thread, or after ``stop()``).
+    package var isRunning: Bool { !stopping.load(ordering: .acquiring) }
+
+    deinit { stop() }
+
+    /// Stops and joins the workers; idempotent.
+    package func stop() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for thread in threads { pthread_join(thread, nil) }
+        threads.removeAll()
+    }
+
+    /// Runs `stages` stages of the current job over every part and returns when all are done;
+    /// with `onCaller`, every part on the calling thread in turn (the same writes), the workers idle.
+    package func run(stages: Int, onCaller: Bool = false) {
+        guard count > 1, isRunning, !onCaller else {
+            // One thread: each stage for every part in turn (the same writes, in part order).
+            for stage in 0..<stages {
+                for part in 0..<count { work.perform(part: part, stage: stage) }
+            }
+            return
+        }
+        self.stages.store(stages, ordering: .relaxed)
+        let job = started.wrappingAdd(1, ordering: .releasing).newValue
+        for stage in 0..<stages {
+            if stage > 0 { barrier() }
+            work.perform(part: 0, stage: stage)
+        }
+        let expected = job &* (count - 1)
+        Self.wait { finished.load(ordering: .acquiring) == expected }
+    }
+
+    /// Every part waits here until all have arrived (a counter and a round number).
+    private func barrier() {
+        let round = rounds.load(ordering: .acquiring)
+        if arrived.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == count {
+            arrived.store(0, ordering: .relaxed)
+            rounds.wrappingAdd(1, ordering: .releasing)
+        } else {
+            Self.wait { rounds.load(ordering: .acquiring) != round }
+        }
+    }
+
+    private func workerLoop(part: Int) {
+        var done = 0
+        while true {
+            Self.wait { started.load(ordering: .acquiring) != done || stopping.load(ordering: .acquiring) }
+            if started.load(ordering: .acquiring) == done { return }  // stopping, no job pending
+            done += 1
+            let stages = self.stages.load(ordering: .relaxed)
+            for stage in 0..<stages {
+                if stage > 0 { barrier() }
+                work.perform(part: part, stage: stage)
+            }
+            finished.wrappingAdd(1, ordering: .releasing)
+        }
+    }
+
+    /// Spins, then yields, then naps until `condition` holds.
+    @inline(__always)
+    private static func wait(_ condition: () -> Bool) {
+        var tries = 0
+        while !condition() {
+            tries += 1
+            if tries < 4_000 { continue }
+            if tries < 20_000 { sched_yield(); continue }
+            var nap = timespec(tv_sec: 0, tv_nsec: 50_000)
+            nanosleep(&nap, nil)
+        }
+    }
+}
+
+/// Chooses between running a team's jobs on the workers or on the calling thread alone, by
+/// timing both now and then: of every `period` jobs, the first `probe` run on the caller, the next
+/// `probe` on the team, and the rest the faster way. The results are the same either way; this
+/// keeps a split network from running slower than one thread where the barriers do not pay (a
+/// small network, a machine whose other load preempts the workers).
+package struct SplitChooser {
+    package static let period = 4096, probe = 64
+    private var job = 0
+    private var probeStart: UInt64 = 0
+    private var callerTime: UInt64 = 0
+    /// Whether the jobs outside the probes run on the caller.
+    package private(set) var prefersCaller = false
+
+    package init() {}
+
+    /// Whether job number `job` (counted here) runs on the caller.
+    @inline(__always)
+    package mutating func next() -> Bool {
+        let k = job
+        job = job == Self.period - 1 ? 0 : job + 1
+        if k < 2 * Self.probe {
+            if k == 0 {
+                probeStart = Self.now()
+            } else if k == Self.probe {
+                let t = Self.now()
+                callerTime = t &- probeStart
+                probeStart = t
+            }
+            return k < Self.probe
+        }
+        if k == 2 * Self.probe { prefersCaller = callerTime <= Self.now() &- probeStart }
+        return prefersCaller
+    }
+
+    private static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
+
+/// What a worker thread receives at its start.
+private final class WorkerContext {
+    /// Unowned: the team's deinit joins every worker before its memory goes.
+    unowned(unsafe) let team: WorkerTeam
+    let part: Int
+    init(team: WorkerTeam, part: Int) {
+        self.team = team
+        self.part = part
+    }
+}
+

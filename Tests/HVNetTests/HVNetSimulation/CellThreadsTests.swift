@@ -1,0 +1,185 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import HVNetExperiments
+@testable import HVNetModel
+@testable import HVNetScenario
+@testable import HVNetSimulation
+@testable import HVNetSolvers
+
+/// One network evaluated over several threads (``NetworkEvaluator``'s cell parts): the threads
+/// must change nothing, bit for bit, since every cell's arithmetic is the same however the cells
+/// are split. Runs are short (debug builds evaluate the right-hand side slowly) but long enough
+/// for every cell to spike several times, so that synaptic input reaches every part.
+@Suite("One network over several threads")
+struct CellThreadsTests {
+    /// W100's recipe (random E/I network, independent OU input, RK4) with 200 cells.
+    static let wLike = """
+        duration_ms: 40
+        seed: 7
+        solver: {method: rk4, dt_ms: 0.01, noise_integration: plain}
+        noise: {mean_pA: 145, sd_pA: 20, tau_ms: 5}
+        populations:
+          - {name: E, size: 160, initial: {jitter_mV: 5}}
+          - {name: I, size: 40, initial: {jitter_mV: 5}}
+        connections:
+          - {receptor: AMPA, from: E, to: E, rule: bernoulli, p: 0.1, channels_per_contact: 20}
+          - {receptor: AMPA, from: E, to: I, rule: bernoulli, p: 0.1, channels_per_contact: 20}
+          - {receptor: GABAA, from: I, to: E, rule: bernoulli, p: 0.1, channels_per_contact: 60}
+          - {receptor: GABAA, from: I, to: I, rule: bernoulli, p: 0.1, channels_per_contact: 60}
+        recording: {cells: none}
+        """
+
+    /// Every other input the threaded path takes: shifted noise with a shared source, first-order
+    /// AMPA kinetics, a sine, a ramp, a pulse and a current step on cells of different parts, and
+    /// 202 cells (the last block of four is partial).
+    static let mixed = """
+        duration_ms: 30
+        seed: 11
+        solver: {method: rk4, dt_ms: 0.01, noise_integration: shifted}
+        noise: {mean_pA: 140, sd_pA: 25, tau_ms: 3, shared: 0.3}
+        synapses: {AMPA: {kinetics: first_order, tau_ms: 2}}
+        populations:
+          - {name: E, size: 162, initial: {jitter_mV: 5}}
+          - {name: I, size: 40, initial: {jitter_mV: 5}}
+        connections:
+          - {receptor: AMPA, from: E, to: E, rule: bernoulli, p: 0.1, channels_per_contact: 20}
+          - {receptor: AMPA, from: E, to: I, rule: bernoulli, p: 0.1, channels_per_contact: 20}
+          - {receptor: GABAA, from: I, to: E, rule: bernoulli, p: 0.1, channels_per_contact: 60}
+        stimuli:
+          - {type: sine, amplitude_pA: 30, frequency_Hz: 50, cells: [1, 100, 201]}
+          - {type: ramp, from_pA: 0, to_pA: 50, window_ms: [5, 20], cells: [3, 150]}
+          - {type: pulse, receptor: GABAA, activation: 0.5, windows_ms: [[10, 12]], cells: [2, 120, 199]}
+          - {type: current_step, amplitude_pA: 20, windows_ms: [[0, 15]], population: I}
+        recording: {cells: none}
+        """
+
+    static func run(_ text: String, threads: Int) throws -> (spikes: [Spike], state: [Double], cellThreads: Int) {
+        let scenario = try ScenarioLoader.parse(text)
+        let result = try Simulation.simulateWithState(scenario, cellThreads: threads)
+        return (result.run.spikes, result.state, result.cellThreads)
+    }
+
+    @Test("a W-like network of 200 cells gives the same spikes and final state on 1, 2 and 3 threads")
+    func wLikeNetworkIsBitIdentical() throws {
+        let one = try Self.run(Self.wLike, threads: 1)
+        #expect(one.cellThreads == 1)
+        #expect(one.spikes.count > 200)  // every part's cells spike, so synapses cross parts
+        for threads in [2, 3] {
+            let split = try Self.run(Self.wLike, threads: threads)
+            #expect(split.cellThreads == threads)
+            #expect(split.spikes.map(\.cell) == one.spikes.map(\.cell))
+            #expect(split.spikes.map(\.timeMs.bitPattern) == one.spikes.map(\.timeMs.bitPattern))
+            #expect(split.state.map(\.bitPattern) == one.state.map(\.bitPattern))
+        }
+    }
+
+    @Test("shifted shared noise, kinetic synapses and every stimulus type give the same result on 1 and 3 threads")
+    func mixedInputsAreBitIdentical() throws {
+        let one = try Self.run(Self.mixed, threads: 1)
+        let three = try Self.run(Self.mixed, threads: 3)
+        #expect(three.cellThreads == 3)
+        #expect(one.spikes.count > 100)
+        #expect(three.spikes.map(\.cell) == one.spikes.map(\.cell))
+        #expect(three.spikes.map(\.timeMs.bitPattern) == one.spikes.map(\.timeMs.bitPattern))
+        #expect(three.state.map(\.bitPattern) == one.state.map(\.bitPattern))
+    }
+
+    @Test("an adaptive method (rkf45) evaluates split networks to the same result")
+    func adaptiveMethodIsBitIdentical() throws {
+        let text = Self.wLike.replacingOccurrences(of: "{method: rk4, dt_ms: 0.01, noise_integration: plain}", with: "{method: rkf45, rtol: 1e-5}")
+            .replacingOccurrences(of: "duration_ms: 40", with: "duration_ms: 10")
+        let one = try Self.run(text, threads: 1)
+        let two = try Self.run(text, threads: 2)
+        #expect(two.cellThreads == 2)
+        #expect(two.state.map(\.bitPattern) == one.state.map(\.bitPattern))
+    }
+
+    @Test("a run that turns non-finite stops with the same error on 2 threads, without hanging")
+    func nonFiniteStateStopsCleanly() throws {
+        // dt = 1 ms is far too long for RK4 on this model: the state blows up within a few steps.
+        let text = Self.wLike.replacingOccurrences(of: "dt_ms: 0.01", with: "dt_ms: 1")
+        func failure(_ threads: Int) -> String? {
+            do { _ = try Self.run(text, threads: threads); return nil } catch { return "\(error)" }
+        }
+        let one = failure(1)
+        #expect(one != nil)
+        #expect(failure(2) == one)
+    }
+
+    @Test("cell ranges are contiguous, start on blocks of four and balance synapses plus cells")
+    func partitionIsBalanced() {
+        // The first 100 cells carry 10 times the synapses of the other 300.
+        let synapses = (0..<400).map { $0 < 100 ? 300 : 30 }
+        let ranges = CellPartition.ranges(synapsesPerCell: synapses, parts: 2)
+        #expect(ranges.count == 2)
+        #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == 400)
+        #expect(ranges[0].upperBound == ranges[1].lowerBound && ranges[0].upperBound % 4 == 0)
+        func cost(_ r: Range<Int>) -> Int { r.reduce(0) { $0 + synapses[$1] + CellPartition.cellWeight } }
+        // Balanced within one block of the heaviest cells.
+        #expect(abs(cost(ranges[0]) - cost(ranges[1])) <= 4 * (300 + CellPartition.cellWeight))
+        #expect(ranges[0].count < 200)  // the heavy cells come first, so the first part is shorter
+        #expect(CellPartition.ranges(synapsesPerCell: synapses, parts: 2) == ranges)  // deterministic
+    }
+
+    @Test("a network of fewer blocks of four than threads gets one part per block; a tiny one is not split")
+    func partitionOfSmallNetworks() {
+        #expect(CellPartition.ranges(synapsesPerCell: Array(repeating: 1, count: 9), parts: 8) == [0..<4, 4..<8, 8..<9])
+        #expect(CellPartition.ranges(synapsesPerCell: [1, 2, 3], parts: 4) == [0..<3])
+    }
+
+    @Test("runs give trials their threads first and split networks only from the documented size")
+    func threadPlan() {
+        #expect(Simulation.threadPlan(requested: 2, trials: 1, cells: 1000) == (1, 2))
+        #expect(Simulation.threadPlan(requested: 2, trials: 4, cells: 1000) == (2, 1))
+        #expect(Simulation.threadPlan(requested: 4, trials: 2, cells: 1000) == (2, 2))
+        #expect(Simulation.threadPlan(requested: 2, trials: 1, cells: Simulation.minimumCellsToSplit - 1) == (1, 1))
+    }
+
+    @Test("the timing choice probes the calling thread, then the team, then keeps one way until the next period")
+    func splitChooserProbesBothWays() {
+        var chooser = SplitChooser()
+        let first = (0..<SplitChooser.period).map { _ in chooser.next() }
+        #expect(first[..<SplitChooser.probe].allSatisfy { $0 })
+        #expect(first[SplitChooser.probe..<(2 * SplitChooser.probe)].allSatisfy { !$0 })
+        let rest = first[(2 * SplitChooser.probe)...], prefersCaller = chooser.prefersCaller
+        #expect(rest.allSatisfy { $0 == prefersCaller })
+        let next = chooser.next()
+        #expect(next)  // the next period starts with the caller's probe
+    }
+
+    /// Counts its parts' runs; stage 1 checks that every part's stage 0 ran before it.
+    final class CountingWork: TeamWork, @unchecked Sendable {
+        let parts: Int
+        var stageZero: [Int]
+        var seenAtStageOne: [Int]
+        init(parts: Int) {
+            self.parts = parts
+            stageZero = Array(repeating: 0, count: parts)
+            seenAtStageOne = Array(repeating: 0, count: parts)
+        }
+        func perform(part: Int, stage: Int) {
+            if stage == 0 {
+                stageZero[part] += 1
+            } else {
+                seenAtStageOne[part] = stageZero.reduce(0, +)
+            }
+        }
+    }
+
+    @Test("a worker team runs every part of every stage after the barrier, and stops its workers")
+    func workerTeamRunsAndStops() {
+        let work = CountingWork(parts: 3)
+        let team = WorkerTeam(count: 3, work: work)
+        #expect(team.isRunning)
+        for job in 1...2_000 {
+            team.run(stages: 2)
+            #expect(work.seenAtStageOne == Array(repeating: 3 * job, count: 3))
+            if work.seenAtStageOne != Array(repeating: 3 * job, count: 3) { break }
+        }
+        team.stop()
+        #expect(!team.isRunning)
+        team.run(stages: 2)  // after stop: every part on the caller
+        #expect(work.stageZero == Array(repeating: 2_001, count: 3))
+    }
+}
