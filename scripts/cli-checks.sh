@@ -182,7 +182,7 @@ expect_failure "sweep: unknown key" "unknown key 'axs' at the top level" sweep "
 printf 'scenario: diverging.yaml\naxes: [{key: duration_ms, values: [10, 20]}]\n' > "$work/sweep-ok.yaml"
 expect_failure "sweep: bad shard" "expected K/N with whole numbers" sweep "$work/sweep-ok.yaml" --shard 3/2 --out "$work/s5"
 expect_failure "sweep: shards need --out" "--out DIR is required" sweep "$work/sweep-ok.yaml" --shard 0/2
-expect_failure "fi: bad currents" "--currents 'x': expected a list" fi "$work/diverging.yaml" --currents x --out "$work/f1"
+expect_failure "fi: bad currents" "--currents 'x': value 1 'x' is not a finite number" fi "$work/diverging.yaml" --currents x --out "$work/f1"
 # A sweep whose second point diverges: exit 3, the first point complete, the error in results.csv.
 printf 'scenario: diverging.yaml\naxes: [{key: "stimuli[0].amplitude_pA", values: [1, 1e12]}]\n' > "$work/sweep-fail.yaml"
 "$hvnet" sweep "$work/sweep-fail.yaml" --out "$work/s6" --quiet >"$work/s6.log" 2>&1; status=$?
