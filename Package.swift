@@ -59,9 +59,10 @@ let package = Package(
         ),
         // NWB 2.x export through libhdf5's C API. These targets depend on nothing of hvnet's;
         // HVNetOutput maps a run into them.
+        // libhdf5 is linked statically and found without pkg-config (Sources/CHDF5/module.modulemap,
+        // docs/nwb-export.md).
         .systemLibrary(
             name: "CHDF5",
-            pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
         .target(name: "HDF5Support", dependencies: ["CHDF5"]),

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what hvnet needs to build and is missing: GSL (libgsl-dev), HDF5 (libhdf5-dev, for
 # the NWB export) and pkg-config, through apt-get. Does nothing when they are already there.
+# libhdf5-dev brings the static libhdf5_serial.a that hvnet links and, as its dependencies, the
+# libsz (libaec-dev) and libz (zlib1g-dev) that it needs (docs/nwb-export.md).
 set -euo pipefail
 
 if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsl && pkg-config --exists hdf5; then

@@ -7,11 +7,16 @@
 #ifndef HVNET_CHDF5_SHIM_H
 #define HVNET_CHDF5_SHIM_H
 
-#if !__has_include(<hdf5.h>)
+// Debian and Ubuntu keep the serial build's headers in hdf5/serial/ (pkg-config's
+// -I/usr/include/hdf5/serial); the package does not ask pkg-config for HDF5, since its
+// `-lhdf5` would link the shared library (see module.modulemap).
+#if __has_include(<hdf5/serial/hdf5.h>)
+#include <hdf5/serial/hdf5.h>
+#elif __has_include(<hdf5.h>)
+#include <hdf5.h>
+#else
 #error "HDF5 headers not found. hvnet's NWB export needs libhdf5: run scripts/install-deps.sh, or `sudo apt-get install libhdf5-dev pkg-config`."
 #endif
-
-#include <hdf5.h>
 #include <stdint.h>
 
 // Initialises the library and turns off HDF5's automatic printing of error stacks for the
