@@ -242,5 +242,15 @@ else
   failed=$((failed + 1)); echo "FAIL a network split over two threads changed spikes.csv or was not split"
 fi
 
+# Solver options on the command line are part of the scenario before it is checked: a delay
+# drawn from a lognormal needs an adaptive method, and --method rkf45 gives one; --method rk4
+# with --set solver.dt_ms turns an adaptive scenario into a fixed-step one.
+printf 'duration_ms: 20\nsolver: {method: rk4, dt_ms: 1/32}\npopulations: [{name: P, size: 2, initial: rest}]\nconnections:\n  - {receptor: AMPA, from: P, to: P, rule: all_to_all, channels_per_contact: 20, delay_ms: {distribution: lognormal, mean: 2, sd: 1}}\n' > "$work/lognormal-delay.yaml"
+expect_status "lognormal delay with rk4" 1 "use an adaptive method such as rkf45" validate "$work/lognormal-delay.yaml"
+expect_success "lognormal delay with --method rkf45" "$work/ok-m1" spikes.csv -- run "$work/lognormal-delay.yaml" --method rkf45 --out "$work/ok-m1" --quiet
+printf 'duration_ms: 20\nsolver: {method: rkf45, rtol: 1e-6}\npopulations: [{name: c, size: 1}]\n' > "$work/adaptive.yaml"
+expect_success "--method rk4 with --set solver.dt_ms on an adaptive scenario" "$work/ok-m2" spikes.csv -- run "$work/adaptive.yaml" --method rk4 --set solver.dt_ms=0.05 --out "$work/ok-m2" --quiet
+expect_status "--dt with an adaptive method" 1 "--dt: rkf45 is adaptive" validate "$work/adaptive.yaml" --dt 0.01
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

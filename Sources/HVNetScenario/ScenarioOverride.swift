@@ -1,4 +1,5 @@
 import Foundation
+import HVNetSolvers
 import Yams
 
 /// A key path into a scenario file, as written in `--set` and in sweep axes:
@@ -140,7 +141,7 @@ public struct ScenarioDocument: @unchecked Sendable {
     }
 
     /// The document as YAML text (with the overrides applied).
-    public var yaml: String { overrides.isEmpty ? text : ((try? Yams.serialize(node: root)) ?? text) }
+    public var yaml: String { overrides.isEmpty && !solverOptionsApplied ? text : ((try? Yams.serialize(node: root)) ?? text) }
 
     /// Applies the overrides in order. A key path through a missing mapping creates it; a list
     /// index must exist. Errors name the override; keys the scenario format does not know are
@@ -152,6 +153,38 @@ public struct ScenarioDocument: @unchecked Sendable {
         }
     }
 
+    /// Command-line solver options (`--method`, `--dt`, `--rtol`, …) written into the `solver:`
+    /// mapping of the tree before validation, so that every check sees the method and step the run
+    /// will use. `method` is a method name; `options` are `solver` keys (`dt_ms`, `rtol`, `atol`,
+    /// `h0_ms`, `hmax_ms`, `noise_integration`) with their values as text. A method of the other
+    /// family (fixed step against adaptive) drops the file's options of the old one (its `dt_ms`,
+    /// or its tolerances and step bounds); options given here are kept. Values are checked by
+    /// ``validated()`` like the file's, with errors naming `origin` (e.g. `--dt`) instead of the key.
+    public mutating func applySolverOptions(method: String?, options: [(key: String, value: String)]) {
+        guard var top = root.mapping else { return }
+        var solver = top["solver"]?.mapping ?? Yams.Node.Mapping([])
+        if let method {
+            let old = solver["method"]?.scalar?.string ?? "rk4"
+            let oldFixed = (try? SolverMethod.named(old)).map { $0.family == .fixedStep }
+            let newFixed = (try? SolverMethod.named(method)).map { $0.family == .fixedStep }
+            if let oldFixed, let newFixed, oldFixed != newFixed {
+                let dropped = newFixed ? ["atol", "rtol", "h0_ms", "hmax_ms"] : ["dt_ms"]
+                solver = Yams.Node.Mapping(solver.filter { pair in !dropped.contains(pair.key.scalar?.string ?? "") })
+            }
+            solver["method"] = .scalar(.init(method))
+        }
+        for (key, value) in options { solver[key] = .scalar(.init(value)) }
+        top["solver"] = .mapping(solver)
+        root = .mapping(top)
+        if method != nil || !options.isEmpty { solverOptionsApplied = true }
+    }
+
+    /// The `solver.method` written in the tree (nil when absent or not text).
+    public var solverMethodName: String? { root.mapping?["solver"]?.mapping?["method"]?.scalar?.string }
+
+    /// Whether ``applySolverOptions(method:options:)`` changed the tree (for the scenario hash).
+    var solverOptionsApplied = false
+
     /// A copy with `overrides` applied.
     public func applying(_ overrides: [ScenarioOverride]) throws -> ScenarioDocument {
         var copy = self
@@ -162,7 +195,7 @@ public struct ScenarioDocument: @unchecked Sendable {
     /// Validates the document into a ``Scenario``. An unknown key on an override's path is
     /// reported as that override's error, with the closest allowed key.
     public func validated() throws -> Scenario {
-        let hash = overrides.isEmpty ? fnv1a64Hex(Array(text.utf8)) : fnv1a64Hex(Array(yaml.utf8))
+        let hash = overrides.isEmpty && !solverOptionsApplied ? fnv1a64Hex(Array(text.utf8)) : fnv1a64Hex(Array(yaml.utf8))
         do {
             return try ScenarioLoader.parse(root: root, defaultName: defaultName, sourceHash: hash)
         } catch ScenarioError.unknownKey(let path, let key, let allowed) {

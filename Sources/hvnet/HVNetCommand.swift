@@ -91,8 +91,7 @@ struct Validate: ParsableCommand {
     @OptionGroup var overrides: OverrideFlags
 
     func run() throws {
-        var s = try loadScenario(scenario, overrides: try overrides.overrides())
-        try solver.apply(to: &s)
+        let s = try loadScenario(scenario, overrides: try overrides.overrides(), solver: solver)
         let estimate = try checkScenario(s, path: scenario, force: force)
         do { _ = try s.initialState() } catch { throw RuntimeError("\(scenario): \(error)") }
         print("\(scenario): valid. \(s.cellCount) cell(s) in \(s.populations.count) population(s), \(s.durationMs) ms, \(s.solver.summary).")

@@ -20,9 +20,14 @@ struct OverrideFlags: ParsableArguments {
 }
 
 /// Loads a scenario with overrides; a bad file or override is an ``InputError`` (exit 1).
-func loadScenario(_ path: String, overrides: [ScenarioOverride]) throws -> Scenario {
+func loadScenario(_ path: String, overrides: [ScenarioOverride], solver: SolverFlags? = nil) throws -> Scenario {
     do {
-        return try ScenarioLoader.load(path: path, overrides: overrides)
+        var document = try ScenarioDocument.read(path: path).applying(overrides)
+        if let solver {
+            let (method, options) = try solver.treeOptions(fileMethod: document.solverMethodName ?? "rk4")
+            document.applySolverOptions(method: method, options: options)
+        }
+        return try document.validated()
     } catch let error as ScenarioError {
         throw InputError("\(path): \(error)")
     }

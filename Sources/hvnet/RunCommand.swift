@@ -55,8 +55,7 @@ struct Run: ParsableCommand {
         if let durationMs { shorthands.append("duration_ms=\(durationMs)") }
         if let seed { shorthands.append("seed=\(seed)") }
         if let trials { shorthands.append("trials=\(trials)") }
-        var s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands))
-        try solver.apply(to: &s)
+        var s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands), solver: solver)
         if nwb { s.recording.nwb = true }
         try checkScenario(s, path: scenario, force: force, quiet: quiet)
         let directory: String
