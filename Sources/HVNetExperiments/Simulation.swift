@@ -147,7 +147,10 @@ extension Simulation {
                 ?? "# scenario '\(scenario.name)' (no file; hash \(scenario.sourceHash))\n"
             let run = try RunNWB.run(
                 scenario: scenario, trials: trials,
-                connectivity: connectivity.map { NWBConnection(pre: $0.pre, post: $0.post, receptor: $0.receptor.rawValue, channels: $0.channels) },
+                connectivity: connectivity.map {
+                    NWBConnection(pre: $0.pre, post: $0.post, receptor: $0.receptor.rawValue, channels: $0.channels,
+                                  delayMs: scenario.hasDelays ? $0.delayMs : nil)
+                },
                 traces: copyingSink.flatMap { $0.columns.isEmpty ? nil : ($0.columns, $0.rows) }, scenarioText: text,
                 scenarioFileName: scenarioPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "scenario.yaml", startDate: start)
             do { try NWBWriter.write(run, to: path("run.nwb")) } catch {

@@ -131,12 +131,16 @@ public struct NWBConnection: Sendable, Equatable {
     /// The receptor name (for example "ampa").
     public var receptor: String
     public var channels: Double
+    /// The transmission delay in ms (nil: the network has no delays; then the table has no
+    /// `delay_ms` column).
+    public var delayMs: Double?
 
-    public init(pre: Int, post: Int, receptor: String, channels: Double) {
+    public init(pre: Int, post: Int, receptor: String, channels: Double, delayMs: Double? = nil) {
         self.pre = pre
         self.post = post
         self.receptor = receptor
         self.channels = channels
+        self.delayMs = delayMs
     }
 }
 

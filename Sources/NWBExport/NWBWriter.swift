@@ -21,7 +21,8 @@ import Darwin
 ///   have one unit per (trial, cell) and extra `cell` and `trial` columns, spike times then
 ///   being relative to each trial's start (trials all start at 0 s).
 /// - `/processing/hvnet` (ProcessingModule): `connectivity` (DynamicTable with `pre`, `post`,
-///   `receptor`, `channels`) and one TimeSeries `cell<K>_<variable>` per trace.
+///   `receptor`, `channels`, and `delay_ms` when the network has transmission delays) and one
+///   TimeSeries `cell<K>_<variable>` per trace.
 ///
 /// The file is written under a temporary name in the destination's directory and renamed
 /// into place only when complete.
@@ -236,16 +237,20 @@ public enum NWBWriter {
     }
 
     static func writeConnectivity(_ rows: [NWBConnection], into module: HDF5Group) throws {
+        let hasDelays = !rows.isEmpty && rows.allSatisfy { $0.delayMs != nil }
         let table = try module.createGroup("connectivity")
         try setTableAttributes(
             table, type: "DynamicTable", namespace: "hdmf-common",
             description: "Synaptic connectivity of the simulated network: one row per (pre, post, receptor) connection.",
-            columns: ["pre", "post", "receptor", "channels"])
+            columns: ["pre", "post", "receptor", "channels"] + (hasDelays ? ["delay_ms"] : []))
         try writeIDs(table, rows.indices.map { Int64($0) })
         try writeColumn(table, "pre", .int64s(rows.map { Int64($0.pre) }), description: "presynaptic cell index")
         try writeColumn(table, "post", .int64s(rows.map { Int64($0.post) }), description: "postsynaptic cell index")
         try writeColumn(table, "receptor", .strings(rows.map(\.receptor)), description: "receptor type of the synapse")
         try writeColumn(table, "channels", .doubles(rows.map(\.channels)), description: "number of receptor channels (synaptic weight)")
+        if hasDelays {
+            try writeColumn(table, "delay_ms", .doubles(rows.map { $0.delayMs ?? 0 }), description: "transmission delay in ms")
+        }
     }
 
     static func writeTraces(_ traces: NWBTraces, into module: HDF5Group) throws {

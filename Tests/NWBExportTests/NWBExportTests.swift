@@ -103,6 +103,28 @@ struct ExampleRun {
         try file.close()
     }
 
+    @Test("Connections with delays get a delay_ms column; without delays the table has none")
+    func connectivityDelays() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var example = try ExampleRun(trials: 1)
+        let path = dir.appendingPathComponent("run.nwb").path
+        try NWBWriter.write(example.run, to: path)
+        var file = try HDF5File.open(path: path)
+        #expect(try file.openGroup("processing/hvnet/connectivity").readStringArrayAttribute("colnames") == ["pre", "post", "receptor", "channels"])
+        try file.close()
+        example.run.connectivity = [
+            NWBConnection(pre: 0, post: 3, receptor: "ampa", channels: 120, delayMs: 1.5),
+            NWBConnection(pre: 3, post: 1, receptor: "gabaA", channels: 40.5, delayMs: 0),
+        ]
+        let delayed = dir.appendingPathComponent("delayed.nwb").path
+        try NWBWriter.write(example.run, to: delayed)
+        file = try HDF5File.open(path: delayed)
+        #expect(try file.openGroup("processing/hvnet/connectivity").readStringArrayAttribute("colnames") == ["pre", "post", "receptor", "channels", "delay_ms"])
+        #expect(try file.openDataset("processing/hvnet/connectivity/delay_ms").readDoubles() == [1.5, 0])
+        try file.close()
+    }
+
     @Test func writesUnderATemporaryNameAndRenames() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
