@@ -261,8 +261,7 @@ public enum ScenarioLoader {
         if node.node.scalar != nil {
             return .constant(try node.number(where: { $0 >= 0 }, "a non-negative \(noun), or a distribution"))
         }
-        let m = try node.mapping(allowed: ["distribution", "mean", "sd", "low", "high"])
-        let kind = try m.required("distribution", ContactStrength.distributions.joined(separator: ", ")).string(oneOf: ContactStrength.distributions)
+        let (kind, m) = try distributionMapping(node, kinds: ContactStrength.distributions, truncatedAtZero: true)
         func value(_ key: String, _ expected: String, _ check: (Double) -> Bool) throws -> Double {
             try m.required(key, expected).number(where: check, expected)
         }
@@ -275,6 +274,31 @@ public enum ScenarioLoader {
             let sd = try value("sd", "a non-negative SD", { $0 >= 0 })
             return kind == "normal" ? .normal(mean: mean, sd: sd) : .lognormal(mean: mean, sd: sd)
         }
+    }
+
+    /// The mapping of a distribution (`channels_per_contact`, `delay_ms`, a cell parameter) and its
+    /// kind, one of `kinds`: `{distribution: normal|lognormal, mean, sd}` or `{distribution:
+    /// uniform, low, high}`. A key of another kind is an error naming the key path and the keys
+    /// the kind takes (`low` in a normal distribution is not a truncation: the message says what is).
+    /// `truncatedAtZero`: normal draws are redrawn until ≥ 0 (contacts, delays); otherwise they are
+    /// truncated to the parameter's range.
+    static func distributionMapping(_ node: ScenarioNode, kinds: [String], truncatedAtZero: Bool) throws -> (kind: String, mapping: ScenarioMapping) {
+        let m = try node.mapping(allowed: ["distribution", "mean", "sd", "low", "high"])
+        let kind = try m.required("distribution", kinds.joined(separator: ", ")).string(oneOf: kinds)
+        let allowed = kind == "uniform" ? ["distribution", "low", "high"] : ["distribution", "mean", "sd"]
+        for key in ["mean", "sd", "low", "high"] where !allowed.contains(key) && m[key] != nil {
+            let hint: String
+            if kind == "uniform" {
+                hint = "a uniform distribution is given by low and high alone; for a mean and SD use normal or lognormal"
+            } else {
+                let truncation = kind == "lognormal" ? "lognormal draws are positive and not bounded"
+                    : truncatedAtZero ? "normal draws are truncated at 0 only, redrawn until ≥ 0"
+                    : "normal draws are truncated only to the parameter's allowed range"
+                hint = "\(truncation); for values between a low and a high bound use {distribution: uniform, low: …, high: …}"
+            }
+            throw ScenarioError.unknownDistributionKey(path: node.path, key: key, distribution: kind, allowed: allowed, hint: hint)
+        }
+        return (kind, m)
     }
 
     static let ouKeys = ["mean_pA", "sd_pA", "tau_ms", "shared"]
