@@ -129,4 +129,90 @@ struct ScenarioCheckTests {
         }
         #expect(p == "populations[0].parameters.KaD.exponent")
     }
+
+    // MARK: Recording variables
+
+    static func recording(_ recording: String) -> String {
+        """
+        duration_ms: 20
+        solver: {method: rk4, dt_ms: 1/32}
+        populations:
+          - {name: P, size: 1}
+        recording: \(recording)
+        """
+    }
+
+    @Test("A variable listed twice is refused, naming both positions")
+    func duplicateVariables() {
+        guard case .invalidValue(let path, "v", let expected, _)? = error(Self.recording("{cells: all, variables: [v, pAmpa, v]}")) else {
+            Issue.record("expected an invalid value for the second v")
+            return
+        }
+        #expect(path == "recording.variables[2]")
+        #expect(expected.contains("recording.variables[0]"))
+    }
+
+    @Test("No variables with traced cells is refused; with cells: none it is accepted")
+    func emptyVariables() {
+        guard case .invalidValue(let path, _, let expected, _)? = error(Self.recording("{cells: all, variables: []}")) else {
+            Issue.record("expected an invalid value for an empty variables list")
+            return
+        }
+        #expect(path == "recording.variables")
+        #expect(expected.contains("cells: none"))
+        #expect(error(Self.recording("{cells: none, variables: []}")) == nil)
+    }
+
+    // MARK: Stimulus targets and booleans
+
+    static func stimulus(_ keys: String) -> String {
+        """
+        duration_ms: 20
+        solver: {method: rkf45}
+        populations:
+          - {name: P, size: 3}
+        stimuli:
+          - {type: poisson, receptor: AMPA, rate_Hz: 100, channels_per_spike: 12, tau_ms: 3, \(keys)}
+        """
+    }
+
+    @Test("Both cells and population in a stimulus name the stimulus and say not both")
+    func cellsAndPopulation() {
+        let e = error(Self.stimulus("cells: [0], population: P"))
+        guard case .invalidValue(let path, _, let expected, _)? = e else {
+            Issue.record("expected an invalid value, got \(String(describing: e))")
+            return
+        }
+        #expect(path == "stimuli[0]")
+        #expect(expected.contains("not both"))
+    }
+
+    @Test("An empty target list is refused for every stimulus type", arguments: [
+        "{type: poisson, receptor: AMPA, rate_Hz: 100, channels_per_spike: 12, tau_ms: 3, cells: []}",
+        "{type: pulse, receptor: AMPA, windows_ms: [[1, 2]], cells: []}",
+        "{type: current_step, amplitude_pA: 100, windows_ms: [[1, 2]], cells: []}",
+        "{type: sine, amplitude_pA: 10, frequency_Hz: 5, cells: []}",
+        "{type: ramp, from_pA: 0, to_pA: 10, window_ms: [1, 2], cells: []}",
+    ])
+    func emptyTargets(_ stimulus: String) {
+        let text = Self.stimulus("population: P").replacingOccurrences(
+            of: "{type: poisson, receptor: AMPA, rate_Hz: 100, channels_per_spike: 12, tau_ms: 3, population: P}", with: stimulus)
+        #expect(error(text.replacingOccurrences(of: "cells: []", with: "cells: [1]")) == nil)
+        guard case .invalidValue(let path, _, let expected, _)? = error(text) else {
+            Issue.record("expected an invalid value for cells: []")
+            return
+        }
+        #expect(path == "stimuli[0].cells")
+        #expect(expected.contains("non-empty"))
+    }
+
+    @Test("A quoted \"true\" is a string, not a boolean", arguments: ["\"true\"", "'false'"])
+    func quotedBoolean(_ value: String) throws {
+        #expect(try ScenarioLoader.parse(Self.stimulus("population: P, shared: true")).stimuli[0].poisson?.shared == true)
+        guard case .invalidValue(let path, _, _, _)? = error(Self.stimulus("population: P, shared: \(value)")) else {
+            Issue.record("expected an invalid value for shared: \(value)")
+            return
+        }
+        #expect(path == "stimuli[0].shared")
+    }
 }
