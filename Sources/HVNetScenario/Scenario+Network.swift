@@ -174,10 +174,10 @@ extension Scenario {
                 continue
             }
             let rng = RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.connectivity.rawValue, UInt64(k)))
-            let contacts = Topology.contacts(
+            let count = Topology.contactCount(
                 c.rule, preCount: populations[from].size, postCount: populations[to].size, samePopulation: from == to, rng: rng)
             let stream = RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.delays.rawValue, UInt64(k)))
-            for _ in contacts.indices { offer(k, delay.draw(stream)) }
+            for _ in 0..<count { offer(k, delay.draw(stream)) }
         }
         return best
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GSLSupport
 import Testing
 @testable import HVNetScenario
 
@@ -33,6 +34,20 @@ struct ScenarioCheckTests {
         #expect(drawn != nil)
         #expect(s.shortestDrawnDelay()?.delayMs == drawn)
         #expect(s.shortestDrawnDelay()?.connection == 0)
+    }
+
+    @Test("Counting contacts gives the number that drawing them gives, for every rule", arguments: [
+        ConnectionRule.explicit(matrix: [[0, 1, 2], [0, 0, 0.5]]), .allToAll(autapses: false), .allToAll(autapses: true), .oneToOne,
+        .ring(offsets: [-1, 1, 3]), .bernoulli(p: 0.3, autapses: false), .bernoulli(p: 0.3, autapses: true),
+        .fixedInDegree(k: 3, autapses: false), .smallWorld(k: 4, beta: 0.2), .smallWorld(k: 8, beta: 0),
+    ])
+    func contactCount(_ rule: ConnectionRule) {
+        for (pre, post, same) in [(7, 7, true), (5, 9, false)] {
+            if case .smallWorld = rule, !same { continue }
+            func stream() -> RandomStream { RandomStream(type: .mt19937, seed: 42) }
+            let drawn = Topology.contacts(rule, preCount: pre, postCount: post, samePopulation: same, rng: stream()).count
+            #expect(Topology.contactCount(rule, preCount: pre, postCount: post, samePopulation: same, rng: stream()) == drawn)
+        }
     }
 
     @Test("A tiny drawn delay with an adaptive method is refused, naming delay_ms, the drawn minimum and the step count")
