@@ -8,7 +8,7 @@ public struct ResourceEstimate: Sendable, Equatable {
     /// Documented limits; a run above any of them is refused unless forced.
     public struct Limits: Sendable, Equatable {
         /// Integration steps of one trial (fixed step: duration / dt; adaptive: duration / hmax, or
-        /// duration / the shortest delay, a lower bound).
+        /// duration / the shortest drawn delay, a lower bound).
         public var stepsPerTrial = 1e9
         /// Cell-steps over all trials (cells × steps × trials), the work of the run.
         public var cellSteps = 1e11
@@ -49,6 +49,8 @@ public struct ResourceEstimate: Sendable, Equatable {
     /// Expected Poisson input spikes of one trial: Σ rate × (time on before the end) × trains, a
     /// train per target cell or one when shared.
     public var inputSpikesPerTrial: Double
+    /// The connection (index) whose shortest drawn delay caps an adaptive step, for the message.
+    var stepLimitingConnection: Int?
     /// The stimulus (index) with the most expected input spikes, for the message.
     var largestInputStimulus: Int?
 
@@ -61,9 +63,11 @@ public struct ResourceEstimate: Sendable, Equatable {
         cells = Double(s.cellCount)
         trials = Double(s.trials)
         let options = s.solver.options
-        // Adaptive methods also cap their step at the shortest transmission delay.
-        let delayCap = options.dtMs == nil ? s.shortestDelayBoundMs ?? .infinity : .infinity
+        // Adaptive methods also cap their step at the shortest transmission delay (as drawn).
+        let shortest = options.dtMs == nil ? s.shortestDrawnDelay() : nil
+        let delayCap = shortest?.delayMs ?? .infinity
         stepsPerTrial = max(1, (s.durationMs / min(options.largestStep, delayCap, s.durationMs)).rounded(.up))
+        stepLimitingConnection = delayCap < min(options.largestStep, s.durationMs) ? shortest?.connection : nil
         stepsAreLowerBound = options.dtMs == nil
         let tracedCells = Double(s.recording.traceCells.count)
         traceColumns = tracedCells == 0 ? 0 : 1 + tracedCells * Double(s.recording.variables.count)
@@ -131,7 +135,9 @@ public struct ResourceEstimate: Sendable, Equatable {
         func check(_ value: Double, _ limit: Double, _ what: String, _ path: String) {
             if !(value <= limit) { lines.append("\(what): \(Self.short(value)) exceeds the limit \(Self.short(limit)) (\(path))") }
         }
-        check(stepsPerTrial, limits.stepsPerTrial, "steps per trial", "duration_ms, solver.dt_ms or solver.hmax_ms")
+        check(stepsPerTrial, limits.stepsPerTrial, "steps per trial",
+              stepLimitingConnection.map { "duration_ms, or connections[\($0)].delay_ms: its shortest drawn delay caps the step" }
+                  ?? "duration_ms, solver.dt_ms or solver.hmax_ms")
         check(cellSteps, limits.cellSteps, "cell-steps over all trials", "populations[].size, trials, duration_ms, solver")
         check(trials, limits.trials, "trials", "trials")
         check(traceBytes, limits.traceBytes, "trace file bytes", "recording.interval_ms, recording.cells, recording.variables")

@@ -142,16 +142,44 @@ extension Scenario {
     /// True when some connection sets `delay_ms` (connectivity.csv then has a `delay_ms` column).
     public var hasDelays: Bool { connections.contains { $0.delayMs != nil } }
 
-    /// A lower bound of every positive delay that the connections can draw, where one is known
-    /// before drawing (constant delays, uniform ones with low > 0); nil otherwise.
-    public var shortestDelayBoundMs: Double? {
-        connections.compactMap { c -> Double? in
-            switch c.delayMs {
-            case .constant(let d)? where d > 0: return d
-            case .uniform(let low, _)? where low > 0: return low
-            default: return nil
+    /// The shortest positive transmission delay of the network that ``drawConnectivity()`` will
+    /// build, and the connection (index into ``connections``) that draws it; nil without positive
+    /// delays. Adaptive methods cap their step at this delay, so it decides the step count.
+    ///
+    /// Drawn delays (`delay_ms` distributions) are drawn here exactly as the network draws them
+    /// (the rule's contacts from (seed, connectivity, k), one delay per contact from (seed, delays,
+    /// k)), for connections whose rule examines at most `pairLimit` (pre, post) pairs; above it a
+    /// uniform distribution counts with its `low` (when positive) and other distributions are left
+    /// out (the resource estimate refuses such networks unless forced).
+    public func shortestDrawnDelay(pairLimit: Double = 1e8) -> (connection: Int, delayMs: Double)? {
+        var best: (connection: Int, delayMs: Double)?
+        func offer(_ k: Int, _ d: Double) {
+            if d > 0, d < (best?.delayMs ?? .infinity) { best = (k, d) }
+        }
+        for (k, c) in connections.enumerated() {
+            guard let delay = c.delayMs, c.channelsPerContact != .constant(0) else { continue }
+            if case .constant(let d) = delay { offer(k, d); continue }
+            guard let from = populations.firstIndex(where: { $0.name == c.source }),
+                  let to = populations.firstIndex(where: { $0.name == c.target }) else { continue }
+            let pre = Double(populations[from].size), post = Double(populations[to].size)
+            let pairs: Double
+            switch c.rule {
+            case .explicit(let matrix): pairs = Double(matrix.count) * Double(matrix.first?.count ?? 0)
+            case .ring(let offsets): pairs = post * Double(offsets.count)
+            case .oneToOne: pairs = min(pre, post)
+            default: pairs = pre * post
             }
-        }.min()
+            guard pairs <= pairLimit else {
+                if case .uniform(let low, _) = delay { offer(k, low) }
+                continue
+            }
+            let rng = RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.connectivity.rawValue, UInt64(k)))
+            let count = Topology.contactCount(
+                c.rule, preCount: populations[from].size, postCount: populations[to].size, samePopulation: from == to, rng: rng)
+            let stream = RandomStream(type: .mt19937, seed: SeedDerivation.seed(seed, SeedDerivation.Purpose.delays.rawValue, UInt64(k)))
+            for _ in 0..<count { offer(k, delay.draw(stream)) }
+        }
+        return best
     }
 
     /// The noise layout, or nil when no population has noise.

@@ -26,7 +26,11 @@ extension Scenario {
     /// shifted noise, counts of steps, trace samples or noise grid points that are not finite
     /// whole numbers below 2⁵³, channel and delay distributions whose draws are not finite, a
     /// fixed step longer than a positive transmission delay (`connections[k].delay_ms` below
-    /// `solver.dt_ms`, or a normal or lognormal delay, which can draw such values).
+    /// `solver.dt_ms`, or a normal or lognormal delay, which can draw such values), an adaptive
+    /// run whose shortest drawn delay (``shortestDrawnDelay(pairLimit:)``) caps the step so that
+    /// it would take more than ``ResourceEstimate/Limits/stepsPerTrial`` steps or, with
+    /// bs32-dyadic, lies below the method's smallest step, and a fixed step that some drawn cell
+    /// of a heterogeneous population cannot follow at rest.
     /// Warnings: a noise grid coarser than a noise correlation time, a stimulus window that starts
     /// after the duration, a spike threshold above every reversal potential of a population.
     public func check() throws -> [ScenarioWarning] {
@@ -117,18 +121,50 @@ extension Scenario {
                 }
             }
         }
+        // Adaptive methods cap their step at the shortest delay the network draws: a tiny draw
+        // (a uniform from 0, a normal or lognormal tail) would make the run endless.
+        if options.dtMs == nil, let (k, shortest) = shortestDrawnDelay() {
+            let shown = connections[k].delayMs.map(Self.describe) ?? ""
+            let drawn = "its shortest drawn delay is \(String(format: "%.3g", shortest)) ms (drawn from the scenario seed)"
+            if solver.method.family == .dyadic, shortest < 4 * grid / 1024 {
+                throw fail(
+                    "connections[\(k)].delay_ms", shown,
+                    "delays of at least bs32-dyadic's smallest step, \(formatNumber(4 * grid / 1024)) ms (4 × noise.grid_ms / 1024): \(drawn). Raise the delays (a uniform low ≥ that step, a constant), use another adaptive method (rkf45), or a finer noise.grid_ms")
+            }
+            let steps = (durationMs / min(shortest, options.largestStep, durationMs)).rounded(.up)
+            let limit = ResourceEstimate.Limits().stepsPerTrial
+            if !(steps <= limit) {
+                throw fail(
+                    "connections[\(k)].delay_ms", shown,
+                    "delays that keep the run within \(ResourceEstimate.short(limit)) steps per trial: \(solver.method.name) caps its step at the shortest delay, \(drawn), so the run would take at least \(ResourceEstimate.short(steps)) steps over duration_ms \(formatNumber(durationMs)). Raise the delays (a uniform low > 0 bounds them below; normal and lognormal delays can draw values near 0) or shorten duration_ms")
+            }
+        }
         // Fixed steps must be able to follow each population's resting state: a KaD exponent κ
         // near 0 lets w relax at the full rate R_w (about a thousand times faster than at κ = 1).
         if let dt = options.dtMs, solver.method.family == .fixedStep {
+            // Heterogeneous populations: every drawn cell (the draws of the run, from the seed).
             let bound = solver.method.name == "rk4" ? 2.78 : 2.0
+            let drawn = populations.contains { !$0.distributions.isEmpty } ? cellParameters : []
+            var first = 0
             for (k, p) in populations.enumerated() {
-                let cell = p.parameters.normalized()
-                guard let rest = try? cell.restingState() else { continue }
-                let rate = cell.fastestRate(at: rest)
-                guard rate.isFinite, dt * rate > bound else { continue }
+                defer { first += p.size }
+                let cells = p.distributions.isEmpty ? [(nil, p.parameters)] : (first..<(first + p.size)).map { ($0 - first, drawn[$0]) }
+                var fastest: (cell: Int?, parameters: CellParameters, rest: FixedPoint, rate: Double)?
+                for (index, parameters) in cells {
+                    let cell = parameters.normalized()
+                    guard let rest = try? cell.restingState() else { continue }
+                    let rate = cell.fastestRate(at: rest)
+                    if rate.isFinite, rate > (fastest?.rate ?? 0) { fastest = (index, parameters, rest, rate) }
+                }
+                guard let (index, parameters, rest, rate) = fastest, dt * rate > bound else { continue }
+                let which = index.map { "cell \($0) of population \(printable(p.name)) (populations[\(k)], drawn from its distributions)" }
+                    ?? "population \(printable(p.name)) (populations[\(k)])"
+                let exponent = p.distributions.first { $0.name == "KaD.exponent" }
+                    .map { "drawn from \($0.yaml(formatNumber)), here \(String(format: "%.3g", parameters.kadExponent))" }
+                    ?? formatNumber(parameters.kadExponent)
                 throw fail(
                     "solver.dt_ms", formatNumber(dt),
-                    "a step below \(String(format: "%.3g", bound / rate)) ms for population \(printable(p.name)) (populations[\(k)]): at its resting state (\(String(format: "%.2f", rest.potentialMV)) mV) it relaxes at \(String(format: "%.4g", rate))/ms, and \(solver.method.name) diverges when dt × rate exceeds \(formatNumber(bound)); its KaD.exponent is \(formatNumber(p.parameters.kadExponent)) (values near 0 make w relax at the full rate R_w; the default is 1). Use a smaller solver.dt_ms, an adaptive method (rkf45, rk8pd, bsimp), or populations[\(k)].parameters.KaD.exponent nearer 1")
+                    "a step below \(String(format: "%.3g", bound / rate)) ms for \(which): at its resting state (\(String(format: "%.2f", rest.potentialMV)) mV) it relaxes at \(String(format: "%.4g", rate))/ms, and \(solver.method.name) diverges when dt × rate exceeds \(formatNumber(bound)); its KaD.exponent is \(exponent) (values near 0 make w relax at the full rate R_w; the default is 1). Use a smaller solver.dt_ms, an adaptive method (rkf45, rk8pd, bsimp), or populations[\(k)].parameters.KaD.exponent nearer 1\(exponent.hasPrefix("drawn") ? " (a distribution whose low end stays away from 0)" : "")")
             }
         }
         // Warnings.
@@ -166,5 +202,15 @@ extension Scenario {
             }
         }
         return warnings
+    }
+
+    /// A delay or channel count as the scenario gives it, for messages.
+    static func describe(_ strength: ContactStrength) -> String {
+        switch strength {
+        case .constant(let d): return formatNumber(d)
+        case .uniform(let low, let high): return "uniform low \(formatNumber(low)), high \(formatNumber(high))"
+        case .normal(let m, let sd): return "normal mean \(formatNumber(m)), sd \(formatNumber(sd))"
+        case .lognormal(let m, let sd): return "lognormal mean \(formatNumber(m)), sd \(formatNumber(sd))"
+        }
     }
 }

@@ -6,6 +6,9 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case syntax(message: String)
     case unknownKey(path: String, key: String, allowed: [String])
+    /// A key that the distribution's kind does not take (`low` in a normal distribution), with
+    /// what to write instead when it is clear what was meant.
+    case unknownDistributionKey(path: String, key: String, distribution: String, allowed: [String], hint: String?)
     case missingKey(path: String, key: String, expected: String)
     case invalidValue(path: String, value: String, expected: String, line: Int?)
     /// The file is beyond what hvnet reads (nodes after alias expansion, nesting depth).
@@ -29,6 +32,9 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
             var text = "unknown key '\(abbreviated(key))' \(location); allowed keys: \(allowed.joined(separator: ", "))"
             if let guess = closestMatch(to: key, in: allowed) { text += " (did you mean '\(guess)'?)" }
             return text
+        case .unknownDistributionKey(let path, let key, let distribution, let allowed, let hint):
+            return "unknown key '\(abbreviated(key))' at \(abbreviated(path)); allowed keys for \(distribution): \(allowed.joined(separator: ", "))"
+                + (hint.map { " (\($0))" } ?? "")
         case .missingKey(let path, let key, let expected):
             let full = path.isEmpty ? key : "\(path).\(key)"
             return "missing key \(abbreviated(full)): expected \(expected)"

@@ -47,15 +47,10 @@ extension ScenarioLoader {
     /// `{distribution: uniform, low, high}`, written as for `channels_per_contact`.
     static func parseParameterDistribution(_ node: ScenarioNode, name: String, range: ParameterRange, expected: String) throws -> CellParameterDistribution {
         guard node.node.mapping != nil else { throw node.invalid("\(expected), or a distribution {distribution: normal|lognormal|uniform, ...}") }
-        let m = try node.mapping(allowed: ["distribution", "mean", "sd", "low", "high"])
         let names = CellParameterDistribution.distributions
-        let kind = try m.required("distribution", names.joined(separator: ", ")).string(oneOf: range.admitsLognormal ? names : ["normal", "uniform"])
+        let (kind, m) = try distributionMapping(node, kinds: range.admitsLognormal ? names : ["normal", "uniform"], truncatedAtZero: false)
         func value(_ key: String, _ what: String, _ check: (Double) -> Bool) throws -> Double {
             try m.required(key, what).number(where: check, what)
-        }
-        let allowed = kind == "uniform" ? ["distribution", "low", "high"] : ["distribution", "mean", "sd"]
-        for key in ["mean", "sd", "low", "high"] where !allowed.contains(key) && m[key] != nil {
-            throw ScenarioError.unknownKey(path: node.path, key: key, allowed: allowed)
         }
         switch kind {
         case "uniform":

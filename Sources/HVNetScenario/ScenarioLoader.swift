@@ -261,8 +261,7 @@ public enum ScenarioLoader {
         if node.node.scalar != nil {
             return .constant(try node.number(where: { $0 >= 0 }, "a non-negative \(noun), or a distribution"))
         }
-        let m = try node.mapping(allowed: ["distribution", "mean", "sd", "low", "high"])
-        let kind = try m.required("distribution", ContactStrength.distributions.joined(separator: ", ")).string(oneOf: ContactStrength.distributions)
+        let (kind, m) = try distributionMapping(node, kinds: ContactStrength.distributions, truncatedAtZero: true)
         func value(_ key: String, _ expected: String, _ check: (Double) -> Bool) throws -> Double {
             try m.required(key, expected).number(where: check, expected)
         }
@@ -275,6 +274,31 @@ public enum ScenarioLoader {
             let sd = try value("sd", "a non-negative SD", { $0 >= 0 })
             return kind == "normal" ? .normal(mean: mean, sd: sd) : .lognormal(mean: mean, sd: sd)
         }
+    }
+
+    /// The mapping of a distribution (`channels_per_contact`, `delay_ms`, a cell parameter) and its
+    /// kind, one of `kinds`: `{distribution: normal|lognormal, mean, sd}` or `{distribution:
+    /// uniform, low, high}`. A key of another kind is an error naming the key path and the keys
+    /// the kind takes (`low` in a normal distribution is not a truncation: the message says what is).
+    /// `truncatedAtZero`: normal draws are redrawn until ≥ 0 (contacts, delays); otherwise they are
+    /// truncated to the parameter's range.
+    static func distributionMapping(_ node: ScenarioNode, kinds: [String], truncatedAtZero: Bool) throws -> (kind: String, mapping: ScenarioMapping) {
+        let m = try node.mapping(allowed: ["distribution", "mean", "sd", "low", "high"])
+        let kind = try m.required("distribution", kinds.joined(separator: ", ")).string(oneOf: kinds)
+        let allowed = kind == "uniform" ? ["distribution", "low", "high"] : ["distribution", "mean", "sd"]
+        for key in ["mean", "sd", "low", "high"] where !allowed.contains(key) && m[key] != nil {
+            let hint: String
+            if kind == "uniform" {
+                hint = "a uniform distribution is given by low and high alone; for a mean and SD use normal or lognormal"
+            } else {
+                let truncation = kind == "lognormal" ? "lognormal draws are positive and not bounded"
+                    : truncatedAtZero ? "normal draws are truncated at 0 only, redrawn until ≥ 0"
+                    : "normal draws are truncated only to the parameter's allowed range"
+                hint = "\(truncation); for values between a low and a high bound use {distribution: uniform, low: …, high: …}"
+            }
+            throw ScenarioError.unknownDistributionKey(path: node.path, key: key, distribution: kind, allowed: allowed, hint: hint)
+        }
+        return (kind, m)
     }
 
     static let ouKeys = ["mean_pA", "sd_pA", "tau_ms", "shared"]
@@ -361,13 +385,19 @@ public enum ScenarioLoader {
         switch (m["cells"], m["population"]) {
         case (let c?, nil):
             cells = try c.sequence("cell indices").map { try $0.integer(in: 0...(cellCount - 1), "a cell index from 0 to \(cellCount - 1)") }
+            // An empty target list would be a stimulus that reaches no cell.
+            guard !cells.isEmpty else { throw c.invalid("a non-empty list of cell indices from 0 to \(cellCount - 1) (or population: a name)") }
         case (nil, let p?):
             let name = try p.string(oneOf: populations.map(\.name))
             let index = populations.firstIndex { $0.name == name }!
             let offset = populations[..<index].reduce(0) { $0 + $1.size }
             cells = Array(offset..<(offset + populations[index].size))
-        default:
-            throw ScenarioError.missingKey(path: node.path, key: "cells", expected: "either cells (a list of cell indices) or population (a name), not both")
+        case (nil, nil):
+            throw ScenarioError.missingKey(path: node.path, key: "cells", expected: "either cells (a list of cell indices) or population (a name)")
+        case (_?, _?):
+            throw ScenarioError.invalidValue(
+                path: node.path, value: "cells and population", expected: "either cells (a list of cell indices) or population (a name), not both",
+                line: node.node.mark?.line)
         }
         func window(_ w: ScenarioNode) throws -> ClosedRange<Double> {
             let pair = try w.sequence("[start, stop] in ms")
@@ -401,6 +431,7 @@ public enum ScenarioLoader {
         if let n = m["format"] { r.format = TraceFormat(rawValue: try n.string(oneOf: TraceFormat.allCases.map(\.rawValue)))! }
         if let n = m["trial"] { r.trial = try n.integer(in: 0...(trials - 1), "a trial index from 0 to \(trials - 1)") }
         if let n = m["threshold_mV"] { r.thresholdMV = try n.number("a potential in mV") }
+        var variablesNode: ScenarioNode?
         if let n = m["cells"] {
             if let word = n.node.scalar?.string {
                 switch word {
@@ -423,9 +454,24 @@ public enum ScenarioLoader {
         }
         if let n = m["variables"] {
             let names = TraceVariable.allCases.map(\.rawValue)
-            r.variables = try n.sequence(names.joined(separator: ", ")).map { TraceVariable(rawValue: try $0.string(oneOf: names))! }
+            // A variable listed twice would give two identical trace columns: refused, as cells.
+            var first: [TraceVariable: Int] = [:]
+            let items = try n.sequence(names.joined(separator: ", "))
+            r.variables = try items.enumerated().map { k, item in
+                let variable = TraceVariable(rawValue: try item.string(oneOf: names))!
+                if let earlier = first[variable] {
+                    throw item.invalid("a variable not listed before: \(variable.rawValue) is already recording.variables[\(earlier)] (list each variable once)")
+                }
+                first[variable] = k
+                return variable
+            }
+            variablesNode = n
         }
         if let n = m["interval_ms"] { r.intervalMs = try n.number(where: { $0 > 0 }, "a positive interval in ms") }
+        // No variables with traced cells: a trace file of times alone. Refused; no traces is cells: none.
+        if let n = variablesNode, r.variables.isEmpty, !r.traceCells.isEmpty {
+            throw n.invalid("at least one of \(TraceVariable.allCases.map(\.rawValue).joined(separator: ", ")) while recording.cells traces cells (for no traces give recording.cells: none)")
+        }
         return r
     }
 }

@@ -101,8 +101,12 @@ struct ScenarioNode {
         return value
     }
 
+    /// A YAML boolean: `true` or `false` unquoted (YAML 1.1's yes/no/on/off too); a quoted
+    /// `"true"` is a string and refused, as in JSON.
     func bool() throws -> Bool {
-        guard let s = node.scalar?.string else { throw invalid("true or false") }
+        guard let scalar = node.scalar else { throw invalid("true or false") }
+        guard scalar.style == .plain || scalar.style == .any else { throw invalid("true or false, unquoted (a YAML boolean, not a string)") }
+        let s = scalar.string
         switch s.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false

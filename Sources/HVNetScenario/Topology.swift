@@ -10,6 +10,41 @@ public enum Topology {
         public var multiplicity: Double
     }
 
+    /// How many contacts ``contacts(_:preCount:postCount:samePopulation:rng:)`` returns for the
+    /// same arguments and stream, without storing them: O(pairs) time for `bernoulli` (the same
+    /// draws), O(cells) otherwise, O(1) memory.
+    public static func contactCount(
+        _ rule: ConnectionRule, preCount: Int, postCount: Int, samePopulation: Bool, rng: RandomStream
+    ) -> Int {
+        switch rule {
+        case .explicit(let matrix):
+            return matrix.reduce(0) { $0 + $1.filter { $0 != 0 }.count }
+        case .allToAll(let autapses):
+            return preCount * postCount - (samePopulation && !autapses ? min(preCount, postCount) : 0)
+        case .oneToOne:
+            return min(preCount, postCount)
+        case .ring(let offsets):
+            return postCount * offsets.count
+        case .bernoulli(let p, let autapses):
+            var count = 0
+            for post in 0..<postCount {
+                for pre in 0..<preCount where autapses || !(samePopulation && pre == post) {
+                    if rng.uniform() < p { count += 1 }
+                }
+            }
+            return count
+        case .fixedInDegree(let k, _):
+            return k * postCount
+        case .smallWorld(let k, _):
+            // Rewiring replaces inputs one for one: the lattice's distinct neighbours, the same for every cell.
+            let n = postCount
+            guard n > 0 else { return 0 }
+            var inputs = Set<Int>()
+            for d in 1...max(1, k / 2) { for pre in [(n - d % n) % n, d % n] where pre != 0 { inputs.insert(pre) } }
+            return n * inputs.count
+        }
+    }
+
     /// The contacts of `rule` from a population of `preCount` cells to one of `postCount` cells;
     /// `samePopulation` tells whether a contact (i, i) would be an autapse.
     public static func contacts(
