@@ -27,7 +27,7 @@ enum AnalysisPlots {
         out.append(("raster.svg", raster.render()))
 
         let isis = trains.trains.map(PerCellStatistics.intervals)
-        if let longest = isis.flatMap({ $0 }).max(), longest > 0 {
+        if let longest = isis.flatMap({ $0 }).filter(\.isFinite).max(), longest > 0, longest / 50 > 0 {
             var plot = SVGPlot(title: "ISI histograms (first 8 cells)", xLabel: "ISI (ms)", yLabel: "count")
             let bins = 50
             let width = longest / Double(bins)

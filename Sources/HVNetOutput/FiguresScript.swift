@@ -196,6 +196,8 @@ public enum FiguresScript {
         if everything.size == 0:
             return None
         top = np.sort(everything)[int((everything.size - 1) * 0.99)]
+        if not top / 50 > 0:  # bins of zero width: no histogram, as in isi-histogram.svg
+            return None
         edges = np.linspace(0, top, 51)
         fig, ax = plt.subplots(figsize=(8, 4.5))
         for p, ((name, _, _), isis) in enumerate(zip(POPULATIONS, pooled)):
@@ -334,7 +336,7 @@ public enum FiguresScript {
     def isi_histograms():
         isis = [(cell, np.diff(times)) for cell, times in trains().items()]
         longest = max((float(i.max()) for _, i in isis if i.size), default=0)
-        if longest <= 0:
+        if not (np.isfinite(longest) and longest / 50 > 0):
             return None
         edges = np.linspace(0, longest, 51)
         fig, ax = plt.subplots(figsize=(8, 4.5))

@@ -74,15 +74,18 @@ package enum RunPlots {
         let sorted = intervals.filter(\.isFinite).sorted()
         guard !sorted.isEmpty else { return nil }
         let top = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * 0.99))]
-        guard top > 0 else { return nil }
+        guard top > 0, top / 50 > 0 else { return nil }  // bins of a positive width
         return (0...50).map { Double($0) * top / 50 }
     }
 
     /// Counts in [edges[k], edges[k+1]), the last bin closed; values outside are left out.
     static func histogram(_ values: [Double], edges: [Double]) -> [Int] {
-        let bins = edges.count - 1, width = edges[bins] / Double(bins)
+        let bins = edges.count - 1
+        guard bins > 0 else { return [] }
+        let width = edges[bins] / Double(bins)
         var counts = [Int](repeating: 0, count: bins)
-        for v in values where v >= 0 && v <= edges[bins] { counts[min(bins - 1, Int(v / width))] += 1 }
+        guard width > 0, width.isFinite else { return counts }
+        for v in values where v >= 0 && v <= edges[bins] { counts[max(0, min(bins - 1, clampedInt(v / width)))] += 1 }
         return counts
     }
 

@@ -25,8 +25,7 @@ public struct SVGHeatmap {
 
     func color(_ v: Double, _ r: ClosedRange<Double>) -> String {
         guard v.isFinite else { return "#c8c8c8" }
-        let span = r.upperBound - r.lowerBound
-        let x = span > 0 ? min(max((v - r.lowerBound) / span, 0), 1) : 0.5
+        let x = r.upperBound > r.lowerBound ? min(max(SVGPlot.fraction(v, from: r.lowerBound, in: r), 0), 1) : 0.5
         func hex(_ a: Double, _ b: Double, _ c: Double) -> String {
             String(format: "#%02x%02x%02x", clampedInt(a * 255), clampedInt(b * 255), clampedInt(c * 255))
         }
@@ -36,6 +35,14 @@ public struct SVGHeatmap {
             return hex(1 - 0.25 * t, 1 - 0.8 * t, 1 - 0.82 * t)
         }
         return hex(1 - 0.88 * x, 1 - 0.7 * x, 1 - 0.39 * x)
+    }
+
+    /// The value of the k-th of the colour bar's 100 boxes, from the top (r.upperBound) down to
+    /// r.lowerBound; finite for any finite range, even when its span overflows.
+    static func barValue(_ k: Int, _ r: ClosedRange<Double>) -> Double {
+        let span = r.upperBound - r.lowerBound
+        if span.isFinite { return r.upperBound - span * Double(k) / 99 }
+        return r.upperBound * (1 - Double(k) / 99) + r.lowerBound * (Double(k) / 99)
     }
 
     public func render() -> String {
@@ -66,7 +73,7 @@ public struct SVGHeatmap {
         // Colour bar.
         let barX = left + size + 30
         for k in 0..<100 {
-            let v = r.upperBound - (r.upperBound - r.lowerBound) * Double(k) / 99
+            let v = Self.barValue(k, r)
             s += String(format: "<rect x=\"%.1f\" y=\"%.2f\" width=\"18\" height=\"%.2f\" fill=\"%@\"/>\n", barX, top + Double(k) * size / 100, size / 100 + 0.5, color(v, r))
         }
         s += "<text x=\"\(clampedInt(barX + 24))\" y=\"\(clampedInt(top + 10))\">\(SVGPlot.tickLabel(r.upperBound))</text>\n"
@@ -107,7 +114,7 @@ public struct SVGHeatmap {
         s += "<text x=\"20\" y=\"\(Int(top + size / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 20 \(Int(top + size / 2)))\">\(SVGPlot.escape(rowTitle))</text>\n"
         let barX = left + size + 30
         for k in 0..<100 {
-            let v = r.upperBound - (r.upperBound - r.lowerBound) * Double(k) / 99
+            let v = Self.barValue(k, r)
             s += String(format: "<rect x=\"%.1f\" y=\"%.2f\" width=\"18\" height=\"%.2f\" fill=\"%@\"/>\n", barX, top + Double(k) * size / 100, size / 100 + 0.5, color(v, r))
         }
         s += "<text x=\"\(Int(barX + 24))\" y=\"\(Int(top + 10))\">\(SVGPlot.tickLabel(r.upperBound))</text>\n"

@@ -89,27 +89,23 @@ public struct SVGPlot {
             let low = r.lowerBound.rounded(.down), high = r.upperBound.rounded(.up)
             return low...(high > low ? high : low + 1)
         }
-        var xr = xRange.map { tx($0.lowerBound)...tx($0.upperBound) }
+        // A given range is used as given when it is finite and wide enough to draw; otherwise (NaN,
+        // infinite or reversed bounds, or a span too narrow to resolve) it is repaired.
+        func given(_ r: ClosedRange<Double>?, _ transform: (Double) -> Double) -> ClosedRange<Double>? {
+            guard let r else { return nil }
+            return Self.drawable(transform(r.lowerBound), transform(r.upperBound), pad: 0)
+        }
+        var xr = given(xRange, tx)
             ?? extent(\.x, tx).map { Self.padded($0.0, $0.1, pad: logX ? 0.05 : 0) } ?? Self.padded(0, 1, pad: logX ? 0.05 : 0)
-        var yr = yRange.map { ty($0.lowerBound)...ty($0.upperBound) }
+        var yr = given(yRange, ty)
             ?? extent(\.y, ty).map { Self.padded($0.0, $0.1, pad: 0.05) } ?? Self.padded(0, 1, pad: 0.05)
         if decadeAxes && logX && xRange == nil, let e = extent(\.x, tx) { xr = decades(e.0...e.1) }
         if decadeAxes && logY && yRange == nil, let e = extent(\.y, ty) { yr = decades(e.0...e.1) }
-        func px(_ x: Double) -> Double { left + (tx(x) - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW }
-        func py(_ y: Double) -> Double { top + (yr.upperBound - ty(y)) / (yr.upperBound - yr.lowerBound) * plotH }
+        func px(_ x: Double) -> Double { left + Self.fraction(tx(x), from: xr.lowerBound, in: xr) * plotW }
+        func py(_ y: Double) -> Double { top + Self.fraction(yr.upperBound, from: ty(y), in: yr) * plotH }
         func ticks(_ r: ClosedRange<Double>, log: Bool) -> [(position: Double, label: String)] {
             guard log else { return Self.ticks(r).map { ($0, Self.tickLabel($0)) } }
-            let low = clampedInt(r.lowerBound, rounding: .down), high = clampedInt(r.upperBound, rounding: .up)
-            var marks: [(Double, String)] = []
-            let mantissas: [Double] = high - low <= 2 ? [1, 2, 5] : [1]
-            for e in low...high {
-                for m in mantissas {
-                    let v = m * pow(10, Double(e))
-                    let lv = log10(v)
-                    if lv >= r.lowerBound - 1e-9 && lv <= r.upperBound + 1e-9 { marks.append((v, m == 1 ? "1e\(e)" : "\(clampedInt(m))e\(e)")) }
-                }
-            }
-            return marks
+            return Self.decadeTicks(r)
         }
         func f(_ v: Double) -> String { Self.fixed2(v) }
 
@@ -194,26 +190,90 @@ public struct SVGPlot {
         s.write("</svg>\n")
     }
 
-    static func padded(_ lo: Double, _ hi: Double, pad: Double) -> ClosedRange<Double> {
-        if hi <= lo { return (lo - 1)...(hi + 1) }
-        let d = (hi - lo) * pad
-        return (lo - d)...(hi + d)
+    /// The most ticks an axis gets, whatever the data.
+    static let maximumTicks = 20
+
+    /// The narrowest span an axis is drawn with around values of magnitude m: max(1e-9 m, 1e-300).
+    /// Narrower data (constant, or differing in the last bits, or subnormal) is drawn on the
+    /// range of a constant instead, so that round ticks always exist and advance.
+    static func minimumSpan(magnitude: Double) -> Double { max(magnitude * 1e-9, 1e-300) }
+
+    /// (b − a)/(r.upperBound − r.lowerBound), finite for finite arguments even when the
+    /// differences overflow (then computed on halved values).
+    static func fraction(_ b: Double, from a: Double, in r: ClosedRange<Double>) -> Double {
+        let span = r.upperBound - r.lowerBound
+        if span.isFinite { return (b - a) / span }
+        return (b * 0.5 - a * 0.5) / (r.upperBound * 0.5 - r.lowerBound * 0.5)
     }
 
-    /// Round tick positions (1, 2, 5 × 10ᵏ) inside `range`.
+    /// The axis range of data from `lo` to `hi`, widened by `pad` × the span on both sides: always
+    /// finite with lowerBound < upperBound. Data narrower than ``minimumSpan(magnitude:)`` gets
+    /// the range of a constant, its middle ± max(1, 1e-8 × its magnitude).
+    static func padded(_ lo: Double, _ hi: Double, pad: Double) -> ClosedRange<Double> {
+        drawable(lo, hi, pad: pad) ?? -1...1
+    }
+
+    /// ``padded(_:_:pad:)`` for bounds that may be NaN (nil), infinite (clamped to the largest
+    /// finite values) or reversed (swapped).
+    static func drawable(_ a: Double, _ b: Double, pad: Double) -> ClosedRange<Double>? {
+        guard !a.isNaN, !b.isNaN else { return nil }
+        let big = Double.greatestFiniteMagnitude
+        let lo = min(max(min(a, b), -big), big), hi = min(max(max(a, b), -big), big)
+        let magnitude = max(abs(lo), abs(hi))
+        let halfSpan = hi * 0.5 - lo * 0.5  // finite, unlike hi − lo for values of opposite signs near the limit
+        if halfSpan * 2 < minimumSpan(magnitude: magnitude) {
+            let middle = lo * 0.5 + hi * 0.5
+            let half = max(1, magnitude * 1e-8)
+            return max(middle - half, -big)...min(middle + half, big)
+        }
+        let d = min(halfSpan * (2 * pad), big)  // (hi − lo) × pad
+        return max(lo - d, -big)...min(hi + d, big)
+    }
+
+    /// Round tick positions (1, 2, 5 × 10ᵏ) inside `range`: at most ``maximumTicks``, computed as
+    /// multiples of the step (never accumulated, so they always advance). A range too narrow or
+    /// too wide for round steps gets its two ends.
     static func ticks(_ range: ClosedRange<Double>) -> [Double] {
-        let span = range.upperBound - range.lowerBound
-        guard span > 0, span.isFinite else { return [range.lowerBound] }
-        let raw = span / 6
+        let lower = range.lowerBound, upper = range.upperBound
+        guard lower.isFinite, upper.isFinite else { return [lower, upper].filter(\.isFinite) }
+        guard upper > lower else { return [lower] }
+        let span = upper * 0.5 - lower * 0.5  // half the span, finite
+        let raw = span / 3
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let first = ceil(lower / step), last = floor((upper + 1e-9 * step) / step)
+        let count = last - first + 1
+        guard step > 0, step.isFinite, first.isFinite, last.isFinite, count >= 1, count <= Double(maximumTicks),
+              max(abs(lower), abs(upper)) / step < 1e12
+        else { return [lower, upper] }
         var ticks: [Double] = []
-        var t = ceil(range.lowerBound / step) * step
-        while t <= range.upperBound + 1e-9 * step {
+        for k in 0..<clampedInt(count) {
+            let t = (first + Double(k)) * step
+            if t > upper + 1e-9 * step { break }
             ticks.append(abs(t) < 1e-12 * step ? 0 : t)
-            t += step
         }
         return ticks
+    }
+
+    /// Ticks of a log10 axis `r` (in decades): each decade 10ᵉ inside, with 2 and 5 × 10ᵉ when the
+    /// axis spans at most two decades; every n-th decade when more than ``maximumTicks`` would fit.
+    static func decadeTicks(_ r: ClosedRange<Double>) -> [(position: Double, label: String)] {
+        guard r.lowerBound.isFinite, r.upperBound.isFinite, r.lowerBound <= r.upperBound else { return [] }
+        let low = clampedInt(r.lowerBound, rounding: .down), high = clampedInt(r.upperBound, rounding: .up)
+        guard low <= high else { return [] }
+        let mantissas: [Double] = high - low <= 2 ? [1, 2, 5] : [1]
+        let decades = high - low + 1
+        let every = max(1, (decades + maximumTicks - 1) / maximumTicks)
+        var marks: [(Double, String)] = []
+        for k in stride(from: 0, to: decades, by: every) {
+            let e = low + k
+            for m in mantissas {
+                let v = m * pow(10, Double(e))
+                let lv = log10(v)
+                if lv >= r.lowerBound - 1e-9 && lv <= r.upperBound + 1e-9 { marks.append((v, m == 1 ? "1e\(e)" : "\(clampedInt(m))e\(e)")) }
+            }
+        }
+        return marks
     }
 
     static func tickLabel(_ t: Double) -> String {
