@@ -58,24 +58,7 @@ public enum RunDirectory {
     /// Creates `path` (and its parents) or makes an existing run directory ready for a new run.
     /// Throws ``OutputError`` when `path` holds files and is not a run directory.
     public static func prepare(_ path: String) throws {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw OutputError.cannotCreate(path: path, reason: "a file of that name exists") }
-            let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-            removeStaleTemporaries(path, entries: entries)
-            let visible = entries.filter { temporaryOwner($0) == nil }
-            if !visible.isEmpty && !isRunDirectory(path) {
-                throw OutputError.notRunDirectory(path: path, entries: visible.sorted())
-            }
-            for name in visible where isOwn(name) {
-                do { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) } catch {
-                    throw OutputError.cannotWrite(path: (path as NSString).appendingPathComponent(name), reason: "cannot remove the previous run's file: \(error.localizedDescription)")
-                }
-            }
-        } else {
-            try makeDirectories(path)
-        }
+        try prepare(path, isOurs: { _ in isRunDirectory(path) }, isOwn: isOwn, removing: "the previous run's file")
     }
 
     /// The output directory of a command other than `run` (`analyze`, `compare`, `fi`): created if
@@ -84,24 +67,28 @@ public enum RunDirectory {
     /// - Throws: ``OutputError/notRunDirectory(path:entries:)`` for a directory holding other files;
     ///   ``OutputError/cannotCreate(path:reason:)`` when the path is a file or cannot be created.
     public static func prepareOutput(_ path: String, marker: String, isOwn: (String) -> Bool) throws {
+        try prepare(path, isOurs: { $0.contains(marker) }, isOwn: isOwn, removing: "an earlier output")
+    }
+
+    /// Both of the above: creates `path`, or, when it exists, removes stale temporaries, refuses a
+    /// directory whose visible entries `isOurs` does not accept, and removes the files `isOwn` names.
+    private static func prepare(_ path: String, isOurs: ([String]) -> Bool, isOwn: (String) -> Bool, removing what: String) throws {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard !path.isEmpty else { throw OutputError.cannotCreate(path: "''", reason: "the directory name is empty") }
-        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw OutputError.cannotCreate(path: path, reason: "a file of that name exists") }
-            let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-            removeStaleTemporaries(path, entries: entries)
-            let visible = entries.filter { temporaryOwner($0) == nil }
-            if !visible.isEmpty && !visible.contains(marker) {
-                throw OutputError.notRunDirectory(path: path, entries: visible.sorted())
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return try makeDirectories(path) }
+        guard isDirectory.boolValue else { throw OutputError.cannotCreate(path: path, reason: "a file of that name exists") }
+        let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+        removeStaleTemporaries(path, entries: entries)
+        let visible = entries.filter { temporaryOwner($0) == nil }
+        if !visible.isEmpty && !isOurs(visible) {
+            throw OutputError.notRunDirectory(path: path, entries: visible.sorted())
+        }
+        for name in visible where isOwn(name) {
+            let file = (path as NSString).appendingPathComponent(name)
+            do { try fm.removeItem(atPath: file) } catch {
+                throw OutputError.cannotWrite(path: file, reason: "cannot remove \(what): \(error.localizedDescription)")
             }
-            for name in visible where isOwn(name) {
-                do { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) } catch {
-                    throw OutputError.cannotWrite(path: (path as NSString).appendingPathComponent(name), reason: "cannot remove an earlier output: \(error.localizedDescription)")
-                }
-            }
-        } else {
-            try makeDirectories(path)
         }
     }
 
