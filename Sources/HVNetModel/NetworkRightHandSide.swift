@@ -270,11 +270,20 @@ public final class NetworkRightHandSide {
         public let cells: Range<Int>
         let ampaRows: SparseMatrix
         let gabaARows: SparseMatrix
+        /// A part of a split network: its own copy of the presynaptic activations (AMPA, and GABA-A
+        /// unless it shares AMPA's), read into it in one pass before the products (nil for the
+        /// whole network). The products gather activations in column order; half of them were
+        /// written by another thread, whose cache lines a gather fetches one miss at a time, while
+        /// a sequential copy streams them (docs/performance.md, "One network over several cores").
+        let ampaCopy: Workspace?
+        let gabaACopy: Workspace?
 
-        init(cells: Range<Int>, ampaRows: SparseMatrix, gabaARows: SparseMatrix) {
+        init(cells: Range<Int>, ampaRows: SparseMatrix, gabaARows: SparseMatrix, ampaCopy: Workspace? = nil, gabaACopy: Workspace? = nil) {
             self.cells = cells
             self.ampaRows = ampaRows
             self.gabaARows = gabaARows
+            self.ampaCopy = ampaCopy
+            self.gabaACopy = gabaACopy
         }
 
         /// Synapses (non-zeros of both receptors) summed into the part's cells.
@@ -287,7 +296,10 @@ public final class NetworkRightHandSide {
     /// The part of cells `cells` (see ``Part`` for the allowed bounds).
     public func part(cells: Range<Int>) -> Part {
         if cells == 0..<n { return whole }
-        return Part(cells: cells, ampaRows: model.ampa.weights.rows(cells), gabaARows: model.gabaA.weights.rows(cells))
+        let padded = (n + 3) / 4 * 4
+        let ampaCopy = Workspace(count: padded)
+        return Part(cells: cells, ampaRows: model.ampa.weights.rows(cells), gabaARows: model.gabaA.weights.rows(cells),
+                    ampaCopy: ampaCopy, gabaACopy: gabaASharesActivation ? ampaCopy : Workspace(count: padded))
     }
 
     /// Phase 1 for the cells in `cells` (bounds as in ``Part``): what other cells read from them,
@@ -308,8 +320,19 @@ public final class NetworkRightHandSide {
     public func evaluatePostsynaptic(_ part: Part, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
                                      input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         let cells = part.cells
-        open(ampaIsEmpty, rows: part.ampaRows, activation: ampaActivation, pulses: pulseAmpa, into: ampaOpen, cells: cells)
-        open(gabaAIsEmpty, rows: part.gabaARows, activation: gabaAActivation, pulses: pulseGabaA, into: gabaAOpen, cells: cells)
+        var ampa = UnsafePointer(ampaActivation.base), gabaA = UnsafePointer(gabaAActivation.base)
+        if let copy = part.ampaCopy, !ampaIsEmpty {
+            copy.base.update(from: ampa, count: n)
+            ampa = UnsafePointer(copy.base)
+        }
+        if let copy = part.gabaACopy, !gabaAIsEmpty {
+            if gabaASharesActivation { gabaA = ampa } else {
+                copy.base.update(from: gabaA, count: n)
+                gabaA = UnsafePointer(copy.base)
+            }
+        }
+        open(ampaIsEmpty, rows: part.ampaRows, activation: ampa, pulses: pulseAmpa, into: ampaOpen, cells: cells)
+        open(gabaAIsEmpty, rows: part.gabaARows, activation: gabaA, pulses: pulseGabaA, into: gabaAOpen, cells: cells)
         if history != nil {
             // Delayed contacts (never split over threads: the part is every cell).
             addDelayed(model.ampa, offset: model.ampaStateOffset, hints: ampaHints, y: y, state: state, into: ampaOpen.base)
@@ -344,7 +367,7 @@ public final class NetworkRightHandSide {
 
     /// open = W s + pulses for the rows of the part's cells.
     private func open(
-        _ isEmpty: Bool, rows: SparseMatrix, activation: Workspace, pulses: Workspace,
+        _ isEmpty: Bool, rows: SparseMatrix, activation: UnsafePointer<Double>, pulses: Workspace,
         into open: Workspace, cells: Range<Int>
     ) {
         let open = open.base, pulses = pulses.base
@@ -352,7 +375,7 @@ public final class NetworkRightHandSide {
             for i in cells { open[i] = pulses[i] }
             return
         }
-        rows.multiply(UnsafePointer(activation.base), into: open + cells.lowerBound)
+        rows.multiply(activation, into: open + cells.lowerBound)
         for i in cells { open[i] += pulses[i] }
     }
 

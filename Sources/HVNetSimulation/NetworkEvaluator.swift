@@ -33,6 +33,18 @@ public final class NetworkEvaluator {
     @exclusivity(unchecked) private var jobTime = 0.0
     @exclusivity(unchecked) private var jobState: UnsafePointer<Double>? = nil
     @exclusivity(unchecked) private var jobOutput: UnsafeMutablePointer<Double>? = nil
+    /// The stage state each part computes first (``evaluate(t:combining:state:into:)``), and where.
+    @exclusivity(unchecked) private var jobCombination: StateCombination? = nil
+    @exclusivity(unchecked) private var jobStateOutput: UnsafeMutablePointer<Double>? = nil
+    /// State components per cell (y, w and any kinetic synapses): cell i's are i, n + i, 2n + i, ….
+    private let componentsPerCell: Int
+    /// After a split evaluation with a combination: each part's sum of its components of the
+    /// state and the derivative (finite exactly when all are, short of overflow), one cache line
+    /// apart, and the buffers they belong to; ``firstNonFinite(state:derivative:)`` answers from
+    /// them, so the calling thread need not read the other threads' components after each step.
+    private let partSums: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private var summedState: UnsafePointer<Double>? = nil
+    @exclusivity(unchecked) private var summedDerivative: UnsafePointer<Double>? = nil
     /// Whether evaluations run on the team or on the calling thread (timed, see ``SplitChooser``).
     @exclusivity(unchecked) private var chooser = SplitChooser()
     /// Whether the current evaluation runs on the calling thread; the step's other jobs follow it.
@@ -142,10 +154,16 @@ public final class NetworkEvaluator {
         timeVaryingStimuli = model.stimuli.filter(\.isTimeVarying)
         inverseCurrentScale = model.cells.map { 1 / $0.currentScalePA }
         hasDelays = model.hasDelays
+        componentsPerCell = model.cellCount == 0 ? 0 : model.stateSize / model.cellCount
+        partSums = .allocate(capacity: 8 * max(parts?.count ?? 1, 1))
+        partSums.initialize(repeating: 0, count: 8 * max(parts?.count ?? 1, 1))
         if let parts, parts.count > 1 { team = WorkerTeam(count: parts.count, work: self) }
     }
 
-    deinit { team?.stop() }
+    deinit {
+        team?.stop()
+        partSums.deallocate()
+    }
 
     /// Threads that evaluate the network together (1: the calling thread alone).
     public var cellThreads: Int { parts.count }
@@ -263,6 +281,42 @@ public final class NetworkEvaluator {
         rightHandSide.evaluatePostsynaptic(y: potentials(state), state: state, input: input.base, into: derivative)
     }
 
+    /// Whether the evaluation is split over threads (a team of workers).
+    public var evaluatesInParts: Bool { team != nil }
+
+    /// Split over threads, each part computes its cells' components of the stage state before its
+    /// phase 1, so the state never crosses threads; on one thread, the combination then
+    /// ``evaluate(t:state:into:)``. The same values either way.
+    public func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
+                         into derivative: UnsafeMutablePointer<Double>) {
+        guard let team else {
+            combination.write(into: state, components: 0..<model.stateSize)
+            evaluate(t: t, state: state, into: derivative)
+            return
+        }
+        evaluations += 1
+        onCaller = chooser.next()
+        jobCombination = combination
+        jobStateOutput = state
+        start(.evaluate, t: t, state: UnsafePointer(state), output: derivative, on: team)
+        jobCombination = nil
+        jobStateOutput = nil
+        summedState = UnsafePointer(state)
+        summedDerivative = UnsafePointer(derivative)
+    }
+
+    /// From the parts' sums when `state` and `derivative` are those of the last split evaluation
+    /// with a combination (nothing has written them since: every other job clears the sums);
+    /// otherwise, or when a sum is not finite, by one pass over every component.
+    public func firstNonFinite(state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Int? {
+        if state == summedState, derivative == summedDerivative {
+            var finite = true
+            for k in 0..<parts.count where !partSums[8 * k].isFinite { finite = false }
+            if finite { return nil }
+        }
+        return firstNonFiniteComponent(state, derivative, count: model.stateSize)
+    }
+
     /// The potentials the right-hand side sees: the state's, or y = ỹ + J(t) under shifted integration.
     @inline(__always)
     private func potentials(_ state: UnsafePointer<Double>) -> UnsafePointer<Double> {
@@ -307,6 +361,8 @@ public final class NetworkEvaluator {
     private enum Job { case evaluate, beginStep, unshift, addFluctuation }
 
     private func start(_ job: Job, t: Double, state: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>?, on team: WorkerTeam) {
+        summedState = nil
+        summedDerivative = nil
         self.job = job
         jobTime = t
         jobState = state
@@ -376,9 +432,21 @@ extension NetworkEvaluator: TeamWork {
         case .evaluate:
             guard let state = jobState, let derivative = jobOutput else { return }
             if stage == 0 {
+                if let combination = jobCombination, let out = jobStateOutput {
+                    let cells = parts[k].cells
+                    for c in 0..<componentsPerCell { combination.write(into: out, components: (c * n + cells.lowerBound)..<(c * n + cells.upperBound)) }
+                }
                 presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: jobTime, state: state, derivative: derivative)
             } else {
                 postsynaptic(part: k, state: state, derivative: derivative)
+                if jobCombination != nil {
+                    let cells = parts[k].cells
+                    var sum = 0.0
+                    for c in 0..<componentsPerCell {
+                        for i in (c * n + cells.lowerBound)..<(c * n + cells.upperBound) { sum += state[i] + derivative[i] }
+                    }
+                    partSums[8 * k] = sum
+                }
             }
         case .beginStep: beginStep(part: k, at: jobTime)
         case .unshift: if let state = jobOutput { unshift(part: k, at: jobTime, state: state) }

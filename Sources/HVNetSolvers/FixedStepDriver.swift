@@ -125,30 +125,42 @@ final class FixedStepper<System: ODESystem>: Stepper {
                       into yNew: UnsafeMutablePointer<Double>, endDerivative fNew: UnsafeMutablePointer<Double>?) {
         let h = target - t
         let k2 = buffer, k3 = buffer + dim, stage = buffer + 2 * dim
+        let inParts = system.evaluatesInParts, dim = dim
+        /// f(t, combination) with the combination written into `state`: by the system's parts, or here.
+        @inline(__always)
+        func evaluate(_ t: Double, _ combination: StateCombination, _ state: UnsafeMutablePointer<Double>, _ derivative: UnsafeMutablePointer<Double>) {
+            if inParts {
+                system.evaluate(t: t, combining: combination, state: state, into: derivative)
+            } else {
+                combination.write(into: state, components: 0..<dim)
+                system.evaluate(t: t, state: state, into: derivative)
+            }
+        }
         switch scheme {
         case .euler:
-            for i in 0..<dim { yNew[i] = y[i] + h * f[i] }
+            let end = StateCombination.step(base: y, scale: h, direction: f)
+            guard let fNew else { return end.write(into: yNew, components: 0..<dim) }
+            evaluate(target, end, yNew, fNew)
         case .heun:
-            for i in 0..<dim { stage[i] = y[i] + h * f[i] }
-            system.evaluate(t: target, state: stage, into: k2)
-            for i in 0..<dim { yNew[i] = y[i] + 0.5 * h * (f[i] + k2[i]) }
+            evaluate(target, .step(base: y, scale: h, direction: f), stage, k2)
+            // y + 0.5 h (f + k2): the scale is (0.5 h), the same rounding.
+            let end = StateCombination.heun(base: y, scale: 0.5 * h, d1: f, d2: k2)
+            guard let fNew else { return end.write(into: yNew, components: 0..<dim) }
+            evaluate(target, end, yNew, fNew)
         case .rk4:
-            let k4 = fNew ?? k2
-            for i in 0..<dim { stage[i] = y[i] + 0.5 * h * f[i] }
-            system.evaluate(t: t + 0.5 * h, state: stage, into: k2)
-            for i in 0..<dim { stage[i] = y[i] + 0.5 * h * k2[i] }
-            system.evaluate(t: t + 0.5 * h, state: stage, into: k3)
-            for i in 0..<dim { stage[i] = y[i] + h * k3[i] }
-            if fNew == nil {
-                // k4 into stage's room is not possible (stage is its argument): use the result buffer.
-                system.evaluate(t: target, state: stage, into: yNew)
-                for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + yNew[i]) }
+            evaluate(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: f), stage, k2)
+            evaluate(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: k2), stage, k3)
+            guard let fNew else {
+                // k4 into the result buffer (stage is its argument), then the end state over it.
+                evaluate(target, .step(base: y, scale: h, direction: k3), stage, yNew)
+                StateCombination.rk4(base: y, scale: h / 6, d1: f, d2: k2, d3: k3, d4: yNew).write(into: yNew, components: 0..<dim)
                 return
             }
-            system.evaluate(t: target, state: stage, into: k4)  // k4
-            for i in 0..<dim { yNew[i] = y[i] + h / 6 * (f[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) }
+            // k4 into fNew's room, then the end state and f there (the next step's k1) in one evaluation.
+            let k4 = fNew
+            evaluate(target, .step(base: y, scale: h, direction: k3), stage, k4)
+            evaluate(target, .rk4(base: y, scale: h / 6, d1: f, d2: k2, d3: k3, d4: k4), yNew, fNew)
         }
-        if let fNew { system.evaluate(t: target, state: yNew, into: fNew) }
     }
 }
 

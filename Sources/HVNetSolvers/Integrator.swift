@@ -106,11 +106,9 @@ public enum Integrator {
             for i in 0..<dim { r[i] = g[i] }
             system.addFluctuation(at: t, to: r)
         }
+        let inParts = system.evaluatesInParts
         func firstNonFinite(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) -> Int? {
-            var sum = 0.0
-            for i in 0..<dim { sum += a[i] + b[i] }
-            if sum.isFinite { return nil }
-            return (0..<dim).first { !a[$0].isFinite || !b[$0].isFinite } ?? 0
+            inParts ? system.firstNonFinite(state: a, derivative: b) : firstNonFiniteComponent(a, b, count: dim)
         }
         /// The component that changes fastest relative to its tolerance at (t, y): the one that forced the step down.
         func fastest(at t: Double) -> String {

@@ -11,6 +11,23 @@ public protocol ODESystem: AnyObject {
     func beginSegment(from start: Double, to end: Double)
     /// Writes f(t, state) into `derivative`.
     func evaluate(t: Double, state: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>)
+    /// Writes the stage state `combination` into `state` (dimension values) and f(t, state) into
+    /// `derivative`: the same values as writing the combination and then calling
+    /// ``evaluate(t:state:into:)``. A system that splits its evaluation over threads computes each
+    /// thread's components of the state on that thread, so that a state written by one thread is
+    /// not read by another (docs/performance.md, "One network over several cores"). `state` must not
+    /// alias the combination's inputs; `derivative` may (each component of the state is written
+    /// before any derivative is).
+    func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
+                  into derivative: UnsafeMutablePointer<Double>)
+    /// True when the system evaluates in parts on several threads: the steppers then hand it
+    /// their stage states as combinations (``evaluate(t:combining:state:into:)``) and the loop asks
+    /// it for non-finite components (``firstNonFinite(state:derivative:)``); otherwise they compute
+    /// both themselves, inline.
+    var evaluatesInParts: Bool { get }
+    /// The first component that is NaN or infinite in `state` or in `derivative` (dimension values
+    /// each), or nil when all are finite. The integration loop asks after every step.
+    func firstNonFinite(state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Int?
     /// Names state component `index` for error messages.
     func describeStateComponent(_ index: Int) -> String
 
@@ -42,6 +59,15 @@ public protocol ODESystem: AnyObject {
 }
 
 extension ODESystem {
+    public var evaluatesInParts: Bool { false }
+    public func firstNonFinite(state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Int? {
+        firstNonFiniteComponent(state, derivative, count: dimension)
+    }
+    public func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
+                         into derivative: UnsafeMutablePointer<Double>) {
+        combination.write(into: state, components: 0..<dimension)
+        evaluate(t: t, state: state, into: derivative)
+    }
     public var isShifted: Bool { false }
     public func beginStep(at t: Double) {}
     public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {}
@@ -49,4 +75,40 @@ extension ODESystem {
     public func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool { false }
     public var maximumStepMs: Double { .infinity }
     public func recordAcceptedState(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) {}
+}
+
+/// A state of an explicit Runge–Kutta step computed component by component from the step's start
+/// and its stage derivatives (each component from the same components of the inputs only, so
+/// that it can be computed in parts, on any thread, with the same rounding).
+public enum StateCombination {
+    /// base + scale · direction (an Euler step, an RK stage).
+    case step(base: UnsafePointer<Double>, scale: Double, direction: UnsafePointer<Double>)
+    /// base + scale · (d1 + d2) (Heun's end, with scale h/2).
+    case heun(base: UnsafePointer<Double>, scale: Double, d1: UnsafePointer<Double>, d2: UnsafePointer<Double>)
+    /// base + scale · (d1 + 2 d2 + 2 d3 + d4) (classical RK4's end, with scale h/6).
+    case rk4(base: UnsafePointer<Double>, scale: Double, d1: UnsafePointer<Double>, d2: UnsafePointer<Double>,
+             d3: UnsafePointer<Double>, d4: UnsafePointer<Double>)
+
+    /// Writes the components `components` of the combination into `out`.
+    @inlinable @inline(__always)
+    public func write(into out: UnsafeMutablePointer<Double>, components: Range<Int>) {
+        switch self {
+        case .step(let y, let a, let d):
+            for i in components { out[i] = y[i] + a * d[i] }
+        case .heun(let y, let a, let d1, let d2):
+            for i in components { out[i] = y[i] + a * (d1[i] + d2[i]) }
+        case .rk4(let y, let a, let d1, let d2, let d3, let d4):
+            for i in components { out[i] = y[i] + a * (d1[i] + 2 * d2[i] + 2 * d3[i] + d4[i]) }
+        }
+    }
+}
+
+/// The first index below `count` where `a` or `b` is NaN or infinite, or nil: one summing pass
+/// (a sum of finite values is finite unless it overflows), then a search only when it is not.
+@inlinable
+public func firstNonFiniteComponent(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Int? {
+    var sum = 0.0
+    for i in 0..<count { sum += a[i] + b[i] }
+    if sum.isFinite { return nil }
+    return (0..<count).first { !a[$0].isFinite || !b[$0].isFinite }
 }

@@ -79,6 +79,20 @@ struct IntegrationLoopTests {
     /// Regression (Resources/scenarios/implicit-at-rest.yaml): GSL's implicit Runge–Kutta steppers
     /// never returned on a noise-free cell at rest, because their Newton iteration declares
     /// divergence when both increments are rounding noise.
+    @Test("The finite check finds the first NaN or infinity, and not an overflowing sum of finite values")
+    func finiteCheck() {
+        var a: [Double] = [1, 2, 3, 4], b: [Double] = [0, 0, 0, 0]
+        #expect(firstNonFiniteComponent(a, b, count: 4) == nil)
+        b[2] = .nan
+        #expect(firstNonFiniteComponent(a, b, count: 4) == 2)
+        b[2] = 0
+        a[1] = -.infinity
+        #expect(firstNonFiniteComponent(a, b, count: 4) == 1)
+        // 1.7e308 + 1.7e308 overflows to +inf, yet every component is finite.
+        a = [1.7e308, 1.7e308, 0, 0]
+        #expect(firstNonFiniteComponent(a, b, count: 4) == nil)
+    }
+
     @Test("The implicit steppers finish at once on a cell at rest", arguments: ["rk1imp", "rk2imp", "rk4imp", "bsimp", "rkf45"])
     func implicitAtRest(_ name: String) throws {
         var s = try Self.caseScenario("implicit-at-rest.yaml")
