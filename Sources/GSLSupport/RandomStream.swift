@@ -39,9 +39,10 @@ public final class RandomStream {
     private let rng: UnsafeMutablePointer<gsl_rng>?
     /// Whether the Swift MT19937 below is the generator.
     @usableFromInline let native: Bool
-    /// MT19937's 624 state words (GSL's `mt_state_t.mt`; one unused word for GSL types).
+    /// MT19937's 624 state words (GSL's `mt_state_t.mt`), then the same 624 words tempered, since
+    /// the state does not change between regenerations (unused for GSL types).
     @usableFromInline let words: UnsafeMutablePointer<UInt32>
-    /// The next word to temper (GSL's `mti`); 624 means regenerate first.
+    /// The next tempered word to hand out (GSL's `mti`); 624 means regenerate first.
     @exclusivity(unchecked) @usableFromInline var position: Int
     /// The ziggurat's 2²⁴ x_i / x_{i+1} acceptance bounds and 2⁻²⁴ x_i widths (GSL's `ktab`, `wtab`).
     @usableFromInline let steps: UnsafePointer<ZigguratStep>
@@ -62,8 +63,8 @@ public final class RandomStream {
         self.seed = seed
         native = type == .mt19937 && !useGSL
         steps = ZigguratStep.table
-        words = .allocate(capacity: MT19937.n)
-        words.initialize(repeating: 0, count: MT19937.n)
+        words = .allocate(capacity: 2 * MT19937.n)
+        words.initialize(repeating: 0, count: 2 * MT19937.n)
         position = MT19937.n
         if native {
             rng = nil
@@ -95,18 +96,21 @@ public final class RandomStream {
     @inlinable @inline(__always)
     func nextWord() -> UInt32 {
         if position >= 624 { regenerate() }
-        var k = words[position]
-        position += 1
-        k ^= k >> 11
-        k ^= (k << 7) & 0x9d2c_5680
-        k ^= (k << 15) & 0xefc6_0000
-        k ^= k >> 18
+        let k = words[624 &+ position]
+        position &+= 1
         return k
     }
 
     @usableFromInline func regenerate() {
-        MT19937.regenerate(words)
+        MT19937.regenerate(words, tempered: words + MT19937.n)
         position = 0
+    }
+
+    /// +x when bit 7 of the ziggurat's word is set, −x otherwise (GSL's `sign * sigma * x` with
+    /// sigma = 1: the same number, a sign flip being exact), without a branch.
+    @inlinable @inline(__always)
+    static func signed(_ x: Double, word k: UInt32) -> Double {
+        Double(bitPattern: x.bitPattern ^ (UInt64(~k & 0x80) &<< 56))
     }
 
     /// The generator's next raw integer, in GSL's range of the type (0 ..< 2³² for mt19937).
@@ -143,10 +147,7 @@ public final class RandomStream {
         let k = nextWord()
         let i = Int(k & 0x7f), j = (k >> 8) & 0xff_ffff
         let step = steps[i]
-        if j < step.bound {
-            let x = Double(j) * step.width
-            return k & 0x80 != 0 ? x : -x
-        }
+        if j < step.bound { return Self.signed(Double(j) * step.width, word: k) }
         return gaussianAfterRejection(word: k)
     }
 
@@ -156,27 +157,22 @@ public final class RandomStream {
             for n in 0..<max(0, count) { out[n] = gsl_ran_gaussian_ziggurat(gslRNG, 1) }
             return
         }
-        let steps = self.steps, words = self.words
+        let steps = self.steps, tempered = self.words + MT19937.n
         var n = 0
         while n < count {
-            // Temper the words left in the state, then regenerate (as `nextWord` does).
+            // The words left in the state, then regenerate (as `nextWord` does).
             if position >= MT19937.n { regenerate() }
             var p = position
             let end = min(count, n + MT19937.n - p)
             var rare = false
             while n < end {
-                var k = words[p]
-                p += 1
-                k ^= k >> 11
-                k ^= (k << 7) & 0x9d2c_5680
-                k ^= (k << 15) & 0xefc6_0000
-                k ^= k >> 18
+                let k = tempered[p]
+                p &+= 1
                 let i = Int(k & 0x7f), j = (k >> 8) & 0xff_ffff
                 let step = steps[i]
                 if j < step.bound {
-                    let x = Double(j) * step.width
-                    out[n] = k & 0x80 != 0 ? x : -x
-                    n += 1
+                    out[n] = Self.signed(Double(j) * step.width, word: k)
+                    n &+= 1
                 } else {
                     // The rare paths draw further words through `position`.
                     position = p
@@ -243,8 +239,9 @@ enum MT19937 {
         }
     }
 
-    /// The N words at once (`mt_get` when mti ≥ N).
-    static func regenerate(_ mt: UnsafeMutablePointer<UInt32>) {
+    /// The N words at once (`mt_get` when mti ≥ N), and their tempering (`mt_get`'s
+    /// y ^= y >> 11; y ^= (y << 7) & 0x9d2c5680; y ^= (y << 15) & 0xefc60000; y ^= y >> 18) into `tempered`.
+    static func regenerate(_ mt: UnsafeMutablePointer<UInt32>, tempered: UnsafeMutablePointer<UInt32>) {
         @inline(__always) func twist(_ a: UInt32, _ b: UInt32, _ c: UInt32) -> UInt32 {
             let y = (a & 0x8000_0000) | (b & 0x7fff_ffff)
             return c ^ (y >> 1) ^ (y & 1 != 0 ? 0x9908_b0df : 0)
@@ -252,6 +249,14 @@ enum MT19937 {
         for kk in 0..<(n - m) { mt[kk] = twist(mt[kk], mt[kk + 1], mt[kk + m]) }
         for kk in (n - m)..<(n - 1) { mt[kk] = twist(mt[kk], mt[kk + 1], mt[kk + m - n]) }
         mt[n - 1] = twist(mt[n - 1], mt[0], mt[m - 1])
+        for kk in 0..<n {
+            var k = mt[kk]
+            k ^= k >> 11
+            k ^= (k << 7) & 0x9d2c_5680
+            k ^= (k << 15) & 0xefc6_0000
+            k ^= k >> 18
+            tempered[kk] = k
+        }
     }
 }
 
