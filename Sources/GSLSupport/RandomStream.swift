@@ -23,13 +23,15 @@ public enum GeneratorType: String, Sendable, CaseIterable, Codable {
 
 /// A stream of random numbers from one GSL generator type. Not thread-safe: one per source and trial.
 ///
-/// `mt19937` runs in Swift and gives GSL's numbers bit for bit (GSL 2.7, `rng/mt.c`,
-/// `rng/gsl_rng.h`, `randist/gausszig.c`): Matsumoto and Nishimura's MT19937 with GSL's seeding
+/// `mt19937` runs in Swift and gives GSL's numbers bit for bit (GSL 2.7, unchanged in 2.8:
+/// `rng/mt.c`, `gsl_rng.h`, `randist/gausszig.c`): Matsumoto and Nishimura's MT19937 (ACM TOMACS
+/// 8(1), 1998) with GSL's seeding
 /// (`mt_set`, the 2002 initialisation; seed 0 means 4357; only the low 32 bits of the seed are
 /// used), the 624 words regenerated at once, uniforms word / 2³², `gsl_rng_uniform_int`'s
 /// rejection by `scale = (2³² − 1) / n`, and GSL's ziggurat for normal variates
 /// (`gsl_ran_gaussian_ziggurat`: Marsaglia and Tsang, J. Stat. Softw. 5(8), 2000, with 128 steps
-/// and an exponential wedge for the tail, J. Voss 2005), drawing one 32-bit word per try. The rare
+/// and an exponential wedge for the tail, J. Voss 2005), drawing one 32-bit word k per try (step
+/// k & 0x7f, sign from k & 0x80, j = k >> 8 against the step's bound). The rare
 /// wedge and tail branches call the C library's `log` and `exp`, as GSL does, so that they round the
 /// same. The other types call GSL.
 public final class RandomStream {
@@ -151,7 +153,9 @@ public final class RandomStream {
         return gaussianAfterRejection(word: k)
     }
 
-    /// `count` standard normal variates into `out`: the same numbers as `count` calls of ``gaussian()``.
+    /// `count` standard normal variates into `out` (which holds at least `count` doubles; nothing is
+    /// written when `count` ≤ 0): the same numbers as `count` calls of ``gaussian()``, without a
+    /// call per variate.
     public func gaussians(into out: UnsafeMutablePointer<Double>, count: Int) {
         guard native else {
             for n in 0..<max(0, count) { out[n] = gsl_ran_gaussian_ziggurat(gslRNG, 1) }

@@ -1,8 +1,9 @@
 import Numerics
 import GSLSupport
-/// Several unit Ornstein–Uhlenbeck paths on one grid δ, each with its own GSL streams and
-/// correlation time, stored together so that one query serves every source (see ``OUPath`` for the
-/// sampling, the interpolation and the replay that make each path a pure function of t).
+/// Several unit Ornstein–Uhlenbeck paths on one grid δ, each with its own random streams (GSL's
+/// generators, ``RandomStream``) and correlation time, stored together so that one query serves
+/// every source (see ``OUPath`` for the sampling, the interpolation and the replay that make each
+/// path a pure function of t).
 /// Storage: the current and the previous block of every source in flat buffers, so that queries
 /// allocate nothing and retain nothing.
 ///
@@ -11,7 +12,9 @@ import GSLSupport
 /// I is computed only once something needs it: an integral, a value between grid points or a
 /// slope. Until then (a fixed-step run in plain mode whose stages fall on the grid) half the
 /// variates are never drawn; the first such query switches the integrals on and replays every
-/// stream from its seed, so the values never depend on the order of the queries.
+/// stream from its seed, so the values never depend on the order of the queries. A block's variates
+/// are drawn from each stream at once (``RandomStream/gaussians(into:count:)``), in the order of
+/// the grid points, so the values are those of one draw per grid point.
 public final class OUPathSet {
     public let grid: Double
     public let blockLength: Int
