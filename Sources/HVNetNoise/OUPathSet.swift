@@ -1,8 +1,9 @@
 import Numerics
 import GSLSupport
-/// Several unit Ornstein–Uhlenbeck paths on one grid δ, each with its own GSL streams and
-/// correlation time, stored together so that one query serves every source (see ``OUPath`` for the
-/// sampling, the interpolation and the replay that make each path a pure function of t).
+/// Several unit Ornstein–Uhlenbeck paths on one grid δ, each with its own random streams (GSL's
+/// generators, ``RandomStream``) and correlation time, stored together so that one query serves
+/// every source (see ``OUPath`` for the sampling, the interpolation and the replay that make each
+/// path a pure function of t).
 /// Storage: the current and the previous block of every source in flat buffers, so that queries
 /// allocate nothing and retain nothing.
 ///
@@ -11,7 +12,9 @@ import GSLSupport
 /// I is computed only once something needs it: an integral, a value between grid points or a
 /// slope. Until then (a fixed-step run in plain mode whose stages fall on the grid) half the
 /// variates are never drawn; the first such query switches the integrals on and replays every
-/// stream from its seed, so the values never depend on the order of the queries.
+/// stream from its seed, so the values never depend on the order of the queries. A block's variates
+/// are drawn from each stream at once (``RandomStream/gaussians(into:count:)``), in the order of
+/// the grid points, so the values are those of one draw per grid point.
 public final class OUPathSet {
     public let grid: Double
     public let blockLength: Int
@@ -27,6 +30,9 @@ public final class OUPathSet {
     @exclusivity(unchecked) private var previousX: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var previousIntegral: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var block = -1
+    /// One block's Z₁ and Z₂ of one source, drawn at once from its two streams.
+    private let z1: UnsafeMutablePointer<Double>
+    private let z2: UnsafeMutablePointer<Double>
 
     public init(taus: [Double], grid: Double, streams: [RandomStream], integralStreams: [RandomStream], blockLength: Int = 512) {
         precondition(taus.count == streams.count && taus.count == integralStreams.count && grid > 0 && blockLength > 0)
@@ -46,10 +52,14 @@ public final class OUPathSet {
         integral = buffer()
         previousX = buffer()
         previousIntegral = buffer()
+        z1 = .allocate(capacity: blockLength)
+        z1.initialize(repeating: 0, count: blockLength)
+        z2 = .allocate(capacity: blockLength)
+        z2.initialize(repeating: 0, count: blockLength)
     }
 
     deinit {
-        for p in [x, integral, previousX, previousIntegral] { p.deallocate() }
+        for p in [x, integral, previousX, previousIntegral, z1, z2] { p.deallocate() }
     }
 
     /// The grid interval holding t and the fraction of it, snapping to grid points within 1e-9 δ.
@@ -134,14 +144,16 @@ public final class OUPathSet {
                 xs[0] = previousX[j * stride + blockLength]
                 ins[0] = previousIntegral[j * stride + blockLength]
             }
+            // Each stream gives its variates in the order of the grid points (x₀ first), so the
+            // path is the same as when they are drawn one per grid point.
+            stream.gaussians(into: z1, count: blockLength)
             if computesIntegrals {
-                let integralStream = integralStreams[j]
+                integralStreams[j].gaussians(into: z2, count: blockLength)
                 for i in 0..<blockLength {
-                    let z1 = stream.gaussian(), z2 = integralStream.gaussian()
-                    (xs[i + 1], ins[i + 1]) = transition.advance(x: xs[i], integral: ins[i], z1: z1, z2: z2)
+                    (xs[i + 1], ins[i + 1]) = transition.advance(x: xs[i], integral: ins[i], z1: z1[i], z2: z2[i])
                 }
             } else {
-                for i in 0..<blockLength { xs[i + 1] = transition.advanceX(xs[i], z1: stream.gaussian()) }
+                for i in 0..<blockLength { xs[i + 1] = transition.advanceX(xs[i], z1: z1[i]) }
             }
         }
         block += 1
