@@ -5,7 +5,10 @@ import GSLSupport
 /// every source (see ``OUPath`` for the sampling, the interpolation and the replay that make each
 /// path a pure function of t).
 /// Storage: the current and the previous block of every source in flat buffers, so that queries
-/// allocate nothing and retain nothing.
+/// allocate nothing and retain nothing, grid point by grid point (the values of every source at
+/// one grid point are adjacent: a query reads one contiguous run, and a thread that owns a range
+/// of sources touches only its own cache lines). Blocks are generated for eight sources at a
+/// time (a cache line of each grid point), so that a line is filled while it is still cached.
 ///
 /// Each source has two streams: Z₁ (and the stationary x₀) from `streams`, Z₂ from
 /// `integralStreams`. x uses Z₁ only, so the path x is the same whether or not I is computed, and
@@ -24,13 +27,13 @@ public final class OUPathSet {
     private let transitions: [OUTransition]
     private let streams: [RandomStream]
     private let integralStreams: [RandomStream]
-    /// x and I, [source][blockLength + 1], for the current and the previous block.
+    /// x and I, [grid point 0...blockLength][source], for the current and the previous block.
     @exclusivity(unchecked) private var x: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var integral: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var previousX: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var previousIntegral: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var block = -1
-    /// One block's Z₁ and Z₂ of one source, drawn at once from its two streams.
+    /// One block's Z₁ and Z₂ of up to ``generationGroup`` sources ([source in group][point]), drawn at once from their streams.
     private let z1: UnsafeMutablePointer<Double>
     private let z2: UnsafeMutablePointer<Double>
 
@@ -52,10 +55,10 @@ public final class OUPathSet {
         integral = buffer()
         previousX = buffer()
         previousIntegral = buffer()
-        z1 = .allocate(capacity: blockLength)
-        z1.initialize(repeating: 0, count: blockLength)
-        z2 = .allocate(capacity: blockLength)
-        z2.initialize(repeating: 0, count: blockLength)
+        z1 = .allocate(capacity: Self.generationGroup * blockLength)
+        z1.initialize(repeating: 0, count: Self.generationGroup * blockLength)
+        z2 = .allocate(capacity: Self.generationGroup * blockLength)
+        z2.initialize(repeating: 0, count: Self.generationGroup * blockLength)
     }
 
     deinit {
@@ -80,17 +83,17 @@ public final class OUPathSet {
         let b = k / blockLength
         let i = k - b * blockLength
         let (xs, ins) = arrays(forBlock: b)
-        let stride = blockLength + 1
+        let row = i * count
         if s == 0 {
-            for j in 0..<count { out[j] = xs[j * stride + i] }
+            for j in 0..<count { out[j] = xs[row + j] }
             if let outIntegral {
-                for j in 0..<count { outIntegral[j] = ins[j * stride + i] }
+                for j in 0..<count { outIntegral[j] = ins[row + j] }
             }
             return
         }
         for j in 0..<count {
-            let base = j * stride + i
-            let h = CubicHermite(h: grid, y0: ins[base], f0: xs[base], y1: ins[base + 1], f1: xs[base + 1])
+            let base = row + j, next = base + count
+            let h = CubicHermite(h: grid, y0: ins[base], f0: xs[base], y1: ins[next], f1: xs[next])
             out[j] = h.derivative(at: s)
             outIntegral?[j] = h.value(at: s)
         }
@@ -103,10 +106,9 @@ public final class OUPathSet {
         let b = k / blockLength
         let i = k - b * blockLength
         let (xs, ins) = arrays(forBlock: b)
-        let stride = blockLength + 1
         for j in 0..<count {
-            let base = j * stride + i
-            out[j] = CubicHermite(h: grid, y0: ins[base], f0: xs[base], y1: ins[base + 1], f1: xs[base + 1]).secondDerivative(at: s)
+            let base = i * count + j, next = base + count
+            out[j] = CubicHermite(h: grid, y0: ins[base], f0: xs[base], y1: ins[next], f1: xs[next]).secondDerivative(at: s)
         }
     }
 
@@ -130,31 +132,56 @@ public final class OUPathSet {
         return (x, integral)
     }
 
+    /// Sources generated together: their variates are drawn first, then their paths advanced one
+    /// source after the other, so that the block's cache lines they share stay cached meanwhile.
+    static let generationGroup = 8
+
     private func generateNextBlock() {
         swap(&x, &previousX)
         swap(&integral, &previousIntegral)
-        let stride = blockLength + 1
-        for j in 0..<count {
-            let xs = x + j * stride, ins = integral + j * stride
-            let stream = streams[j], transition = transitions[j]
-            if block < 0 {
-                xs[0] = stream.gaussian()
-                ins[0] = 0
-            } else {
-                xs[0] = previousX[j * stride + blockLength]
-                ins[0] = previousIntegral[j * stride + blockLength]
-            }
-            // Each stream gives its variates in the order of the grid points (x₀ first), so the
-            // path is the same as when they are drawn one per grid point.
-            stream.gaussians(into: z1, count: blockLength)
-            if computesIntegrals {
-                integralStreams[j].gaussians(into: z2, count: blockLength)
-                for i in 0..<blockLength {
-                    (xs[i + 1], ins[i + 1]) = transition.advance(x: xs[i], integral: ins[i], z1: z1[i], z2: z2[i])
+        let length = blockLength, count = count
+        let last = length * count
+        var first = 0
+        while first < count {
+            let members = min(Self.generationGroup, count - first)
+            for m in 0..<members {
+                let j = first + m
+                let stream = streams[j]
+                if block < 0 {
+                    x[j] = stream.gaussian()
+                    integral[j] = 0
+                } else {
+                    x[j] = previousX[last + j]
+                    integral[j] = previousIntegral[last + j]
                 }
-            } else {
-                for i in 0..<blockLength { xs[i + 1] = transition.advanceX(xs[i], z1: z1[i]) }
+                // Each stream gives its variates in the order of the grid points (x₀ first), so the
+                // path is the same as when they are drawn one per grid point.
+                stream.gaussians(into: z1 + m * length, count: length)
+                if computesIntegrals { integralStreams[j].gaussians(into: z2 + m * length, count: length) }
             }
+            // One source at a time (its recursion is sequential), written down its column.
+            for m in 0..<members {
+                let j = first + m, transition = transitions[j]
+                let zx = z1 + m * length, zi = z2 + m * length
+                var xv = x[j], iv = integral[j]
+                var px = x + count + j, pi = integral + count + j
+                if computesIntegrals {
+                    for i in 0..<length {
+                        (xv, iv) = transition.advance(x: xv, integral: iv, z1: zx[i], z2: zi[i])
+                        px.pointee = xv
+                        pi.pointee = iv
+                        px += count
+                        pi += count
+                    }
+                } else {
+                    for i in 0..<length {
+                        xv = transition.advanceX(xv, z1: zx[i])
+                        px.pointee = xv
+                        px += count
+                    }
+                }
+            }
+            first += members
         }
         block += 1
     }
