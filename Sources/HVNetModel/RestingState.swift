@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A fixed point of one cell without input: dy/dt = 0 with w = w∞(y).
 public struct FixedPoint: Sendable, Equatable {
@@ -24,7 +25,18 @@ extension NormalizedCell {
     /// The fixed points of the cell without input between −150 and +100 mV, from the most
     /// hyperpolarised up: sign changes of dy/dt(y, w∞(y)) on a 0.05 mV grid, refined by bisection
     /// to machine precision, classified by the trace and determinant of the 2×2 Jacobian.
+    ///
+    /// The result depends only on the cell's parameters, and a run asks for the same cell several
+    /// times (the scenario checks, each trial's initial state): the last results are kept
+    /// (``FixedPointCache``).
     public func fixedPoints() -> [FixedPoint] {
+        if let known = FixedPointCache.shared.points(of: self) { return known }
+        let points = scanFixedPoints()
+        FixedPointCache.shared.store(points, of: self)
+        return points
+    }
+
+    private func scanFixedPoints() -> [FixedPoint] {
         let vT = thermalPotentialMV
         let gridMV = stride(from: -150.0, through: 100.0, by: 0.05).map { $0 / vT }
         var points: [FixedPoint] = []
@@ -83,5 +95,26 @@ extension NormalizedCell {
         let (fyp, gyp) = f(y + hy, w), (fym, gym) = f(y - hy, w)
         let (fwp, gwp) = f(y, w + hw), (fwm, gwm) = f(y, w - hw)
         return ((fyp - fym) / (2 * hy), (fwp - fwm) / (2 * hw), (gyp - gym) / (2 * hy), (gwp - gwm) / (2 * hw))
+    }
+}
+
+/// The fixed points of the last cells asked for (``NormalizedCell/fixedPoints()``), shared by the
+/// threads of the process: a scan costs about 5 000 evaluations of the cell's right-hand side.
+/// Cells are compared by all their parameters; at most ``capacity`` are kept, the oldest
+/// dropped first, so heterogeneous populations (one cell each) do not grow it.
+final class FixedPointCache: Sendable {
+    static let shared = FixedPointCache()
+    static let capacity = 32
+    private let entries = Mutex<[(cell: NormalizedCell, points: [FixedPoint])]>([])
+
+    func points(of cell: NormalizedCell) -> [FixedPoint]? {
+        entries.withLock { entries in entries.last { $0.cell == cell }?.points }
+    }
+
+    func store(_ points: [FixedPoint], of cell: NormalizedCell) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeFirst() }
+            entries.append((cell, points))
+        }
     }
 }
