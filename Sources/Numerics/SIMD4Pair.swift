@@ -2,8 +2,8 @@
 /// SIMD4 operation on each half, emitted one after the other, so that a loop over blocks can run
 /// two independent dependency chains per iteration (the out-of-order core overlaps them; a chain
 /// such as ``VectorExp``'s is latency-bound on one block) and each lane gets exactly the
-/// arithmetic of the four-lane code, bit for bit. (`SIMD8<Double>` is no substitute: Swift
-/// lowers it to two-lane operations.)
+/// arithmetic of the four-lane code, bit for bit. (`SIMD8<Double>` was tried for this: the
+/// compiler emitted two-lane operations for it.)
 @usableFromInline
 package struct SIMD4Pair {
     @usableFromInline package var low: SIMD4<Double>
