@@ -380,27 +380,33 @@ public final class NetworkRightHandSide {
     }
 
     /// The vectorised path (``VectorizedCells``), phase 1: loops over blocks of four cells in SIMD
-    /// registers, with two exponentials per cell (``VectorExp``) and every sigmoid from whole
-    /// powers of exp(−y/2). The potentials and gating variables are copied into padded scratch
-    /// first, so the last block needs no special case; the derivatives are written there in place
-    /// (phase 2) and copied out.
+    /// registers, two blocks per iteration side by side (``SIMD4Pair``: independent chains for
+    /// the out-of-order core, the same arithmetic per cell), with two exponentials per cell
+    /// (``VectorExp``) and every sigmoid from whole powers of exp(−y/2). The gating variables are
+    /// copied into padded scratch, and the potentials of blocks that reach past the part, so the
+    /// last block needs no special case; the derivatives are written there in place (phase 2)
+    /// and copied out.
     private func presynapticVectorized(_ v: VectorizedCells, cells: Range<Int>, y: UnsafePointer<Double>,
                                        state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>) {
         let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
         let py = padY.base, pw = padW.base
-        let blocks = stride(from: cells.lowerBound, to: cells.upperBound == n ? v.padded : cells.upperBound, by: 4)
-        for i in cells {
-            py[i] = y[i]
-            pw[i] = state[n + i]
-        }
+        let lower = cells.lowerBound, upper = cells.upperBound == n ? v.padded : cells.upperBound
+        // y is read in place, except in the last one or two blocks when they reach past the part
+        // (into the padding): those from padded scratch (a scalar copy followed at once by a
+        // vector load of the same memory also stalls store-to-load forwarding).
+        for i in max(lower, upper - 8)..<cells.upperBound { py[i] = y[i] }
+        (pw + lower).update(from: state + n + lower, count: cells.count)
         let biasGain = v.biasGain
-        for b in blocks {
-            let yb = load4(py + b)
+        // Named functions marked always, here and below, so that they are inlined with their
+        // constants (closures of this size are not).
+        @inline(always) func exponentials(_ b: Int, _ pair: Bool) {
+            let yb = SIMD4Pair((b + (pair ? 8 : 4) <= cells.upperBound ? y : UnsafePointer(py)) + b, pair: pair)
             let eHalf = VectorExp.exp(0.5 * yb)
-            store4(eHalf, e + b)
-            store4(1 / eHalf, ie + b)
-            store4(VectorExp.exp(biasGain * yb), eb + b)
+            eHalf.store(e + b, pair: pair)
+            (1 / eHalf).store(ie + b, pair: pair)
+            VectorExp.exp(biasGain * yb).store(eb + b, pair: pair)
         }
+        forBlockPairs(from: lower, to: upper, exponentials)
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
         func drive(_ coupling: SynapticCoupling, _ sigmoid: (power: Int, constant: Double)?, offset: Int?, into activation: Workspace) {
             guard let (power, constant) = sigmoid, !coupling.hasNoUndelayedContacts else {
@@ -410,10 +416,11 @@ public final class NetworkRightHandSide {
             let a = activation.base
             // The default gain (g_s = 5) as a literal power, so that the powers fold into the
             // same two products without tests (bit for bit the same value).
-            @inline(__always) func sigmoids(_ power: Int) {
-                for b in blocks {
-                    store4(1 / (1 + constant * integerPower(load4(ie + b), power)), a + b)
+            @inline(always) func sigmoids(_ power: Int) {
+                @inline(always) func block(_ b: Int, _ pair: Bool) {
+                    (1 / (1 + constant * integerPower(SIMD4Pair(ie + b, pair: pair), power))).store(a + b, pair: pair)
                 }
+                forBlockPairs(from: lower, to: upper, block)
             }
             if power == 10 { sigmoids(10) } else { sigmoids(power) }
         }
@@ -422,44 +429,45 @@ public final class NetworkRightHandSide {
         drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, into: gabaAActivation)
     }
 
-    /// The vectorised path, phase 2: the cell update on blocks of four.
+    /// The vectorised path, phase 2: the cell update on blocks of four, two per iteration.
     private func postsynapticVectorized(_ v: VectorizedCells, cells: Range<Int>, state: UnsafePointer<Double>,
                                         input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
         let py = padY.base, pw = padW.base, padded = v.padded
-        let blocks = stride(from: cells.lowerBound, to: cells.upperBound == n ? padded : cells.upperBound, by: 4)
+        let lower = cells.lowerBound, upper = cells.upperBound == n ? padded : cells.upperBound
         let c = vectorConstants.base
         let natP = c, natQ = c + padded, kadP = c + 2 * padded, kadQ = c + 3 * padded
         let nakaP = c + 4 * padded, nakaQ = c + 5 * padded, ampaP = c + 6 * padded, ampaQ = c + 7 * padded
         let gabaP = c + 8 * padded, gabaQ = c + 9 * padded
         let cm = c + 10 * padded, cw = c + 11 * padded, cr = c + 12 * padded
         let gA = ampaOpen.base, gG = gabaAOpen.base
-        // The input has n entries: the last block reads it from padded scratch.
+        // The input has n entries: blocks that reach past the part read it from padded scratch.
         let inp = padInput.base
-        for i in cells { inp[i] = input[i] }
+        for i in max(lower, upper - 8)..<cells.upperBound { inp[i] = input[i] }
         // The cell update, with the default gains (g_m = 5, g_w = 3.5) as literal powers so that
         // integerPower folds into its products without tests (bit for bit the same values).
-        @inline(__always) func update(_ sodiumPower: Int, _ potassiumPower: Int) {
-            for b in blocks {
-                let eHalf = load4(e + b), inverse = load4(ie + b), w = load4(pw + b)
-                let m = 1 / (1 + load4(cm + b) * integerPower(inverse, sodiumPower))
-                let em = load4(cw + b) * integerPower(inverse, potassiumPower)
+        @inline(always) func update(_ sodiumPower: Int, _ potassiumPower: Int) {
+            @inline(always) func block(_ b: Int, _ pair: Bool) {
+                @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD4Pair { SIMD4Pair(p + b, pair: pair) }
+                let inputs = b + (pair ? 8 : 4) <= cells.upperBound ? input : UnsafePointer(inp)
+                let eHalf = load(e), inverse = load(ie), w = load(pw)
+                let m = 1 / (1 + load(cm) * integerPower(inverse, sodiumPower))
+                let em = load(cw) * integerPower(inverse, potassiumPower)
                 let wInf = 1 / (1 + em)
-                let rate = load4(cr + b) * load4(eb + b) * (1 + em)
-                var flux = m * (1 - w) * (load4(natP + b) * eHalf - load4(natQ + b) * inverse)
-                flux += w * (load4(kadP + b) * eHalf - load4(kadQ + b) * inverse)
-                flux += load4(nakaP + b) * eHalf - load4(nakaQ + b) * inverse
-                flux += load4(gA + b) * (load4(ampaP + b) * eHalf - load4(ampaQ + b) * inverse)
-                flux += load4(gG + b) * (load4(gabaP + b) * eHalf - load4(gabaQ + b) * inverse)
-                store4(load4(inp + b) - flux, py + b)
-                store4(w * rate * (wInf - w), pw + b)
+                let rate = load(cr) * load(eb) * (1 + em)
+                var flux = m * (1 - w) * (load(natP) * eHalf - load(natQ) * inverse)
+                flux += w * (load(kadP) * eHalf - load(kadQ) * inverse)
+                flux += load(nakaP) * eHalf - load(nakaQ) * inverse
+                flux += load(gA) * (load(ampaP) * eHalf - load(ampaQ) * inverse)
+                flux += load(gG) * (load(gabaP) * eHalf - load(gabaQ) * inverse)
+                (load(inputs) - flux).store(py + b, pair: pair)
+                (w * rate * (wInf - w)).store(pw + b, pair: pair)
             }
+            forBlockPairs(from: lower, to: upper, block)
         }
         if v.sodiumPower == 10 && v.potassiumPower == 7 { update(10, 7) } else { update(v.sodiumPower, v.potassiumPower) }
-        for i in cells {
-            derivative[i] = py[i]
-            derivative[n + i] = pw[i]
-        }
+        (derivative + lower).update(from: py + lower, count: cells.count)
+        (derivative + n + lower).update(from: pw + lower, count: cells.count)
     }
 
     private func evaluateGeneral(cells: Range<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,

@@ -16,6 +16,14 @@
 /// spreads to every row instead of the rows that hold column j). For W100 (p = 0.2) this takes
 /// 0.77 instructions per matrix entry against 6.6 per non-zero for the sliced form
 /// (docs/performance.md).
+///
+/// When, in addition, all entries of each non-empty column are equal (a connection rule with one
+/// channel count per contact, as in W100), the dense form keeps one byte per entry instead of a
+/// double: 0xFF where the entry is set, 0x00 where not (10 KB instead of 80 KB for W100's AMPA,
+/// so the block stays in the first-level cache), and one value per column. The product forms
+/// w_j = v_j · x_j once per column and adds, to each block of four rows, w_j masked by the four
+/// bytes sign-extended to 64-bit lanes (w_j where set, +0 where not): the same terms in the same
+/// order as the dense product, so the same sums bit for bit.
 public struct SparseMatrix: Sendable, Equatable {
     public let rowCount: Int
     public let columnCount: Int
@@ -39,6 +47,12 @@ public struct SparseMatrix: Sendable, Equatable {
     @usableFromInline let denseColumns: [Int]
     @usableFromInline let denseValues: [Double]
     @usableFromInline let denseRowStride: Int
+    /// The masked dense form (empty unless every non-empty column's entries are equal; then
+    /// `denseValues` is empty): `maskValues[c]` the value of column `denseColumns[c]`, and byte
+    /// `masks[c * denseRowStride + i]` 0xFF where entry (i, denseColumns[c]) is set, 0x00 where
+    /// not (padding rows included).
+    @usableFromInline let maskValues: [Double]
+    @usableFromInline let masks: [Int8]
 
     /// The least fraction of non-zero entries among the non-empty columns for the dense product.
     public static let denseDensityThreshold = 0.1
@@ -93,20 +107,50 @@ public struct SparseMatrix: Sendable, Equatable {
         {
             var position = [Int](repeating: -1, count: columnCount)
             for (c, j) in used.enumerated() { position[j] = c }
-            var dense = [Double](repeating: 0, count: block)
-            for i in 0..<rowCount {
-                for k in keptStart[i]..<keptStart[i + 1] { dense[position[keptColumns[k]] * stride + i] = keptValues[k] }
+            // A column is uniform when all its entries equal its first one (no entry is ±0).
+            var columnValue = [Double?](repeating: nil, count: used.count)
+            var uniform = true
+            for k in keptValues.indices {
+                let c = position[keptColumns[k]]
+                if let value = columnValue[c] {
+                    if value != keptValues[k] { uniform = false }
+                } else {
+                    columnValue[c] = keptValues[k]
+                }
             }
             denseColumns = used
-            denseValues = dense
+            if uniform {
+                var mask = [Int8](repeating: 0, count: block)
+                for i in 0..<rowCount {
+                    for k in keptStart[i]..<keptStart[i + 1] { mask[position[keptColumns[k]] * stride + i] = -1 }
+                }
+                denseValues = []
+                maskValues = columnValue.map { $0 ?? 0 }
+                masks = mask
+            } else {
+                var dense = [Double](repeating: 0, count: block)
+                for i in 0..<rowCount {
+                    for k in keptStart[i]..<keptStart[i + 1] { dense[position[keptColumns[k]] * stride + i] = keptValues[k] }
+                }
+                denseValues = dense
+                maskValues = []
+                masks = []
+            }
         } else {
             denseColumns = []
             denseValues = []
+            maskValues = []
+            masks = []
         }
     }
 
-    /// Whether ``multiply(_:into:)`` uses the dense form.
+    /// Whether ``multiply(_:into:)`` uses a dense form (``multiplyDense(_:into:)`` or
+    /// ``multiplyMasked(_:into:)``).
     public var usesDenseProduct: Bool { !denseColumns.isEmpty }
+
+    /// Whether ``multiply(_:into:)`` uses the masked dense form: the dense form is used and every
+    /// non-empty column's entries are equal.
+    public var usesMaskedProduct: Bool { !masks.isEmpty }
 
     private static func slices(rowCount: Int, rowStart: [Int], columns: [Int], values: [Double])
         -> (start: [Int], columns: [Int32], values: [Double], empty: [SIMDMask<SIMD4<Int64>>], rows: [Int])
@@ -184,13 +228,15 @@ public struct SparseMatrix: Sendable, Equatable {
     package func multiply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         if denseColumns.isEmpty {
             multiplySliced(x, into: y)
-        } else {
+        } else if masks.isEmpty {
             multiplyDense(x, into: y)
+        } else {
+            multiplyMasked(x, into: y)
         }
     }
 
     /// y = A x from the dense form, 32 rows at a time (eight SIMD accumulators), then four.
-    /// Requires ``usesDenseProduct``.
+    /// Requires ``usesDenseProduct`` and not ``usesMaskedProduct``.
     @inlinable
     package func multiplyDense(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         denseColumns.withUnsafeBufferPointer { columnsBuffer in
@@ -234,6 +280,67 @@ public struct SparseMatrix: Sendable, Equatable {
                     }
                     write(a0, row)
                     row += 4
+                }
+            }
+        }
+    }
+
+    /// y = A x from the masked dense form, 32 rows at a time (eight SIMD accumulators), then four:
+    /// for each column w = v_j · x_j, and for each block of four rows w & (the four mask bytes
+    /// sign-extended to 64 bits) added to the block's sum. Requires ``usesMaskedProduct``.
+    @inlinable
+    package func multiplyMasked(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        denseColumns.withUnsafeBufferPointer { columnsBuffer in
+            maskValues.withUnsafeBufferPointer { valuesBuffer in
+                masks.withUnsafeBufferPointer { masksBuffer in
+                    guard let columns = columnsBuffer.baseAddress, let values = valuesBuffer.baseAddress,
+                        let masks = masksBuffer.baseAddress
+                    else { return }
+                    let count = columnsBuffer.count, stride = denseRowStride, rows = rowCount
+                    func write(_ sum: SIMD4<Double>, _ row: Int) {
+                        if row + 4 <= rows {
+                            store4(sum, y + row)
+                        } else {
+                            for lane in 0..<(rows - row) { y[row + lane] = sum[lane] }
+                        }
+                    }
+                    /// w where the four bytes at `p` are 0xFF, +0 where they are 0x00.
+                    @inline(__always) func masked(_ w: SIMD4<Int64>, _ p: UnsafePointer<Int8>) -> SIMD4<Double> {
+                        let m = SIMD4<Int64>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Int8>.self))
+                        return unsafeBitCast(w & m, to: SIMD4<Double>.self)
+                    }
+                    var row = 0
+                    while row + 32 <= stride {
+                        var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>(), a3 = SIMD4<Double>()
+                        var a4 = SIMD4<Double>(), a5 = SIMD4<Double>(), a6 = SIMD4<Double>(), a7 = SIMD4<Double>()
+                        var p = masks + row
+                        for c in 0..<count {
+                            let w = unsafeBitCast(SIMD4<Double>(repeating: values[c] * x[columns[c]]), to: SIMD4<Int64>.self)
+                            a0 += masked(w, p)
+                            a1 += masked(w, p + 4)
+                            a2 += masked(w, p + 8)
+                            a3 += masked(w, p + 12)
+                            a4 += masked(w, p + 16)
+                            a5 += masked(w, p + 20)
+                            a6 += masked(w, p + 24)
+                            a7 += masked(w, p + 28)
+                            p += stride
+                        }
+                        write(a0, row); write(a1, row + 4); write(a2, row + 8); write(a3, row + 12)
+                        write(a4, row + 16); write(a5, row + 20); write(a6, row + 24); write(a7, row + 28)
+                        row += 32
+                    }
+                    while row < stride {
+                        var a0 = SIMD4<Double>()
+                        var p = masks + row
+                        for c in 0..<count {
+                            let w = unsafeBitCast(SIMD4<Double>(repeating: values[c] * x[columns[c]]), to: SIMD4<Int64>.self)
+                            a0 += masked(w, p)
+                            p += stride
+                        }
+                        write(a0, row)
+                        row += 4
+                    }
                 }
             }
         }

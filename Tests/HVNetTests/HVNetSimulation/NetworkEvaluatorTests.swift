@@ -170,4 +170,69 @@ struct NetworkEvaluatorTests {
         let full = (0..<40).map { i in (0..<40).map { j in (i + j) % 5 == 0 ? 1.0 : 0 } }
         #expect(SparseMatrix(dense: full).usesDenseProduct)
     }
+
+    /// A dense enough 0/1 pattern with one value per column (`rows` × `columns`): every fifth
+    /// column and every seventh row empty, the rest set with probability 0.4.
+    static func uniformColumns(rows: Int, columns: Int, using generator: inout SeededGenerator) -> [[Double]] {
+        let value = (0..<columns).map { _ in Double(Int.random(in: 1...60, using: &generator)) * 0.37 }
+        return (0..<rows).map { i in
+            (0..<columns).map { j in
+                i % 7 != 3 && j % 5 != 1 && Double.random(in: 0..<1, using: &generator) < 0.4 ? value[j] : 0
+            }
+        }
+    }
+
+    /// Sizes around the 32-row tiles and blocks of four (none a multiple of 4 but 100 × 80, W100's
+    /// AMPA shape); x in [0, 1) with zeros, and a NaN and an infinity in empty columns.
+    @Test("The masked product equals the CSR sum bit for bit", arguments: [(1, 1), (5, 3), (37, 23), (67, 9), (100, 80), (101, 19)])
+    func maskedProduct(shape: (rows: Int, columns: Int)) {
+        var generator = SeededGenerator(seed: UInt64(11 + shape.rows * 131 + shape.columns))
+        let dense = Self.uniformColumns(rows: shape.rows, columns: shape.columns, using: &generator)
+        let m = SparseMatrix(dense: dense)
+        #expect(m.usesMaskedProduct == (m.nonzeroCount > 0))
+        guard m.usesMaskedProduct else { return }
+        var x = (0..<shape.columns).map { j in j % 3 == 0 ? 0 : Double.random(in: 0..<1, using: &generator) }
+        if shape.columns > 6 {
+            x[1] = .nan  // empty columns are left out of the dense form
+            x[6] = .infinity
+        }
+        var y = [Double](repeating: -1, count: shape.rows)
+        m.multiplyMasked(x, into: &y)
+        for i in 0..<shape.rows {
+            var sum = 0.0
+            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            #expect(y[i].bitPattern == sum.bitPattern, "row \(i)")
+        }
+    }
+
+    @Test("The masked form is chosen only when every non-empty column's entries are equal")
+    func maskedChoice() {
+        var generator = SeededGenerator(seed: 9)
+        var dense = Self.uniformColumns(rows: 37, columns: 23, using: &generator)
+        #expect(SparseMatrix(dense: dense).usesMaskedProduct)
+        // One entry of column 2 differs from the others: the dense form with values.
+        let row = dense.indices.first { dense[$0][2] != 0 }!
+        dense[row][2] += 1
+        let m = SparseMatrix(dense: dense)
+        #expect(m.usesDenseProduct && !m.usesMaskedProduct)
+        // Too sparse for any dense form.
+        let sparse = (0..<40).map { i in (0..<40).map { j in j == (i * 7) % 40 ? 1.0 : 0 } }
+        #expect(!SparseMatrix(dense: sparse).usesMaskedProduct)
+    }
+
+    @Test("Rows of a masked matrix (a thread's part) give the same sums bit for bit")
+    func maskedRows() {
+        var generator = SeededGenerator(seed: 13)
+        let m = SparseMatrix(dense: Self.uniformColumns(rows: 100, columns: 80, using: &generator))
+        let x = (0..<80).map { _ in Double.random(in: 0..<1, using: &generator) }
+        var whole = [Double](repeating: -1, count: 100)
+        m.multiply(x, into: &whole)
+        for range in [0..<52, 52..<100, 4..<9] {
+            let part = m.rows(range)
+            #expect(part.usesMaskedProduct)
+            var y = [Double](repeating: -1, count: range.count)
+            part.multiply(x, into: &y)
+            #expect(y.map(\.bitPattern) == whole[range].map(\.bitPattern), "rows \(range)")
+        }
+    }
 }

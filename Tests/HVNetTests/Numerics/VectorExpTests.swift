@@ -39,4 +39,43 @@ struct VectorExpTests {
             for k in 0..<4 { #expect(y[k].bitPattern == z[3 - k].bitPattern, "x = \(x[k])") }
         }
     }
+
+    @Test("Two blocks side by side give the four-lane exp of each block bit for bit")
+    func pairEqualsBlocks() {
+        var generator = SeededGenerator(seed: 17)
+        var points = (0..<40_000).map { _ in Double.random(in: -720...720, using: &generator) }
+        points += [-800, -708, 0, 709, 709.79, 800, .nan, .infinity]
+        for chunk in stride(from: 0, to: points.count - 7, by: 8) {
+            let low = SIMD4(points[chunk], points[chunk + 1], points[chunk + 2], points[chunk + 3])
+            let high = SIMD4(points[chunk + 4], points[chunk + 5], points[chunk + 6], points[chunk + 7])
+            let pair = VectorExp.exp(SIMD4Pair(low, high))
+            let expected = (VectorExp.exp(low), VectorExp.exp(high))
+            for k in 0..<4 {
+                #expect(pair.low[k].bitPattern == expected.0[k].bitPattern, "x = \(low[k])")
+                #expect(pair.high[k].bitPattern == expected.1[k].bitPattern, "x = \(high[k])")
+            }
+        }
+    }
+
+    @Test("Whole powers of two blocks side by side equal the four-lane powers bit for bit")
+    func pairPowers() {
+        var generator = SeededGenerator(seed: 19)
+        for k in 1...63 {
+            let low = SIMD4<Double>((0..<4).map { _ in Double.random(in: 0.5...1.5, using: &generator) })
+            let high = SIMD4<Double>((0..<4).map { _ in Double.random(in: 0.5...1.5, using: &generator) })
+            let pair = integerPower(SIMD4Pair(low, high), k)
+            #expect(pair.low == integerPower(low, k) && pair.high == integerPower(high, k), "k = \(k)")
+        }
+    }
+
+    @Test("Blocks are visited in pairs, then one block when their number is odd")
+    func blockPairs() {
+        for (lower, upper) in [(0, 0), (0, 4), (4, 12), (8, 28), (52, 100)] {
+            var visited: [(Int, Bool)] = []
+            forBlockPairs(from: lower, to: upper) { visited.append(($0, $1)) }
+            let blocks = (upper - lower) / 4
+            #expect(visited.map(\.0) == Array(stride(from: lower, to: lower + blocks / 2 * 8, by: 8)) + (blocks % 2 == 1 ? [upper - 4] : []))
+            #expect(visited.filter { !$0.1 }.count == blocks % 2 && visited.last.map { $0.1 || $0.0 == upper - 4 } != false)
+        }
+    }
 }
