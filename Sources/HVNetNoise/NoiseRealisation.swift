@@ -28,6 +28,9 @@ public final class NoiseRealisation {
     /// ``combine(_:into:)`` needs no tests per cell.
     private let privateOnly: Bool
     @exclusivity(unchecked) private var cachedTime = Double.nan
+    /// The time and the buffer of the last fluctuation written by ``evaluate(at:fluctuation:integral:)``.
+    @exclusivity(unchecked) private var combinedTime = Double.nan
+    @exclusivity(unchecked) private var combinedInto: UnsafeMutablePointer<Double>? = nil
     /// Whether `sourceI` holds the integrals at `cachedTime`.
     @exclusivity(unchecked) private var cachedIntegrals = false
 
@@ -91,10 +94,19 @@ public final class NoiseRealisation {
 
     /// Writes η_i(t) into `fluctuation` and, when `integral` is given, Ī_i(t) into it, for i in
     /// ``cells`` (the arrays are indexed by cell; other entries are left alone).
-    package func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?) {
+    ///
+    /// - Parameter reusing: when true, a call for the same time and buffer as the last call,
+    ///   without `integral`, writes nothing: the values are still there (RK4 evaluates twice at
+    ///   t + h/2 and at t + h). Only for a buffer that lives as long as the realisation and that
+    ///   nothing else writes in this realisation's cells.
+    package func evaluate(at t: Double, fluctuation: UnsafeMutablePointer<Double>, integral: UnsafeMutablePointer<Double>?,
+                          reusing: Bool = false) {
+        if reusing, integral == nil, t == combinedTime, fluctuation == combinedInto { return }
         update(t, integrals: integral != nil)
         combine(sourceX, into: fluctuation)
         if let integral { combine(sourceI, into: integral) }
+        combinedTime = t
+        combinedInto = fluctuation
     }
 
     /// out_i = a_i v_private + b_i v_shared for per-source values v.

@@ -332,7 +332,8 @@ public final class NetworkEvaluator {
             let fluctuation = fluctuation.base
             switch noiseIntegration {
             case .plain:
-                noise.evaluate(at: t, fluctuation: fluctuation, integral: nil)
+                // The evaluator's own buffer, written only by the noise: reused at a repeated time.
+                noise.evaluate(at: t, fluctuation: fluctuation, integral: nil, reusing: true)
                 for i in cells { input[i] = drive[i] + fluctuation[i] }
             case .shifted:
                 let potential = potential.base

@@ -178,8 +178,9 @@ public enum Integrator {
                     continue
                 }
                 recentNonFinite = nil
+                // Checked above; shifted systems change the state here, so it is checked again.
                 if shifted { system.unshift(at: end, state: yNew) }
-                if let bad = firstNonFinite(yNew, fNew) {
+                if shifted, let bad = firstNonFinite(yNew, fNew) {
                     throw IntegrationError.nonFinite(timeMs: end, component: system.describeStateComponent(bad))
                 }
                 observedRate(at: end, from: fNew, into: rateNew)
