@@ -252,5 +252,35 @@ printf 'duration_ms: 20\nsolver: {method: rkf45, rtol: 1e-6}\npopulations: [{nam
 expect_success "--method rk4 with --set solver.dt_ms on an adaptive scenario" "$work/ok-m2" spikes.csv -- run "$work/adaptive.yaml" --method rk4 --set solver.dt_ms=0.05 --out "$work/ok-m2" --quiet
 expect_status "--dt with an adaptive method" 1 "--dt: rkf45 is adaptive" validate "$work/adaptive.yaml" --dt 0.01
 
+# A population without a stable resting state is input: run, fi and compare refuse it with exit 1
+# before writing anything (no directory left behind).
+printf 'duration_ms: 20\nsolver: {method: rk4, dt_ms: 1/64}\npopulations:\n  - {name: a, size: 2}\n  - {name: b, size: 2, parameters: {KaD: {reversal_mV: 50}}}\n' > "$work/no-rest.yaml"
+expect_status "no resting state (run)" 1 "populations[1].initial" run "$work/no-rest.yaml" --out "$work/no-rest-run" --quiet
+if [ -e "$work/no-rest-run" ]; then failed=$((failed + 1)); echo "FAIL a refused run left $work/no-rest-run"; else passed=$((passed + 1)); fi
+expect_status "no resting state (fi)" 1 "populations[1].initial" fi "$work/no-rest.yaml" --currents 100 --population a --out "$work/no-rest-fi" --quiet
+expect_status "no resting state (compare)" 1 "populations[1].initial" compare "$work/no-rest.yaml" --method rk4:dt=0.03125 --out "$work/no-rest-cmp" --quiet
+if [ -e "$work/no-rest-fi" ] || [ -e "$work/no-rest-cmp" ]; then failed=$((failed + 1)); echo "FAIL a refused fi or compare left outputs"; else passed=$((passed + 1)); fi
+# Rates that overflow at rest: no fixed step can follow them (validate said "valid" before).
+expect_status "overflowing rates with a fixed step" 1 "populations[0].parameters: 'rates that overflow'" validate "$work/no-rest.yaml" --set 'populations[1].parameters.KaD.reversal_mV=-90' --set 'populations[0].parameters.KaD.amplitude_pA=1e308'
+expect_status "empty --out" 1 "--out: '' is not allowed" run "$work/no-rest.yaml" --out ''
+# A run that diverges names the same cell on one and on three threads: the cell whose own
+# parameters blow up (140), not one its NaN reached through a dense product, and not cell 0.
+python3 - "$work/nan-spread.yaml" <<'PY'
+import sys
+rows = ", ".join("[%d]" % ((1 + i % 2) if 50 <= i < 70 else 0) for i in range(140))
+open(sys.argv[1], "w").write("""duration_ms: 5
+solver: {method: rkf45}
+noise: {mean_pA: 100, sd_pA: 10, tau_ms: 5}
+populations:
+  - {name: A, size: 140}
+  - {name: B, size: 1, parameters: {KaD: {amplitude_pA: 1e200}}}
+connections:
+  - {receptor: AMPA, from: B, to: A, rule: explicit, matrix: [%s], channels_per_contact: 10}
+recording: {cells: none}
+""" % rows)
+PY
+expect_status "diverging cell on one thread" 2 "cell 140 (v) became NaN or infinite" run "$work/nan-spread.yaml" --threads 1 --out "$work/nan1" --quiet
+expect_status "diverging cell on three threads" 2 "cell 140 (v) became NaN or infinite" run "$work/nan-spread.yaml" --threads 3 --out "$work/nan3" --quiet
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

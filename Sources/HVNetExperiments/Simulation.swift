@@ -23,6 +23,13 @@ extension Simulation {
         throws -> Result
     {
         _ = try scenario.check()
+        // Everything that input can make fail comes before the directory is touched: the
+        // connectivity, the network and every trial's initial state (a population without a
+        // stable resting state is refused here, leaving nothing behind).
+        let connectivity = scenario.drawConnectivity()
+        let network = scenario.makeNetwork(connectivity: connectivity)
+        var initialStates: [[Double]] = []
+        for trial in 0..<scenario.trials { initialStates.append(try scenario.initialState(trial: trial, network: network)) }
         try RunDirectory.prepare(outputDirectory)
         func path(_ name: String) -> String { (outputDirectory as NSString).appendingPathComponent(name) }
         try OutputFile.write(
@@ -32,10 +39,6 @@ extension Simulation {
         var files: [String] = ["scenario.yaml"]
         let start = Date()
 
-        let connectivity = scenario.drawConnectivity()
-        let network = scenario.makeNetwork(connectivity: connectivity)
-        var initialStates: [[Double]] = []
-        for trial in 0..<scenario.trials { initialStates.append(try scenario.initialState(trial: trial, network: network)) }
         // The delay_ms column only when the scenario sets delays (runs without keep their file).
         let delays = scenario.hasDelays
         try OutputFile.write(

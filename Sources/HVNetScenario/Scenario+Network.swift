@@ -226,7 +226,8 @@ extension Scenario {
             /// The resting state, or an error that names the population and what to change.
             func resting(_ cell: NormalizedCell, cell k: Int? = nil) throws -> FixedPoint {
                 do { return try cell.restingState() } catch {
-                    let which = k.map { "cell \($0) of population \(printable(p.name))" } ?? "population \(printable(p.name))"
+                    let which = k.map { "cell \($0 - first) of population \(printable(p.name)) (cell \($0) of the network)" }
+                        ?? "population \(printable(p.name))"
                     let start: String
                     if case .jitter = p.initial { start = "jitter around rest" } else { start = "rest" }
                     throw ScenarioError.invalidValue(

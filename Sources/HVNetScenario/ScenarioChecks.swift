@@ -154,7 +154,14 @@ extension Scenario {
                     let cell = parameters.normalized()
                     guard let rest = try? cell.restingState() else { continue }
                     let rate = cell.fastestRate(at: rest)
-                    if rate.isFinite, rate > (fastest?.rate ?? 0) { fastest = (index, parameters, rest, rate) }
+                    guard rate.isFinite else {
+                        // Parameters so large that the rates overflow: no fixed step follows them.
+                        let which = index.map { "cell \($0) of population \(printable(p.name))" } ?? "population \(printable(p.name))"
+                        throw fail(
+                            "populations[\(k)].parameters", "rates that overflow",
+                            "parameters whose rates at rest are finite: at its resting state (\(String(format: "%.2f", rest.potentialMV)) mV) \(which) relaxes at an infinite or undefined rate (an amplitude, gain or rate near the largest number?), so no step of \(solver.method.name) can follow it; use parameters of physiological size (docs/scenario-format.md)")
+                    }
+                    if rate > (fastest?.rate ?? 0) { fastest = (index, parameters, rest, rate) }
                 }
                 guard let (index, parameters, rest, rate) = fastest, dt * rate > bound else { continue }
                 let which = index.map { "cell \($0) of population \(printable(p.name)) (populations[\(k)], drawn from its distributions)" }

@@ -34,7 +34,7 @@ public enum ScenarioLoader {
         if name.count > 200, let node = top["name"] { throw node.invalid("a name of at most 200 characters (it has \(name.count))") }
         let description = try top["description"]?.string()
         let duration = try top.required("duration_ms", "the simulated time in ms").number(where: { $0 > 0 }, "a positive number of ms")
-        let seed = try top["seed"].map { UInt64(try $0.integer(in: 0...Int.max, "a non-negative integer")) } ?? 1
+        let seed = try top["seed"].map { UInt64(try $0.integer(in: 0...Int.max, "a non-negative integer up to 9223372036854775807 (2⁶³ − 1)")) } ?? 1
         let trials = try top["trials"]?.integer(in: 1...1_000_000, "a whole number of trials ≥ 1") ?? 1
         let solver = try parseSolver(top.required("solver", "a mapping with method and dt_ms"))
         let (noiseSettings, defaultNoise) = try parseNoiseSettings(top["noise"])

@@ -111,13 +111,13 @@ public enum Integrator {
             inParts ? system.firstNonFinite(state: a, derivative: b) : firstNonFiniteComponent(a, b, count: dim)
         }
         /// The component that changes fastest relative to its tolerance at (t, y): the one that forced the step down.
-        func fastest(at t: Double) -> String {
+        func fastestIndex() -> Int {
             let atol = options.atol, rtol = options.rtol
-            let index = (0..<dim).max { i, j in
+            return (0..<dim).max { i, j in
                 abs(f[i]) / (atol + rtol * abs(y[i])) < abs(f[j]) / (atol + rtol * abs(y[j]))
             } ?? 0
-            return system.describeStateComponent(index)
         }
+        func fastest(at t: Double) -> String { system.describeStateComponent(fastestIndex()) }
         let solution = eventLocation == .hermite ? nil : Reintegration(system: system, stepper: stepper, options: options)
 
         var statistics = IntegrationStatistics()
@@ -166,7 +166,9 @@ public enum Integrator {
                 if case .rejected(let nonFinite) = outcome {
                     statistics.rejectedSteps += 1
                     if nonFinite && recentNonFinite == nil {
-                        recentNonFinite = (end, (0..<dim).first { !yNew[$0].isFinite } ?? 0)
+                        // The trial state's first non-finite component; when only the error estimate was
+                        // (the state left as it was), the component that changes fastest at the step's start.
+                        recentNonFinite = (end, (0..<dim).first { !yNew[$0].isFinite } ?? fastestIndex())
                     }
                     if stepper.stepSize < stepper.minimumStep * (1 - 1e-12) {
                         if let bad = recentNonFinite {

@@ -75,7 +75,7 @@ struct Compare: ParsableCommand {
         s.recording.traceCells = []
         s.trials = trials
         s.recording.trial = 0
-        try checkScenario(s, path: scenario, force: force, quiet: quiet)
+        try checkScenario(s, path: scenario, force: force, quiet: quiet, initialState: true)
         let defaultMode = noiseIntegration ?? s.solver.noiseIntegration
         let configurations: [Comparison.Configuration]
         let pair: (reference: Comparison.Configuration, check: Comparison.Configuration)

@@ -65,7 +65,7 @@ struct FICommand: ParsableCommand {
             probe.trials = trials
         }
         probe.recording.traceCells = []
-        try checkScenario(probe, path: scenario, force: force, quiet: quiet)
+        try checkScenario(probe, path: scenario, force: force, quiet: quiet, initialState: true)
         let result: FICurve.Result
         do {
             let list = try FICurve.parseCurrents(currents)

@@ -51,6 +51,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        if out?.isEmpty == true { throw RuntimeError("--out: '' is not allowed; expected a directory name") }
         var shorthands: [String] = []
         if let durationMs { shorthands.append("duration_ms=\(durationMs)") }
         if let seed { shorthands.append("seed=\(seed)") }

@@ -163,6 +163,27 @@ struct NetworkEvaluatorTests {
         }
     }
 
+    @Test("A NaN in a used column reaches only the rows that hold it, also where the dense form is chosen")
+    func denseProductWithNaN() {
+        var generator = SeededGenerator(seed: 7)
+        // Unequal channel counts per column: the plain dense form (not the masked one).
+        let dense = (0..<37).map { _ in
+            (0..<23).map { _ in Double.random(in: 0..<1, using: &generator) < 0.3 ? Double(Int.random(in: 1...60, using: &generator)) : 0 }
+        }
+        let m = SparseMatrix(dense: dense)
+        #expect(m.usesDenseProduct && !m.usesMaskedProduct)
+        var x = (0..<23).map { _ in Double.random(in: 0..<1, using: &generator) }
+        x[4] = .nan
+        var y = [Double](repeating: -1, count: 37)
+        m.multiply(x, into: &y)
+        for i in 0..<37 {
+            var sum = 0.0
+            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            #expect(y[i].bitPattern == sum.bitPattern || (y[i].isNaN && sum.isNaN), "row \(i)")
+            #expect(y[i].isNaN == (dense[i][4] != 0), "row \(i)")
+        }
+    }
+
     @Test("The dense form is kept only where at least a tenth of the non-empty columns' entries are set")
     func denseChoice() {
         let sparse = (0..<40).map { i in (0..<40).map { j in j == (i * 7) % 40 ? 1.0 : 0 } }
