@@ -263,6 +263,8 @@ if [ -e "$work/no-rest-fi" ] || [ -e "$work/no-rest-cmp" ]; then failed=$((faile
 # Rates that overflow at rest: no fixed step can follow them (validate said "valid" before).
 expect_status "overflowing rates with a fixed step" 1 "populations[0].parameters: 'rates that overflow'" validate "$work/no-rest.yaml" --set 'populations[1].parameters.KaD.reversal_mV=-90' --set 'populations[0].parameters.KaD.amplitude_pA=1e308'
 expect_status "empty --out" 1 "--out: '' is not allowed" run "$work/no-rest.yaml" --out ''
+expect_status "blank --out" 1 "is a name of blanks or with a control character" run "$work/adaptive.yaml" --out "$work/ " --quiet
+expect_status "--out with a newline" 1 "is a name of blanks or with a control character" fi "$work/adaptive.yaml" --currents 100 --population c --out "$work/a"$'\n'"b" --quiet
 # A run that diverges names the same cell on one and on three threads: the cell whose own
 # parameters blow up (140), not one its NaN reached through a dense product, and not cell 0.
 python3 - "$work/nan-spread.yaml" <<'PY'

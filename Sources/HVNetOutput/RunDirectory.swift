@@ -31,6 +31,16 @@ public enum RunDirectory {
     ///   not be made and why in plain words ("… is a file, not a directory", "permission denied in …").
     public static func makeDirectories(_ path: String) throws {
         guard !path.isEmpty else { throw OutputError.cannotCreate(path: "''", reason: "the directory name is empty") }
+        // A name of blanks, or with a newline or another control character, is legal but almost
+        // always a slip (an unset variable, a pasted line), and unreadable in listings: refused.
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            let blank = component.allSatisfy { $0 == " " || $0 == "\u{3000}" || $0.isWhitespace }
+            let control = component.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            if blank || control {
+                throw OutputError.cannotCreate(
+                    path: path, reason: "\(String(reflecting: String(component))) is a name of blanks or with a control character (a newline, a tab); choose a visible name")
+            }
+        }
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             let parent = prefix.isEmpty ? "." : prefix

@@ -159,7 +159,7 @@ extension Scenario {
                         let which = index.map { "cell \($0) of population \(printable(p.name))" } ?? "population \(printable(p.name))"
                         throw fail(
                             "populations[\(k)].parameters", "rates that overflow",
-                            "parameters whose rates at rest are finite: at its resting state (\(String(format: "%.2f", rest.potentialMV)) mV) \(which) relaxes at an infinite or undefined rate (an amplitude, gain or rate near the largest number?), so no step of \(solver.method.name) can follow it; use parameters of physiological size (docs/scenario-format.md)")
+                            "parameters whose rates at rest are finite: at its resting state (\(String(format: "%.2f", rest.potentialMV)) mV) \(which) relaxes at a rate too large to compute (its Jacobian overflows: an amplitude, gain or rate near the largest number?), so no step of \(solver.method.name) can follow it; use parameters of physiological size (docs/scenario-format.md)")
                     }
                     if rate > (fastest?.rate ?? 0) { fastest = (index, parameters, rest, rate) }
                 }
