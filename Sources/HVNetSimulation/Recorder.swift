@@ -100,27 +100,26 @@ public final class Recorder: StepObserver {
     }
 
     public func observe(_ step: AcceptedStep) throws {
-        // The cells detect(cell:_:) would act on: above the threshold at either end, or with an
-        // open peak that the step might beat (its test, with +∞ for no open peak).
+        // The cells detect(cell:_:) acts on: above the threshold at the step's end, or with an open
+        // peak (+∞ in `peakValue` when none is open). A peak is open exactly while the cell was
+        // above the threshold at the end of the last step (``detect(cell:_:)`` closes it at the
+        // first step that ends below), so a cell above the threshold at the step's start is one
+        // of them: the test reads only the step's end potentials, the one array of the step a
+        // split network's other threads wrote that this thread must fetch.
         // Four cells at a time, then the rest one by one.
-        let y0 = step.y0, y1 = step.y1, f0 = step.f0, f1 = step.f1
-        let theta = thresholdPointer, peak = peakValue, slack = 4.0 / 27.0 * step.h
+        let y1 = step.y1
+        let theta = thresholdPointer, peak = peakValue
+        let open = SIMD4<Double>(repeating: .infinity)
         var i = 0
         while i + 4 <= n {
-            let a = load4(y0 + i), b = load4(y1 + i), p = load4(peak + i), th = load4(theta + i)
-            let bound = a.replacing(with: b, where: b .>= a) + slack * (Self.magnitude(load4(f0 + i)) + Self.magnitude(load4(f1 + i)))
-                + 1e-9 * (1 + Self.magnitude(p))
-            let act = (a .>= th) .| (b .>= th) .| (bound .> p)
+            let act = (load4(y1 + i) .>= load4(theta + i)) .| (load4(peak + i) .< open)
             if any(act) {
                 for lane in 0..<4 where act[lane] { detect(cell: i + lane, step) }
             }
             i += 4
         }
         while i < n {
-            let a = y0[i], b = y1[i], p = peak[i]
-            if a >= theta[i] || b >= theta[i] || max(a, b) + slack * (abs(f0[i]) + abs(f1[i])) + 1e-9 * (1 + abs(p)) > p {
-                detect(cell: i, step)
-            }
+            if y1[i] >= theta[i] || peak[i] < .infinity { detect(cell: i, step) }
             i += 1
         }
         guard !settings.traceCells.isEmpty else { return }
@@ -139,12 +138,6 @@ public final class Recorder: StepObserver {
             try sample(time: t, state: scratch, derivative: derivative)
             nextSample += 1
         }
-    }
-
-    /// |x| lane by lane (the sign bit cleared).
-    @inline(__always)
-    private static func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> {
-        unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF, to: SIMD4<Double>.self)
     }
 
     /// Hands the spikes over in (trial, time, cell) order, in an array of their exact size (the
@@ -180,18 +173,19 @@ public final class Recorder: StepObserver {
             pendingPeak[i] = (y0, step.t0)
             peakValue[i] = y0
         }
+        guard let peak = pendingPeak[i] else { return }
         // On [0, 1] the interpolant is at most max(y0, y1) + (4/27) h (|f0| + |f1|) (the Hermite
         // basis functions of the slopes stay within ±4/27): no search when that cannot beat the peak.
-        if let peak = pendingPeak[i],
-            max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak.value)) > peak.value
-        {
+        if max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak.value)) > peak.value {
             let m = step.maximum(component: i)
             if m.value > peak.value {
                 pendingPeak[i] = (m.value, m.time)
                 peakValue[i] = m.value
             }
-            if y1 < theta { closePeak(cell: i) }
         }
+        // The peak is that of the excursion above the threshold: it closes when the cell ends a
+        // step below it.
+        if y1 < theta { closePeak(cell: i) }
     }
 
     private func closePeak(cell i: Int) {
