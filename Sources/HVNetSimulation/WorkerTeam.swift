@@ -144,11 +144,17 @@ package final class WorkerTeam: @unchecked Sendable {
 
 /// Chooses between running a team's jobs on the workers or on the calling thread alone, by
 /// timing both now and then: of every `period` jobs, the first `probe` run on the caller, the next
-/// `probe` on the team, and the rest the faster way. The results are the same either way; this
-/// keeps a split network from running slower than one thread where the barriers do not pay (a
-/// small network, a machine whose other load preempts the workers).
+/// `probe` on the team, and the rest on the team unless the caller's probe took at most
+/// `callerShare` of the team's. The results are the same either way; this keeps a split network
+/// from running slower than one thread where the barriers do not pay (a small network, a machine
+/// whose other load preempts the workers). The margin keeps one slow team probe (a worker
+/// preempted for a moment) from sending a whole period to one thread: without it W1000 on two
+/// threads ran 6 of its 30 periods on the caller, with probe ratios from 0.65 to 1.9
+/// (docs/performance.md).
 package struct SplitChooser {
     package static let period = 4096, probe = 64
+    /// The caller runs the period when its probe took at most this fraction of the team's.
+    package static let callerShare = 0.8
     private var job = 0
     private var probeStart: UInt64 = 0
     private var callerTime: UInt64 = 0
@@ -172,8 +178,13 @@ package struct SplitChooser {
             }
             return k < Self.probe
         }
-        if k == 2 * Self.probe { prefersCaller = callerTime <= Self.now() &- probeStart }
+        if k == 2 * Self.probe { prefersCaller = Self.prefersCaller(callerNs: callerTime, teamNs: Self.now() &- probeStart) }
         return prefersCaller
+    }
+
+    /// Whether a period runs on the caller after probes of `callerNs` and `teamNs` nanoseconds.
+    package static func prefersCaller(callerNs: UInt64, teamNs: UInt64) -> Bool {
+        Double(callerNs) <= callerShare * Double(teamNs)
     }
 
     private static func now() -> UInt64 {

@@ -107,24 +107,24 @@ struct CellThreadsTests {
         #expect(failure(2) == one)
     }
 
-    @Test("cell ranges are contiguous, start on blocks of four and balance synapses plus cells")
+    @Test("cell ranges are contiguous, start on cache-line blocks of eight and balance synapses plus cells")
     func partitionIsBalanced() {
         // The first 100 cells carry 10 times the synapses of the other 300.
         let synapses = (0..<400).map { $0 < 100 ? 300 : 30 }
         let ranges = CellPartition.ranges(synapsesPerCell: synapses, parts: 2)
         #expect(ranges.count == 2)
         #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == 400)
-        #expect(ranges[0].upperBound == ranges[1].lowerBound && ranges[0].upperBound % 4 == 0)
+        #expect(ranges[0].upperBound == ranges[1].lowerBound && ranges[0].upperBound % 8 == 0)
         func cost(_ r: Range<Int>) -> Int { r.reduce(0) { $0 + synapses[$1] + CellPartition.cellWeight } }
         // Balanced within one block of the heaviest cells.
-        #expect(abs(cost(ranges[0]) - cost(ranges[1])) <= 4 * (300 + CellPartition.cellWeight))
+        #expect(abs(cost(ranges[0]) - cost(ranges[1])) <= 8 * (300 + CellPartition.cellWeight))
         #expect(ranges[0].count < 200)  // the heavy cells come first, so the first part is shorter
         #expect(CellPartition.ranges(synapsesPerCell: synapses, parts: 2) == ranges)  // deterministic
     }
 
-    @Test("a network of fewer blocks of four than threads gets one part per block; a tiny one is not split")
+    @Test("a network of fewer blocks of eight than threads gets one part per block; a tiny one is not split")
     func partitionOfSmallNetworks() {
-        #expect(CellPartition.ranges(synapsesPerCell: Array(repeating: 1, count: 9), parts: 8) == [0..<4, 4..<8, 8..<9])
+        #expect(CellPartition.ranges(synapsesPerCell: Array(repeating: 1, count: 17), parts: 8) == [0..<8, 8..<16, 16..<17])
         #expect(CellPartition.ranges(synapsesPerCell: [1, 2, 3], parts: 4) == [0..<3])
     }
 
@@ -146,6 +146,15 @@ struct CellThreadsTests {
         #expect(rest.allSatisfy { $0 == prefersCaller })
         let next = chooser.next()
         #expect(next)  // the next period starts with the caller's probe
+    }
+
+    @Test("the caller takes a period only when its probe was clearly faster than the team's")
+    func splitChooserMargin() {
+        #expect(SplitChooser.prefersCaller(callerNs: 600, teamNs: 1_000))
+        #expect(SplitChooser.prefersCaller(callerNs: 800, teamNs: 1_000))
+        #expect(!SplitChooser.prefersCaller(callerNs: 801, teamNs: 1_000))
+        #expect(!SplitChooser.prefersCaller(callerNs: 950, teamNs: 1_000))  // within the noise of one probe
+        #expect(!SplitChooser.prefersCaller(callerNs: 1_500, teamNs: 1_000))
     }
 
     /// Counts its parts' runs; stage 1 checks that every part's stage 0 ran before it.
