@@ -1,3 +1,5 @@
+import Numerics
+
 /// How the cells of one network are split between threads that evaluate it together.
 public enum CellPartition {
     /// Weight of one cell's update against one synapse of the sparse product, in the balance
@@ -6,17 +8,23 @@ public enum CellPartition {
     /// further speed"), so a cell costs about as much as 32 synapses.
     public static let cellWeight = 32
 
+    /// Cells per block of the partition: a cache line of doubles (8), a multiple of the right-hand
+    /// side's SIMD blocks of four. With per-cell arrays on cache lines (``Workspace``), two threads
+    /// then never write the same line of them, which would move it between their cores on every
+    /// write (docs/performance.md, "One network over several cores").
+    public static let blockSize = CacheLines.doubles
+
     /// Cell ranges for `parts` threads: contiguous, in order, covering 0..<`cellCount`, each
-    /// starting on a multiple of 4 (the SIMD blocks of the right-hand side) and ending on one or
-    /// at `cellCount`, balanced by cost = synapses into the cell + ``cellWeight``. Part k ends at
-    /// the block boundary closest to k/parts of the total cost (ties to the earlier one), never
-    /// before the previous part's end plus one block. Depends only on `synapsesPerCell` and
-    /// `parts`; fewer than `parts` ranges when there are fewer blocks of four than parts.
+    /// starting on a multiple of ``blockSize`` (8) and ending on one or at `cellCount`, balanced by
+    /// cost = synapses into the cell + ``cellWeight``. Part k ends at the block boundary closest to
+    /// k/parts of the total cost (ties to the earlier one), never before the previous part's end
+    /// plus one block. Depends only on `synapsesPerCell` and `parts`; fewer than `parts` ranges
+    /// when there are fewer blocks than parts.
     ///
     /// - Parameter synapsesPerCell: non-zeros of the coupling rows of each cell (n values).
     public static func ranges(synapsesPerCell: [Int], parts: Int) -> [Range<Int>] {
-        let n = synapsesPerCell.count
-        let blocks = (n + 3) / 4
+        let n = synapsesPerCell.count, size = blockSize
+        let blocks = (n + size - 1) / size
         let count = max(1, min(parts, blocks))
         guard count > 1 else { return [0..<n] }
         // Cost up to the end of each block.
@@ -24,7 +32,7 @@ public enum CellPartition {
         cumulative.reserveCapacity(blocks + 1)
         for b in 0..<blocks {
             var cost = 0
-            for i in (4 * b)..<min(4 * b + 4, n) { cost += synapsesPerCell[i] + cellWeight }
+            for i in (size * b)..<min(size * b + size, n) { cost += synapsesPerCell[i] + cellWeight }
             cumulative.append(cumulative[b] + cost)
         }
         let total = cumulative[blocks]
@@ -38,7 +46,7 @@ public enum CellPartition {
             bounds.append(best)
         }
         bounds.append(blocks)
-        return (0..<count).map { (4 * bounds[$0])..<min(4 * bounds[$0 + 1], n) }
+        return (0..<count).map { (size * bounds[$0])..<min(size * bounds[$0 + 1], n) }
     }
 }
 

@@ -92,7 +92,7 @@ public final class NetworkEvaluator {
     /// contiguous parts (``CellPartition``), each thread computes its cells' noise and presynaptic
     /// activations, waits for the others at a barrier, then computes its cells' synaptic sums,
     /// fluxes and derivatives. Results are the same bit for bit for any `threads`. One thread
-    /// (and no worker) when `threads` is 1, when the network has fewer blocks of four cells than
+    /// (and no worker) when `threads` is 1, when the network has fewer blocks of eight cells than
     /// two, or when ``supportsCellThreads(_:)`` is false; ``cellThreads`` tells how many.
     ///
     /// - Parameters:
@@ -155,8 +155,7 @@ public final class NetworkEvaluator {
         inverseCurrentScale = model.cells.map { 1 / $0.currentScalePA }
         hasDelays = model.hasDelays
         componentsPerCell = model.cellCount == 0 ? 0 : model.stateSize / model.cellCount
-        partSums = .allocate(capacity: 8 * max(parts?.count ?? 1, 1))
-        partSums.initialize(repeating: 0, count: 8 * max(parts?.count ?? 1, 1))
+        partSums = CacheLines.allocateDoubles(CacheLines.doubles * max(parts?.count ?? 1, 1))
         if let parts, parts.count > 1 { team = WorkerTeam(count: parts.count, work: self) }
     }
 
@@ -311,7 +310,7 @@ public final class NetworkEvaluator {
     public func firstNonFinite(state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Int? {
         if state == summedState, derivative == summedDerivative {
             var finite = true
-            for k in 0..<parts.count where !partSums[8 * k].isFinite { finite = false }
+            for k in 0..<parts.count where !partSums[CacheLines.doubles * k].isFinite { finite = false }
             if finite { return nil }
         }
         return firstNonFiniteComponent(state, derivative, count: model.stateSize)
@@ -446,7 +445,7 @@ extension NetworkEvaluator: TeamWork {
                     for c in 0..<componentsPerCell {
                         for i in (c * n + cells.lowerBound)..<(c * n + cells.upperBound) { sum += state[i] + derivative[i] }
                     }
-                    partSums[8 * k] = sum
+                    partSums[CacheLines.doubles * k] = sum
                 }
             }
         case .beginStep: beginStep(part: k, at: jobTime)

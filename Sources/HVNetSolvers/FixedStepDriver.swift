@@ -83,8 +83,7 @@ final class FixedStepper<System: ODESystem>: Stepper {
         steps = max(1, Int(count))
         snap = 1e-9 * dt
         dim = system.dimension
-        buffer = .allocate(capacity: 3 * max(dim, 1))
-        buffer.initialize(repeating: 0, count: 3 * max(dim, 1))
+        buffer = CacheLines.allocateDoubles(3 * dim)  // written by a split network's threads in parts
     }
 
     deinit { buffer.deallocate() }

@@ -93,9 +93,9 @@ public enum Integrator {
     ) throws -> (state: [Double], statistics: IntegrationStatistics) {
         let dim = system.dimension
         let shifted = system.isShifted
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 6 * dim)
+        // On a cache line: a split network's threads write their cells' components of these.
+        let buffer = CacheLines.allocateDoubles(6 * dim)
         defer { buffer.deallocate() }
-        buffer.initialize(repeating: 0, count: 6 * dim)
         var y = buffer, yNew = buffer + dim
         var f = buffer + 2 * dim, fNew = buffer + 3 * dim
         // dy/dt for the observer: f itself, or f + η(t) for shifted systems.

@@ -1,6 +1,7 @@
 /// A fixed-size, zero-initialised array of doubles that owns its memory: the one place where
 /// hvnet's hot loops get raw storage. Allocation and lifetime are the class's; the loops see the
-/// memory through ``base`` (package-internal) only while the workspace is alive.
+/// memory through ``base`` (package-internal) only while the workspace is alive. The memory starts
+/// on a cache line (``CacheLines``), so threads that write disjoint parts of it share no line.
 ///
 /// Why not `[Double]`: the right-hand side runs millions of times per second over a dozen
 /// scratch arrays, and array accesses there cost uniqueness and bounds checks that a benchmark
@@ -14,8 +15,7 @@ public final class Workspace: @unchecked Sendable {
     public init(count: Int) {
         precondition(count >= 0)
         self.count = count
-        base = .allocate(capacity: Swift.max(count, 1))
-        base.initialize(repeating: 0, count: Swift.max(count, 1))
+        base = CacheLines.allocateDoubles(count)
     }
 
     /// A copy of `values`.
