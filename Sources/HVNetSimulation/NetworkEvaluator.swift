@@ -16,8 +16,6 @@ public final class NetworkEvaluator {
     /// The trial's noise paths; nil without fluctuations, or when each thread part holds its own.
     public let noise: NoiseRealisation?
     public let noiseIntegration: NoiseIntegration
-    /// Right-hand-side evaluations so far.
-    @exclusivity(unchecked) public private(set) var evaluations = 0
 
     private let rightHandSide: NetworkRightHandSide
     private let n: Int
@@ -28,6 +26,17 @@ public final class NetworkEvaluator {
     private let hasNoise: Bool
     /// The workers with more than one part.
     private var team: WorkerTeam? = nil
+    /// State components per cell (y, w and any kinetic synapses): cell i's are i, n + i, 2n + i, ….
+    private let componentsPerCell: Int
+    /// After a split evaluation with a combination: each part's sum of its components of the
+    /// state and the derivative (finite exactly when all are, short of overflow), one cache line
+    /// apart, and the buffers they belong to; ``firstNonFinite(state:derivative:)`` answers from
+    /// them, so the calling thread need not read the other threads' components after each step.
+    private let partSums: UnsafeMutablePointer<Double>
+    // What the calling thread writes at every evaluation, apart from what the team's threads only
+    // read (``CacheLinePad``): the job and its arguments on their own lines, which the workers
+    // fetch once per job, then the calling thread's own counters.
+    private let pad0 = CacheLinePad()
     /// The job the team runs, and its arguments (written before the team starts it).
     @exclusivity(unchecked) private var job = Job.evaluate
     @exclusivity(unchecked) private var jobTime = 0.0
@@ -36,19 +45,16 @@ public final class NetworkEvaluator {
     /// The stage state each part computes first (``evaluate(t:combining:state:into:)``), and where.
     @exclusivity(unchecked) private var jobCombination: StateCombination? = nil
     @exclusivity(unchecked) private var jobStateOutput: UnsafeMutablePointer<Double>? = nil
-    /// State components per cell (y, w and any kinetic synapses): cell i's are i, n + i, 2n + i, ….
-    private let componentsPerCell: Int
-    /// After a split evaluation with a combination: each part's sum of its components of the
-    /// state and the derivative (finite exactly when all are, short of overflow), one cache line
-    /// apart, and the buffers they belong to; ``firstNonFinite(state:derivative:)`` answers from
-    /// them, so the calling thread need not read the other threads' components after each step.
-    private let partSums: UnsafeMutablePointer<Double>
+    private let pad1 = CacheLinePad()
+    /// Right-hand-side evaluations so far.
+    @exclusivity(unchecked) public private(set) var evaluations = 0
     @exclusivity(unchecked) private var summedState: UnsafePointer<Double>? = nil
     @exclusivity(unchecked) private var summedDerivative: UnsafePointer<Double>? = nil
     /// Whether evaluations run on the team or on the calling thread (timed, see ``SplitChooser``).
     @exclusivity(unchecked) private var chooser = SplitChooser()
     /// Whether the current evaluation runs on the calling thread; the step's other jobs follow it.
     @exclusivity(unchecked) private var onCaller = false
+    private let pad2 = CacheLinePad()
     /// μ_i (1/ms).
     private let mean: Workspace
     /// Stimulus plus μ for the current segment (1/ms).

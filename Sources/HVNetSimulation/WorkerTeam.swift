@@ -1,3 +1,4 @@
+import Numerics
 import Synchronization
 
 #if canImport(Glibc)
@@ -36,17 +37,23 @@ package final class WorkerTeam: @unchecked Sendable {
     package let count: Int
     /// Unowned: the work object owns the team and stops it (``stop()``) before it goes.
     private unowned(unsafe) let work: TeamWork
+    private let stopping = Atomic<Bool>(false)
+    private var threads: [pthread_t] = []
+    // Each group of counters on its own cache line (``CacheLinePad``): a thread spinning on one
+    // is not disturbed by writes to another.
+    private let pad0 = CacheLinePad()
     /// Jobs started; a worker runs job `started` when it has run `started − 1`.
     private let started = Atomic<Int>(0)
     /// Stages of the current job (written before `started` is released).
     private let stages = Atomic<Int>(0)
+    private let pad1 = CacheLinePad()
     /// Parts (workers) that have finished jobs, summed over jobs.
     private let finished = Atomic<Int>(0)
+    private let pad2 = CacheLinePad()
     /// The barrier: arrivals in the current round, and rounds completed.
     private let arrived = Atomic<Int>(0)
     private let rounds = Atomic<Int>(0)
-    private let stopping = Atomic<Bool>(false)
-    private var threads: [pthread_t] = []
+    private let pad3 = CacheLinePad()
 
     /// Starts `count − 1` workers for `work` (none when `count` ≤ 1).
     package init(count: Int, work: TeamWork) {

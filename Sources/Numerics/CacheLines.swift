@@ -16,3 +16,11 @@ public enum CacheLines {
         return raw.initializeMemory(as: Double.self, repeating: 0, count: count)
     }
 }
+
+/// 64 bytes of nothing: a stored property of this type between two groups of a class's stored
+/// properties (laid out in declaration order) keeps them on different cache lines, so that a
+/// field one thread writes often does not share a line with fields another thread reads.
+public struct CacheLinePad: Sendable {
+    private let words: (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    public init() {}
+}
