@@ -177,14 +177,18 @@ extension Simulation {
     /// "One network over several cores").
     public static let minimumCellsToSplit = 128
 
-    /// How a run uses `requested` threads (nil: every core): trials first, one thread each; when
-    /// there are fewer trials than threads, each trial's network is split over the threads left
-    /// to it (⌊threads / trial threads⌋), if it has at least ``minimumCellsToSplit`` cells.
-    /// Outputs are the same for any plan.
-    public static func threadPlan(requested: Int?, trials: Int, cells: Int) -> (trialThreads: Int, cellThreads: Int) {
-        let total = max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount)
+    /// How a run uses `requested` threads (nil: every core) on a machine of `cores` cores: trials
+    /// first, one thread each; when there are fewer trials than threads, each trial's network is
+    /// split over the threads left to it (⌊min(threads, cores) / trial threads⌋), if it has at
+    /// least ``minimumCellsToSplit`` cells. A split network never gets more threads than the cores
+    /// left to it: its threads meet at a barrier several times per step, and one that waits for a
+    /// core stops all of them (a 257-cell network on 8 threads of 2 cores ran three times slower
+    /// than on one). Outputs are the same for any plan.
+    public static func threadPlan(requested: Int?, trials: Int, cells: Int,
+                                  cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (trialThreads: Int, cellThreads: Int) {
+        let total = max(1, requested ?? cores)
         let trialThreads = TrialPool.threads(requested: total, count: trials)
-        let cellThreads = cells >= minimumCellsToSplit ? max(1, total / trialThreads) : 1
+        let cellThreads = cells >= minimumCellsToSplit ? max(1, min(total, max(1, cores)) / trialThreads) : 1
         return (trialThreads, cellThreads)
     }
 }

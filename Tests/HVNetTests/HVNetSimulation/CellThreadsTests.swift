@@ -130,10 +130,19 @@ struct CellThreadsTests {
 
     @Test("runs give trials their threads first and split networks only from the documented size")
     func threadPlan() {
-        #expect(Simulation.threadPlan(requested: 2, trials: 1, cells: 1000) == (1, 2))
-        #expect(Simulation.threadPlan(requested: 2, trials: 4, cells: 1000) == (2, 1))
-        #expect(Simulation.threadPlan(requested: 4, trials: 2, cells: 1000) == (2, 2))
-        #expect(Simulation.threadPlan(requested: 2, trials: 1, cells: Simulation.minimumCellsToSplit - 1) == (1, 1))
+        #expect(Simulation.threadPlan(requested: 2, trials: 1, cells: 1000, cores: 8) == (1, 2))
+        #expect(Simulation.threadPlan(requested: 2, trials: 4, cells: 1000, cores: 8) == (2, 1))
+        #expect(Simulation.threadPlan(requested: 4, trials: 2, cells: 1000, cores: 8) == (2, 2))
+        #expect(Simulation.threadPlan(requested: 2, trials: 1, cells: Simulation.minimumCellsToSplit - 1, cores: 8) == (1, 1))
+    }
+
+    @Test("a split network gets no more threads than cores; trials may have more")
+    func splitThreadsAreCappedByCores() {
+        #expect(Simulation.threadPlan(requested: 8, trials: 1, cells: 1000, cores: 2) == (1, 2))
+        #expect(Simulation.threadPlan(requested: 8, trials: 2, cells: 1000, cores: 2) == (2, 1))
+        #expect(Simulation.threadPlan(requested: 8, trials: 8, cells: 1000, cores: 2) == (8, 1))
+        #expect(Simulation.threadPlan(requested: nil, trials: 1, cells: 1000, cores: 3) == (1, 3))
+        #expect(Simulation.threadPlan(requested: 3, trials: 1, cells: 1000, cores: 0) == (1, 1))
     }
 
     @Test("the timing choice probes the calling thread, then the team, then keeps one way until the next period")
