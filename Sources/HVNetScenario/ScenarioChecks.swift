@@ -74,10 +74,19 @@ extension Scenario {
                 "plain with \(solver.method.name): a multistep method keeps a history of past steps, which the per-step noise shift invalidates")
         }
         // Counts derived from the numbers: each must be a finite whole number.
-        if let dt = options.dtMs {
-            _ = try count(durationMs / dt, "steps (duration / dt)", path: "duration_ms", shown: formatNumber(durationMs))
+        // Too many steps: named by whichever of the duration and the step is further from a usual
+        // value (1 s, 0.01 ms) on a log scale, the other given in the message.
+        for (key, step) in [("dt_ms", options.dtMs), ("hmax_ms", options.dtMs == nil ? options.maxStepMs : nil)] {
+            guard let step else { continue }
+            let quantity = key == "dt_ms" ? "steps" : "largest steps"
+            if abs(log10(durationMs / 1000)) >= abs(log10(step / 0.01)) {
+                _ = try count(
+                    durationMs / step, "\(quantity) (duration / \(key) \(formatNumber(step)))", path: "duration_ms", shown: formatNumber(durationMs))
+            } else {
+                _ = try count(
+                    durationMs / step, "\(quantity) (duration_ms \(formatNumber(durationMs)) / \(key))", path: "solver.\(key)", shown: formatNumber(step))
+            }
         }
-        _ = try count(durationMs / options.largestStep, "largest steps (duration / hmax)", path: "duration_ms", shown: formatNumber(durationMs))
         let interval = traceIntervalMs
         guard interval > 0, interval.isFinite else { throw fail("recording.interval_ms", "\(interval)", "a positive finite interval in ms") }
         _ = try count(durationMs / interval, "trace samples (duration / interval)", path: "recording.interval_ms", shown: formatNumber(interval))

@@ -109,6 +109,18 @@ public struct ScenarioDocument: @unchecked Sendable {
     /// Reads a scenario file's node tree. Throws ``ScenarioError`` (file not found, unreadable, syntax).
     public static func read(path: String) throws -> ScenarioDocument {
         guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.fileNotFound(path: path) }
+        // Foundation reads only regular files, and words its refusal of the others as a missing
+        // permission: name what the path is instead.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        switch (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType {
+        case FileAttributeType.typeDirectory?:
+            throw ScenarioError.unreadable(path: path, reason: "it is a directory; give the path of a scenario file (.yaml or .json)")
+        case FileAttributeType.typeCharacterSpecial?, FileAttributeType.typeBlockSpecial?, FileAttributeType.typeSocket?,
+            FileAttributeType.typeUnknown?:
+            throw ScenarioError.unreadable(
+                path: path, reason: "it is not a regular file (a device, pipe or socket); give the path of a scenario file (.yaml or .json)")
+        default: break
+        }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ScenarioError.unreadable(path: path, reason: error.localizedDescription)

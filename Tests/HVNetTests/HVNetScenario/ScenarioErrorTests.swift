@@ -16,6 +16,42 @@ struct ScenarioErrorTests {
         do { _ = try ScenarioLoader.parse(text); return nil } catch let e as ScenarioError { return e } catch { return nil }
     }
 
+    @Test("A step too small for the duration is refused by the step's key path, with the duration in the message")
+    func stepTooSmallForDuration() {
+        let dt = error(Self.valid.replacingOccurrences(of: "dt_ms: 1/70", with: "dt_ms: 1e-300"))
+        guard case .invalidValue(let path, let value, let expected, _)? = dt else {
+            Issue.record("expected an invalid value, got \(String(describing: dt))")
+            return
+        }
+        #expect(path == "solver.dt_ms" && value == "1e-300")
+        #expect(expected.contains("duration_ms 40") && expected.contains("2^53"))
+        let hmax = error(Self.valid.replacingOccurrences(of: "{method: rk4, dt_ms: 1/70}", with: "{method: rkf45, hmax_ms: 1e-300}"))
+        guard case .invalidValue(let hmaxPath, _, _, _)? = hmax else {
+            Issue.record("expected an invalid value, got \(String(describing: hmax))")
+            return
+        }
+        #expect(hmaxPath == "solver.hmax_ms")
+    }
+
+    @Test("A directory or a device given as the scenario file is named as such, not as a missing permission")
+    func notARegularFile() throws {
+        let directory = NSTemporaryDirectory() + "hvnet-scenario-dir-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (path, what) in [(directory, "it is a directory"), ("/dev/null", "it is not a regular file")] {
+            do {
+                _ = try ScenarioDocument.read(path: path)
+                Issue.record("\(path) was read")
+            } catch let error as ScenarioError {
+                guard case .unreadable(let reported, let reason) = error else {
+                    Issue.record("expected unreadable, got \(error)")
+                    continue
+                }
+                #expect(reported == path && reason.hasPrefix(what))
+            }
+        }
+    }
+
     @Test("A minimal scenario parses, with fractions for dt")
     func minimal() throws {
         let s = try ScenarioLoader.parse(Self.valid)
