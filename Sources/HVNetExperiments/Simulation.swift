@@ -177,7 +177,9 @@ extension Simulation {
     /// "One network over several cores").
     public static let minimumCellsToSplit = 128
 
-    /// How a run uses `requested` threads (nil: every core) on a machine of `cores` cores: trials
+    /// How a run uses `requested` threads (nil: every core) when the process may use `cores`
+    /// processors (``Processors/available``: fewer than the machine's under `taskset`, a cpuset or
+    /// a Slurm allocation): trials
     /// first, one thread each; when there are fewer trials than threads, each trial's network is
     /// split over the threads left to it (⌊min(threads, cores) / trial threads⌋), if it has at
     /// least ``minimumCellsToSplit`` cells. A split network never gets more threads than the cores
@@ -185,7 +187,7 @@ extension Simulation {
     /// core stops all of them (a 257-cell network on 8 threads of 2 cores ran three times slower
     /// than on one). Outputs are the same for any plan.
     public static func threadPlan(requested: Int?, trials: Int, cells: Int,
-                                  cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (trialThreads: Int, cellThreads: Int) {
+                                  cores: Int = Processors.available) -> (trialThreads: Int, cellThreads: Int) {
         let total = max(1, requested ?? cores)
         let trialThreads = TrialPool.threads(requested: total, count: trials)
         let cellThreads = cells >= minimumCellsToSplit ? max(1, min(total, max(1, cores)) / trialThreads) : 1

@@ -1,4 +1,5 @@
 import Dispatch
+import Numerics
 import Foundation
 
 /// The one parallel pool of hvnet's experiments: runs `count` independent work items (trials,
@@ -6,9 +7,10 @@ import Foundation
 /// in index order. Which thread runs which item, and in which order items finish, never shows in
 /// the result, so every experiment's outputs are the same for any thread count.
 public enum TrialPool {
-    /// Worker threads for `count` items: `requested` (nil: every core), at most `count`, at least 1.
+    /// Worker threads for `count` items: `requested` (nil: every processor the process may use,
+    /// ``Processors/available``), at most `count`, at least 1.
     public static func threads(requested: Int?, count: Int) -> Int {
-        max(1, min(requested ?? ProcessInfo.processInfo.activeProcessorCount, count))
+        max(1, min(requested ?? Processors.available, count))
     }
 
     /// `work(i)` for i in 0..<count over `threads` threads, results in index order. The first

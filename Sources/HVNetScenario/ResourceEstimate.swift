@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// What a run of a scenario will cost, estimated from the scenario alone before anything is
 /// allocated or written: steps, work, trace output, contacts, noise and memory. Every quantity is
@@ -124,7 +125,7 @@ public struct ResourceEstimate: Sendable, Equatable {
         largestInputStimulus = largest?.index
         // Every input spike is a breakpoint: at least one more step.
         stepsPerTrial += spikes
-        let concurrent = min(trials, Double(ProcessInfo.processInfo.activeProcessorCount))
+        let concurrent = min(trials, Double(Processors.available))
         memoryBytes = cells * Self.bytesPerCell * max(1, concurrent) + contacts * Self.bytesPerContact
             + noiseBytesPerTrial * concurrent + trials * 1_000 + inputSpikesPerTrial * 24 * concurrent
     }

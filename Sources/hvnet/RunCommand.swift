@@ -21,7 +21,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The run directory to write into.")
     var out: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Threads (default: every core): trials first, one each; with fewer trials than threads, each trial's network of at least \(Simulation.minimumCellsToSplit) cells is split over the threads left to it (at most the machine's cores). Results do not depend on it.")
+    @Option(name: .long, parsing: .unconditional, help: "Threads (default: every core): trials first, one each; with fewer trials than threads, each trial's network of at least \(Simulation.minimumCellsToSplit) cells is split over the threads left to it (at most the processors the process may use). Results do not depend on it.")
     var threads: Int?
 
     @Flag(name: .long, help: "Print nothing but errors (no summary, no progress line).")
