@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// A spike file that cannot be used, naming the line and column.
 public enum SpikeFileError: Error, Equatable, CustomStringConvertible {
@@ -173,6 +174,7 @@ public struct SpikeFile: Sendable {
     /// Reads and parses a text spike file; values are checked, times converted to ms.
     public static func read(path: String, options: Options) throws -> SpikeFile {
         let data: Data
+        if let refusal = FileKind(path: path).refusal { throw SpikeFileError.unreadable(path: path, reason: refusal) }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw SpikeFileError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
         }

@@ -43,6 +43,25 @@ extension Scenario {
                 throw fail(path, shown, "a value that keeps the number of \(quantity) a finite whole number below 2^53 (it would be \(would))")
             }
         }
+        /// Whether a problem of the duration against a spacing `spacing` (a step, an interval) is
+        /// the duration's: it is further than the spacing from a usual value (1 s, 0.01 ms) on a
+        /// log scale. The error then names duration_ms, otherwise the spacing's key.
+        func durationIsUnusual(against spacing: Double) -> Bool {
+            abs(log10(durationMs / 1000)) >= abs(log10(spacing / 0.01))
+        }
+        /// Checks that duration / spacing (the number of `quantity`) is a finite whole number below
+        /// 2^53, naming the unusual one of the two.
+        func checkCount(_ quantity: String, spacing: Double, key: String) throws {
+            if durationIsUnusual(against: spacing) {
+                _ = try count(
+                    durationMs / spacing, "\(quantity) (duration / \(key) \(formatNumber(spacing)))", path: "duration_ms",
+                    shown: formatNumber(durationMs))
+            } else {
+                _ = try count(
+                    durationMs / spacing, "\(quantity) (duration_ms \(formatNumber(durationMs)) / \(key.split(separator: ".").last!))",
+                    path: key, shown: formatNumber(spacing))
+            }
+        }
         guard durationMs > 0, durationMs.isFinite else { throw fail("duration_ms", "\(durationMs)", "a positive finite number of ms") }
         guard trials >= 1 else { throw fail("trials", "\(trials)", "a whole number of trials ≥ 1") }
         guard recording.trial >= 0, recording.trial < trials else {
@@ -62,9 +81,15 @@ extension Scenario {
             throw fail(path, solver.summary, "options that \(solver.method.name) can use: \(error)")
         }
         if let dt = options.dtMs, dt > durationMs {
+            if durationIsUnusual(against: dt) {
+                throw fail("duration_ms", formatNumber(durationMs), "a duration no shorter than the step (solver.dt_ms \(formatNumber(dt)))")
+            }
             throw fail("solver.dt_ms", formatNumber(dt), "a step no longer than the duration (\(formatNumber(durationMs)) ms)")
         }
         if let h0 = options.initialStepMs, h0 > durationMs {
+            if durationIsUnusual(against: h0) {
+                throw fail("duration_ms", formatNumber(durationMs), "a duration no shorter than the initial step (solver.h0_ms \(formatNumber(h0)))")
+            }
             throw fail("solver.h0_ms", formatNumber(h0), "an initial step no longer than the duration (\(formatNumber(durationMs)) ms)")
         }
         let stochastic = populations.contains { ($0.noise?.sdPA ?? 0) > 0 }
@@ -74,25 +99,19 @@ extension Scenario {
                 "plain with \(solver.method.name): a multistep method keeps a history of past steps, which the per-step noise shift invalidates")
         }
         // Counts derived from the numbers: each must be a finite whole number.
-        // Too many steps: named by whichever of the duration and the step is further from a usual
-        // value (1 s, 0.01 ms) on a log scale, the other given in the message.
-        for (key, step) in [("dt_ms", options.dtMs), ("hmax_ms", options.dtMs == nil ? options.maxStepMs : nil)] {
-            guard let step else { continue }
-            let quantity = key == "dt_ms" ? "steps" : "largest steps"
-            if abs(log10(durationMs / 1000)) >= abs(log10(step / 0.01)) {
-                _ = try count(
-                    durationMs / step, "\(quantity) (duration / \(key) \(formatNumber(step)))", path: "duration_ms", shown: formatNumber(durationMs))
-            } else {
-                _ = try count(
-                    durationMs / step, "\(quantity) (duration_ms \(formatNumber(durationMs)) / \(key))", path: "solver.\(key)", shown: formatNumber(step))
-            }
+        // Too many steps, samples or grid points: named by whichever of the duration and the
+        // spacing is further from a usual value, the other given in the message.
+        if let dt = options.dtMs {
+            try checkCount("steps", spacing: dt, key: "solver.dt_ms")
+        } else if let hmax = options.maxStepMs {
+            try checkCount("largest steps", spacing: hmax, key: "solver.hmax_ms")
         }
         let interval = traceIntervalMs
         guard interval > 0, interval.isFinite else { throw fail("recording.interval_ms", "\(interval)", "a positive finite interval in ms") }
-        _ = try count(durationMs / interval, "trace samples (duration / interval)", path: "recording.interval_ms", shown: formatNumber(interval))
+        try checkCount("trace samples", spacing: interval, key: "recording.interval_ms")
         let grid = noiseGridMs
         guard grid > 0, grid.isFinite else { throw fail("noise.grid_ms", "\(grid)", "a positive finite grid spacing in ms") }
-        _ = try count(durationMs / grid, "noise grid points (duration / grid)", path: "noise.grid_ms", shown: formatNumber(grid))
+        try checkCount("noise grid points", spacing: grid, key: "noise.grid_ms")
         _ = try count(
             2.5 * min(options.largestStep, durationMs) / grid, "noise grid points per block (2.5 × largest step / grid)",
             path: "noise.grid_ms", shown: formatNumber(grid))

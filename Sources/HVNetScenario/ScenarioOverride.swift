@@ -1,5 +1,6 @@
 import Foundation
 import HVNetSolvers
+import Numerics
 import Yams
 
 /// A key path into a scenario file, as written in `--set` and in sweep axes:
@@ -111,15 +112,9 @@ public struct ScenarioDocument: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.fileNotFound(path: path) }
         // Foundation reads only regular files, and words its refusal of the others as a missing
         // permission: name what the path is instead.
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        switch (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType {
-        case FileAttributeType.typeDirectory?:
-            throw ScenarioError.unreadable(path: path, reason: "it is a directory; give the path of a scenario file (.yaml or .json)")
-        case FileAttributeType.typeCharacterSpecial?, FileAttributeType.typeBlockSpecial?, FileAttributeType.typeSocket?,
-            FileAttributeType.typeUnknown?:
-            throw ScenarioError.unreadable(
-                path: path, reason: "it is not a regular file (a device, pipe or socket); give the path of a scenario file (.yaml or .json)")
-        default: break
+        let kind = FileKind(path: path)
+        if kind != .regular, kind != .missing, let refusal = kind.refusal {
+            throw ScenarioError.unreadable(path: path, reason: "\(refusal); give the path of a scenario file (.yaml or .json)")
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {

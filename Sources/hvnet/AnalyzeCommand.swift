@@ -145,6 +145,7 @@ struct Analyze: ParsableCommand {
     /// Reads the spike file in its format and decides the cells and trials.
     func read() throws -> (AnalysisInput, [SpikeTrains]) {
         var chosen = format
+        if let refusal = FileKind(path: spikes).refusal { throw SpikeFileError.unreadable(path: spikes, reason: refusal) }
         if chosen == .auto {
             guard let handle = FileHandle(forReadingAtPath: spikes) else {
                 throw SpikeFileError.unreadable(path: spikes, reason: FileManager.default.fileExists(atPath: spikes) ? "not readable" : "no such file")

@@ -31,6 +31,28 @@ struct ScenarioErrorTests {
             return
         }
         #expect(hmaxPath == "solver.hmax_ms")
+        // The duration named when it is the unusual one: far too short for the step, far too long
+        // for the trace interval of an adaptive method.
+        let short = error(Self.valid.replacingOccurrences(of: "duration_ms: 40", with: "duration_ms: 1e-300"))
+        guard case .invalidValue(let shortPath, _, _, _)? = short else {
+            Issue.record("expected an invalid value, got \(String(describing: short))")
+            return
+        }
+        #expect(shortPath == "duration_ms")
+        let long = error(
+            Self.valid.replacingOccurrences(of: "duration_ms: 40", with: "duration_ms: 1e300")
+                .replacingOccurrences(of: "{method: rk4, dt_ms: 1/70}", with: "{method: rkf45}"))
+        guard case .invalidValue(let longPath, _, _, _)? = long else {
+            Issue.record("expected an invalid value, got \(String(describing: long))")
+            return
+        }
+        #expect(longPath == "duration_ms")
+        let interval = error(Self.valid + "\nrecording: {interval_ms: 1e-300}")
+        guard case .invalidValue(let intervalPath, _, _, _)? = interval else {
+            Issue.record("expected an invalid value, got \(String(describing: interval))")
+            return
+        }
+        #expect(intervalPath == "recording.interval_ms")
     }
 
     @Test("A directory or a device given as the scenario file is named as such, not as a missing permission")
