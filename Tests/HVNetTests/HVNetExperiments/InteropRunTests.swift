@@ -8,24 +8,25 @@ import Testing
 
 @Suite("Runs for other tools: run.nwb, trial counts, figures")
 struct InteropRunTests {
-    func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "hvnet-interop-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    /// silent-trials.yaml (one cell, 3 trials of 100 ms, only trial 0 fires) with run.nwb.
+    /// silent-trials.yaml (one cell, 3 trials of 100 ms, only trial 0 fires) with run.nwb, in a new
+    /// scratch directory that the caller removes (`removeScratch`).
     func silentTrialsRun() throws -> (Simulation.Result, String) {
         var scenario = try ScenarioLoader.load(path: caseFile("silent-trials.yaml"))
         scenario.recording.nwb = true
-        let directory = try temporaryDirectory()
-        let result = try Simulation.run(scenario, scenarioPath: caseFile("silent-trials.yaml"), outputDirectory: directory)
-        return (result, directory)
+        let directory = try makeScratchDirectory("hvnet-interop")
+        do {
+            let result = try Simulation.run(scenario, scenarioPath: caseFile("silent-trials.yaml"), outputDirectory: directory)
+            return (result, directory)
+        } catch {
+            removeScratch(directory)
+            throw error
+        }
     }
 
     @Test("A run's summary.json declares its trials and cells, so silent trials reach the analysis of spikes.csv")
     func summaryDeclaresTrials() throws {
         let (result, directory) = try silentTrialsRun()
+        defer { removeScratch(directory) }
         let spikes = directory + "/spikes.csv"
         let declared = try #require(RunDirectory.declared(besideSpikeFile: spikes))
         #expect(declared.cells == 1 && declared.trials == 3)
@@ -39,6 +40,7 @@ struct InteropRunTests {
     @Test("run.nwb holds one unit per trial and cell, silent ones too, with spikes.csv's times in s and back in ms bit for bit")
     func nwbRoundTrip() throws {
         let (result, directory) = try silentTrialsRun()
+        defer { removeScratch(directory) }
         #expect(result.files.contains("run.nwb"))
         let units = try NWBUnitsReader.read(path: directory + "/run.nwb")
         #expect(units.count == 3)
@@ -104,6 +106,7 @@ struct InteropRunTests {
     @Test("figures.py names every SVG figure of the run and reads only files the run wrote")
     func figuresScript() throws {
         let (result, directory) = try silentTrialsRun()
+        defer { removeScratch(directory) }
         let script = try String(contentsOfFile: directory + "/figures.py", encoding: .utf8)
         let svgs = result.files.filter { $0.hasSuffix(".svg") }
         #expect(!svgs.isEmpty)

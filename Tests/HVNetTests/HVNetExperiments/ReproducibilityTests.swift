@@ -14,7 +14,8 @@ struct ReproducibilityTests {
     }
 
     func run(_ s: Scenario, threads: Int) throws -> (spikes: String, summary: String) {
-        let dir = NSTemporaryDirectory() + "hvnet-repro-\(UUID().uuidString)"
+        let dir = scratchPath("hvnet-repro")
+        defer { removeScratch(dir) }
         _ = try Simulation.run(s, scenarioPath: nil, outputDirectory: dir, options: .init(threads: threads))
         let spikes = try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8)
         let traces = try String(contentsOfFile: dir + "/traces.csv", encoding: .utf8)
@@ -37,7 +38,9 @@ struct ReproducibilityTests {
 
     @Test("Trials are independent realisations; a trial's spikes do not depend on how many trials run")
     func trialsDiffer() throws {
-        let four = try Simulation.run(Self.scenario(trials: 4), scenarioPath: nil, outputDirectory: NSTemporaryDirectory() + "hvnet-t4-\(UUID().uuidString)")
+        let dir = scratchPath("hvnet-t4")
+        defer { removeScratch(dir) }
+        let four = try Simulation.run(Self.scenario(trials: 4), scenarioPath: nil, outputDirectory: dir)
         let one = try Simulation.simulate(Self.scenario(trials: 1), trial: 2)
         #expect(four.trials[2].spikes.map(\.timeMs) == one.spikes.map(\.timeMs))
         #expect(four.trials[0].spikes.map(\.timeMs) != four.trials[1].spikes.map(\.timeMs))

@@ -24,17 +24,14 @@ struct SweepTests {
           - {key: noise.sd_pA, values: [10, 30]}
         """
 
+    /// The plan of `text` written as a sweep file; the file is removed once read (the plan keeps
+    /// its text).
     static func plan(_ text: String = sweep) throws -> SweepPlan {
-        let dir = temporaryDirectory()
+        let dir = try makeScratchDirectory("hvnet-sweep")
+        defer { removeScratch(dir) }
         let path = (dir as NSString).appendingPathComponent("pair.yaml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return try SweepPlan.load(path: path)
-    }
-
-    static func temporaryDirectory() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hvnet-sweep-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
     }
 
     static func tables(_ dir: String) -> [String] {
@@ -46,7 +43,8 @@ struct SweepTests {
     @Test("results.csv has one row per point × trial × population, all complete")
     func shape() throws {
         let plan = try Self.plan()
-        let dir = Self.temporaryDirectory()
+        let dir = try makeScratchDirectory("hvnet-sweep")
+        defer { removeScratch(dir) }
         let outcome = try Sweep.run(plan, outputDirectory: dir, options: .init(threads: 1))
         #expect(outcome.merged && outcome.failed.isEmpty)
         let rows = Self.tables(dir)[1].split(separator: "\n")
@@ -60,7 +58,12 @@ struct SweepTests {
     @Test("Threads, shards with a merge, and a resumed run give the same tables byte for byte")
     func sameBytes() throws {
         let plan = try Self.plan()
-        let one = Self.temporaryDirectory(), two = Self.temporaryDirectory(), sharded = Self.temporaryDirectory()
+        let one = try makeScratchDirectory("hvnet-sweep")
+        defer { removeScratch(one) }
+        let two = try makeScratchDirectory("hvnet-sweep")
+        defer { removeScratch(two) }
+        let sharded = try makeScratchDirectory("hvnet-sweep")
+        defer { removeScratch(sharded) }
         _ = try Sweep.run(plan, outputDirectory: one, options: .init(threads: 1))
         _ = try Sweep.run(plan, outputDirectory: two, options: .init(threads: 2))
         let first = try Sweep.run(plan, outputDirectory: sharded, options: .init(threads: 1, shard: .init(index: 1, count: 2, source: "test")))
@@ -84,7 +87,8 @@ struct SweepTests {
     @Test("--merge with points missing names them")
     func mergeMissing() throws {
         let plan = try Self.plan()
-        let dir = Self.temporaryDirectory()
+        let dir = try makeScratchDirectory("hvnet-sweep")
+        defer { removeScratch(dir) }
         _ = try Sweep.run(plan, outputDirectory: dir, options: .init(threads: 1, shard: .init(index: 0, count: 2, source: "test")))
         #expect {
             _ = try Sweep.merge(plan, outputDirectory: dir)
@@ -98,7 +102,8 @@ struct SweepTests {
             with: "  recording: {cells: none}\n  stimuli: [{type: current_step, amplitude_pA: 150, cells: [0], windows_ms: [[5, 6]]}]")
             .replacingOccurrences(of: "values: [150, 165]", with: "values: [150, 1e12]")
             .replacingOccurrences(of: "key: noise.mean_pA", with: "key: \"stimuli[0].amplitude_pA\""))
-        let dir = Self.temporaryDirectory()
+        let dir = try makeScratchDirectory("hvnet-sweep")
+        defer { removeScratch(dir) }
         let outcome = try Sweep.run(plan, outputDirectory: dir, options: .init(threads: 2))
         #expect(outcome.merged)
         #expect(outcome.failed == [2, 3])

@@ -7,15 +7,10 @@ import Testing
 
 @Suite("Output files")
 struct OutputTests {
-    func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "hvnet-test-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     @Test("A file appears only when committed; an abandoned one leaves nothing")
     func atomicFiles() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeScratchDirectory("hvnet-test")
+        defer { removeScratch(dir) }
         let path = dir + "/a.csv"
         do {
             let file = try OutputFile(path: path)
@@ -39,7 +34,8 @@ struct OutputTests {
 
     @Test("hvnet run writes every file of the run directory")
     func runDirectory() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeScratchDirectory("hvnet-test")
+        defer { removeScratch(dir) }
         let scenario = try shippedScenario("seed-single-cell.yaml")
         let result = try Simulation.run(scenario, scenarioPath: "seed-single-cell.yaml", outputDirectory: dir)
         #expect(result.failure == nil)
@@ -62,7 +58,8 @@ struct OutputTests {
     func divergence() throws {
         var scenario = try shippedScenario("seed-single-cell.yaml")
         scenario.stimuli = [Stimulus(kind: .currentStep(amplitudePA: 1e12), cells: [0], windowsMs: [5...6])]
-        let dir = try temporaryDirectory()
+        let dir = try makeScratchDirectory("hvnet-test")
+        defer { removeScratch(dir) }
         let result = try Simulation.run(scenario, scenarioPath: nil, outputDirectory: dir)
         let failure = try #require(result.failure)
         #expect(failure.contains("cell 0"))

@@ -5,10 +5,9 @@ import Testing
 /// Reading sweep files: expansion of axes into points, seeds, and errors that name the key path.
 @Suite("Sweep files")
 struct SweepPlanTests {
-    /// Writes `text` as a sweep file next to a copy of the ten-cell scenario; returns its path.
-    static func sweepFile(_ text: String, csv: String? = nil) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hvnet-sweepplan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    /// Writes `text` as a sweep file in `directory`, next to a copy of the ten-cell scenario; returns its path.
+    static func sweepFile(_ text: String, csv: String? = nil, in directory: String) throws -> String {
+        let dir = URL(fileURLWithPath: directory, isDirectory: true)
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("scenarios/ten-cell-ei.yaml"),
                                          to: dir.appendingPathComponent("net.yaml"))
         if let csv { try csv.write(to: dir.appendingPathComponent("points.csv"), atomically: true, encoding: .utf8) }
@@ -17,7 +16,13 @@ struct SweepPlanTests {
         return path
     }
 
-    static func plan(_ text: String, csv: String? = nil) throws -> SweepPlan { try SweepPlan.load(path: sweepFile(text, csv: csv)) }
+    /// The plan of the sweep file `text`; its directory is removed once the plan is read (the plan
+    /// keeps the texts and the scenario it needs).
+    static func plan(_ text: String, csv: String? = nil) throws -> SweepPlan {
+        let dir = try makeScratchDirectory("hvnet-sweepplan")
+        defer { removeScratch(dir) }
+        return try SweepPlan.load(path: sweepFile(text, csv: csv, in: dir))
+    }
 
     static func error(_ text: String, csv: String? = nil) -> String {
         do { _ = try plan(text, csv: csv); return "no error" } catch { return "\(error)" }

@@ -9,8 +9,8 @@ struct RecordingTests {
     func npyMatchesCSV() throws {
         var s = try shippedScenario("pair-notebook.yaml")
         s.durationMs = 5
-        let csvDir = NSTemporaryDirectory() + "hvnet-csv-\(UUID().uuidString)"
-        let npyDir = NSTemporaryDirectory() + "hvnet-npy-\(UUID().uuidString)"
+        let csvDir = scratchPath("hvnet-csv"), npyDir = scratchPath("hvnet-npy")
+        defer { removeScratch(csvDir); removeScratch(npyDir) }
         _ = try Simulation.run(s, scenarioPath: nil, outputDirectory: csvDir)
         s.recording.format = .npy
         _ = try Simulation.run(s, scenarioPath: nil, outputDirectory: npyDir)
