@@ -58,7 +58,7 @@ extension Scenario {
                     shown: formatNumber(durationMs))
             } else {
                 _ = try count(
-                    durationMs / spacing, "\(quantity) (duration_ms \(formatNumber(durationMs)) / \(key.split(separator: ".").last!))",
+                    durationMs / spacing, "\(quantity) (duration_ms \(formatNumber(durationMs)) / \(key.split(separator: ".").last ?? Substring(key)))",
                     path: key, shown: formatNumber(spacing))
             }
         }
