@@ -109,12 +109,12 @@ public struct ScenarioDocument: @unchecked Sendable {
 
     /// Reads a scenario file's node tree. Throws ``ScenarioError`` (file not found, unreadable, syntax).
     public static func read(path: String) throws -> ScenarioDocument {
-        guard FileManager.default.fileExists(atPath: path) else { throw ScenarioError.fileNotFound(path: path) }
         // Foundation reads only regular files, and words its refusal of the others as a missing
         // permission: name what the path is instead.
-        let kind = FileKind(path: path)
-        if kind != .regular, kind != .missing, let refusal = kind.refusal {
-            throw ScenarioError.unreadable(path: path, reason: "\(refusal); give the path of a scenario file (.yaml or .json)")
+        switch FileKind(path: path) {
+        case .regular: break
+        case .missing: throw ScenarioError.fileNotFound(path: path)
+        case let kind: throw ScenarioError.unreadable(path: path, reason: "\(kind.refusal ?? ""); give the path of a scenario file (.yaml or .json)")
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {

@@ -1,6 +1,6 @@
 /// Memory for arrays that threads of a split network write in parts: each array starts on a
-/// cache line, and the parts' cell ranges start on multiples of ``cellsPerCacheLine``
-/// (``CellPartition``), so that two threads never write the same line. A line written by two cores
+/// cache line, and the parts' cell ranges start on multiples of ``doubles`` (`CellPartition`), so
+/// that two threads never write the same line. A line written by two cores
 /// moves between them on every write ("false sharing"), at 170–505 ns a round trip between the
 /// two cores of the machine in docs/performance.md.
 public enum CacheLines {
