@@ -1,3 +1,5 @@
+import Numerics
+
 /// A system of ODEs y′ = f(t, y) whose inputs are smooth between breakpoints. The integrator
 /// stops at every breakpoint and calls ``beginSegment(from:to:)`` before integrating the next
 /// segment, so f is smooth inside every step.
@@ -105,10 +107,22 @@ public enum StateCombination {
 
 /// The first index below `count` where `a` or `b` is NaN or infinite, or nil: one summing pass
 /// (a sum of finite values is finite unless it overflows), then a search only when it is not.
+/// The pass sums eight lanes side by side (the order of the terms does not matter for the test),
+/// so that it is not one chain of additions as long as the state.
 @inlinable
 public func firstNonFiniteComponent(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Int? {
-    var sum = 0.0
-    for i in 0..<count { sum += a[i] + b[i] }
+    var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+    var i = 0
+    while i + 8 <= count {
+        s0 += load4(a + i) + load4(b + i)
+        s1 += load4(a + i + 4) + load4(b + i + 4)
+        i += 8
+    }
+    var sum = (s0 + s1).sum()
+    while i < count {
+        sum += a[i] + b[i]
+        i += 1
+    }
     if sum.isFinite { return nil }
     return (0..<count).first { !a[$0].isFinite || !b[$0].isFinite }
 }

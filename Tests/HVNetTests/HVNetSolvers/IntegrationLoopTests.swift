@@ -91,6 +91,15 @@ struct IntegrationLoopTests {
         // 1.7e308 + 1.7e308 overflows to +inf, yet every component is finite.
         a = [1.7e308, 1.7e308, 0, 0]
         #expect(firstNonFiniteComponent(a, b, count: 4) == nil)
+        // Longer than the eight-lane pass: a NaN in every position, in either array.
+        for count in [8, 9, 19, 200] {
+            for position in 0..<count {
+                var x = [Double](repeating: 0.5, count: count), y = x
+                #expect(firstNonFiniteComponent(x, y, count: count) == nil)
+                if position % 2 == 0 { x[position] = .nan } else { y[position] = .infinity }
+                #expect(firstNonFiniteComponent(x, y, count: count) == position, "count \(count), position \(position)")
+            }
+        }
     }
 
     @Test("The implicit steppers finish at once on a cell at rest", arguments: ["rk1imp", "rk2imp", "rk4imp", "bsimp", "rkf45"])
