@@ -300,9 +300,17 @@ public struct SparseMatrix: Sendable, Equatable {
         }
     }
 
-    /// y = A x from the masked dense form, 32 rows at a time (eight SIMD accumulators), then four:
-    /// for each column w = v_j · x_j, and for each block of four rows w & (the four mask bytes
-    /// sign-extended to 64 bits) added to the block's sum. Requires ``usesMaskedProduct``.
+    /// Columns of the masked product whose w_j = v_j · x_j are formed at a time: a 1 KB buffer,
+    /// which the standard library keeps on the stack.
+    @usableFromInline static let maskedColumnChunk = 128
+
+    /// y = A x from the masked dense form: for each column w_j = v_j · x_j, once per product, into
+    /// a buffer; then for each block of four rows, column after column, w_j masked by the block's
+    /// four bytes (sign-extended to 64-bit lanes: w_j where set, +0 where not) added to the
+    /// block's sum. Rows go 32 at a time (eight SIMD accumulators; 36 when nine blocks are left,
+    /// so that W100's 100 rows need no pass of one block), then 16, then four. More than
+    /// ``maskedColumnChunk`` columns are taken a chunk at a time, the sums kept in y in between
+    /// (stored and reloaded exactly). Requires ``usesMaskedProduct``.
     @inlinable
     package func multiplyMasked(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         denseColumns.withUnsafeBufferPointer { columnsBuffer in
@@ -311,53 +319,98 @@ public struct SparseMatrix: Sendable, Equatable {
                     guard let columns = columnsBuffer.baseAddress, let values = valuesBuffer.baseAddress,
                         let masks = masksBuffer.baseAddress
                     else { return }
-                    let count = columnsBuffer.count, stride = denseRowStride, rows = rowCount
-                    func write(_ sum: SIMD4<Double>, _ row: Int) {
-                        if row + 4 <= rows {
-                            store4(sum, y + row)
-                        } else {
-                            for lane in 0..<(rows - row) { y[row + lane] = sum[lane] }
+                    withUnsafeTemporaryAllocation(of: Int64.self, capacity: Self.maskedColumnChunk) { buffer in
+                        guard let w = buffer.baseAddress else { return }
+                        var first = 0
+                        while first < columnsBuffer.count {
+                            let count = min(Self.maskedColumnChunk, columnsBuffer.count - first)
+                            for c in 0..<count {
+                                w[c] = Int64(bitPattern: (values[first + c] * x[columns[first + c]]).bitPattern)
+                            }
+                            multiplyMaskedChunk(w, count: count, masks + first * denseRowStride,
+                                                into: y, accumulate: first > 0)
+                            first += count
                         }
-                    }
-                    /// w where the four bytes at `p` are 0xFF, +0 where they are 0x00.
-                    @inline(__always) func masked(_ w: SIMD4<Int64>, _ p: UnsafePointer<Int8>) -> SIMD4<Double> {
-                        let m = SIMD4<Int64>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Int8>.self))
-                        return unsafeBitCast(w & m, to: SIMD4<Double>.self)
-                    }
-                    var row = 0
-                    while row + 32 <= stride {
-                        var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>(), a3 = SIMD4<Double>()
-                        var a4 = SIMD4<Double>(), a5 = SIMD4<Double>(), a6 = SIMD4<Double>(), a7 = SIMD4<Double>()
-                        var p = masks + row
-                        for c in 0..<count {
-                            let w = unsafeBitCast(SIMD4<Double>(repeating: values[c] * x[columns[c]]), to: SIMD4<Int64>.self)
-                            a0 += masked(w, p)
-                            a1 += masked(w, p + 4)
-                            a2 += masked(w, p + 8)
-                            a3 += masked(w, p + 12)
-                            a4 += masked(w, p + 16)
-                            a5 += masked(w, p + 20)
-                            a6 += masked(w, p + 24)
-                            a7 += masked(w, p + 28)
-                            p += stride
-                        }
-                        write(a0, row); write(a1, row + 4); write(a2, row + 8); write(a3, row + 12)
-                        write(a4, row + 16); write(a5, row + 20); write(a6, row + 24); write(a7, row + 28)
-                        row += 32
-                    }
-                    while row < stride {
-                        var a0 = SIMD4<Double>()
-                        var p = masks + row
-                        for c in 0..<count {
-                            let w = unsafeBitCast(SIMD4<Double>(repeating: values[c] * x[columns[c]]), to: SIMD4<Int64>.self)
-                            a0 += masked(w, p)
-                            p += stride
-                        }
-                        write(a0, row)
-                        row += 4
                     }
                 }
             }
+        }
+    }
+
+    /// Adds to y (or, unless `accumulate`, writes into y) the masked sums of `count` columns whose
+    /// terms w (as bit patterns) and masks start at `w` and `masks`.
+    @inlinable
+    func multiplyMaskedChunk(_ w: UnsafePointer<Int64>, count: Int, _ masks: UnsafePointer<Int8>,
+                             into y: UnsafeMutablePointer<Double>, accumulate: Bool) {
+        let stride = denseRowStride, rows = rowCount
+        @inline(__always) func start(_ row: Int) -> SIMD4<Double> {
+            guard accumulate else { return SIMD4<Double>() }
+            if row + 4 <= rows { return load4(y + row) }
+            var sum = SIMD4<Double>()
+            for lane in 0..<(rows - row) { sum[lane] = y[row + lane] }
+            return sum
+        }
+        @inline(__always) func write(_ sum: SIMD4<Double>, _ row: Int) {
+            if row + 4 <= rows {
+                store4(sum, y + row)
+            } else {
+                for lane in 0..<(rows - row) { y[row + lane] = sum[lane] }
+            }
+        }
+        /// w where the four bytes at `p` are 0xFF, +0 where they are 0x00.
+        @inline(__always) func masked(_ w: SIMD4<Int64>, _ p: UnsafePointer<Int8>) -> SIMD4<Double> {
+            let m = SIMD4<Int64>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Int8>.self))
+            return unsafeBitCast(w & m, to: SIMD4<Double>.self)
+        }
+        var row = 0
+        while stride - row >= 32 {
+            let nine = stride - row == 36
+            var a0 = start(row), a1 = start(row + 4), a2 = start(row + 8), a3 = start(row + 12)
+            var a4 = start(row + 16), a5 = start(row + 20), a6 = start(row + 24), a7 = start(row + 28)
+            var p = masks + row
+            if nine {
+                var a8 = start(row + 32)
+                for c in 0..<count {
+                    let wc = SIMD4<Int64>(repeating: w[c])
+                    a0 += masked(wc, p); a1 += masked(wc, p + 4); a2 += masked(wc, p + 8)
+                    a3 += masked(wc, p + 12); a4 += masked(wc, p + 16); a5 += masked(wc, p + 20)
+                    a6 += masked(wc, p + 24); a7 += masked(wc, p + 28); a8 += masked(wc, p + 32)
+                    p += stride
+                }
+                write(a8, row + 32)
+            } else {
+                for c in 0..<count {
+                    let wc = SIMD4<Int64>(repeating: w[c])
+                    a0 += masked(wc, p); a1 += masked(wc, p + 4); a2 += masked(wc, p + 8)
+                    a3 += masked(wc, p + 12); a4 += masked(wc, p + 16); a5 += masked(wc, p + 20)
+                    a6 += masked(wc, p + 24); a7 += masked(wc, p + 28)
+                    p += stride
+                }
+            }
+            write(a0, row); write(a1, row + 4); write(a2, row + 8); write(a3, row + 12)
+            write(a4, row + 16); write(a5, row + 20); write(a6, row + 24); write(a7, row + 28)
+            row += nine ? 36 : 32
+        }
+        if stride - row >= 16 {
+            var a0 = start(row), a1 = start(row + 4), a2 = start(row + 8), a3 = start(row + 12)
+            var p = masks + row
+            for c in 0..<count {
+                let wc = SIMD4<Int64>(repeating: w[c])
+                a0 += masked(wc, p); a1 += masked(wc, p + 4); a2 += masked(wc, p + 8); a3 += masked(wc, p + 12)
+                p += stride
+            }
+            write(a0, row); write(a1, row + 4); write(a2, row + 8); write(a3, row + 12)
+            row += 16
+        }
+        while row < stride {
+            var a0 = start(row)
+            var p = masks + row
+            for c in 0..<count {
+                a0 += masked(SIMD4<Int64>(repeating: w[c]), p)
+                p += stride
+            }
+            write(a0, row)
+            row += 4
         }
     }
 
