@@ -159,8 +159,31 @@ public final class OUPathSet {
                 stream.gaussians(into: z1 + m * length, count: length)
                 if computesIntegrals { integralStreams[j].gaussians(into: z2 + m * length, count: length) }
             }
-            // One source at a time (its recursion is sequential), written down its column.
-            for m in 0..<members {
+            // Without integrals, four sources at a time: each recursion is a sequential chain
+            // (a multiply and an add per point), so four side by side in one SIMD register keep
+            // the core busy; each lane does its source's arithmetic, and the four values of a
+            // grid point are adjacent in the block.
+            var next = 0
+            if !computesIntegrals {
+                while next + 4 <= members {
+                    let j = first + next
+                    let t0 = transitions[j], t1 = transitions[j + 1], t2 = transitions[j + 2], t3 = transitions[j + 3]
+                    let decay = SIMD4(t0.decay, t1.decay, t2.decay, t3.decay)
+                    let sigma = SIMD4(t0.sigmaX, t1.sigmaX, t2.sigmaX, t3.sigmaX)
+                    let z = z1 + next * length
+                    var xv = SIMD4(x[j], x[j + 1], x[j + 2], x[j + 3])
+                    var px = x + count + j
+                    for i in 0..<length {
+                        let zv = SIMD4(z[i], z[length + i], z[2 * length + i], z[3 * length + i])
+                        xv = decay * xv + sigma * zv
+                        store4(xv, px)
+                        px += count
+                    }
+                    next += 4
+                }
+            }
+            // The rest one source at a time, written down its column.
+            for m in next..<members {
                 let j = first + m, transition = transitions[j]
                 let zx = z1 + m * length, zi = z2 + m * length
                 var xv = x[j], iv = integral[j]
