@@ -43,15 +43,23 @@ public struct PopulationSummary: Sendable, Equatable {
         chi = finiteMean(chis)
     }
 
+    /// The most rate samples (cells × samples) that ``streamingChiSquared(_:_:_:chunk:)`` keeps
+    /// from its first pass for its second: 1 MB (W100's 100 cells × 1001 samples fit).
+    static let rateCacheLimit = 131_072
+
     /// χ² from the cells' exact kernel rates, computed in pieces of `chunk` samples in two passes
     /// (means, then variances), so memory does not grow with the duration; the sums run in the
-    /// same order as over whole rate vectors, so the result is the same bit for bit.
+    /// same order as over whole rate vectors, so the result is the same bit for bit. When the
+    /// rates are one piece of at most ``rateCacheLimit`` samples in all, the second pass reads
+    /// those of the first instead of evaluating every kernel again (the same values).
     static func streamingChiSquared(_ trains: [[Double]], _ window: SpikeTrains, _ p: KernelRateParameters,
                                     chunk: Int = 4096) -> Double {
         let samples = KernelRate.sampleCount(startMs: window.startMs, stopMs: window.stopMs, samplingMs: p.samplingMs)
         guard samples > 0, !trains.isEmpty else { return .nan }
         let n = Double(trains.count), count = Double(samples)
         var rate = [Double](repeating: 0, count: chunk), population = rate
+        let caches = samples <= chunk && trains.count * samples <= rateCacheLimit
+        var cache = [Double]()
         /// Calls `body(range, population)` per piece after filling the population sum, and
         /// `cell(i, range, rate)` with each cell's rate of the piece.
         func sweep(cell: (Int, Range<Int>, [Double]) -> Void, body: (Range<Int>, [Double]) -> Void) {
@@ -59,8 +67,13 @@ public struct PopulationSummary: Sendable, Equatable {
                 let range = first..<min(first + chunk, samples)
                 for k in 0..<range.count { population[k] = 0 }
                 for (i, train) in trains.enumerated() {
-                    for k in 0..<range.count { rate[k] = 0 }
-                    KernelRate.exactRate(of: train, start: window.startMs, p, samples: range, into: &rate)
+                    if caches && cache.count == trains.count * samples {
+                        for k in 0..<samples { rate[k] = cache[i * samples + k] }
+                    } else {
+                        for k in 0..<range.count { rate[k] = 0 }
+                        KernelRate.exactRate(of: train, start: window.startMs, p, samples: range, into: &rate)
+                        if caches { cache.append(contentsOf: rate[0..<samples]) }
+                    }
                     cell(i, range, rate)
                     for k in 0..<range.count { population[k] += rate[k] }
                 }
