@@ -418,7 +418,9 @@ public final class NetworkRightHandSide {
             // same two products without tests (bit for bit the same value).
             @inline(always) func sigmoids(_ power: Int) {
                 @inline(always) func block(_ b: Int, _ pair: Bool) {
-                    (1 / (1 + constant * integerPower(SIMD4Pair(ie + b, pair: pair), power))).store(a + b, pair: pair)
+                    let one = SIMD4Pair(repeating: 1)
+                    (1 / one.addingProduct(SIMD4Pair(repeating: constant), integerPower(SIMD4Pair(ie + b, pair: pair), power)))
+                        .store(a + b, pair: pair)
                 }
                 forBlockPairs(from: lower, to: upper, block)
             }
@@ -451,15 +453,21 @@ public final class NetworkRightHandSide {
                 @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD4Pair { SIMD4Pair(p + b, pair: pair) }
                 let inputs = b + (pair ? 8 : 4) <= cells.upperBound ? input : UnsafePointer(inp)
                 let eHalf = load(e), inverse = load(ie), w = load(pw)
-                let m = 1 / (1 + load(cm) * integerPower(inverse, sodiumPower))
+                let m = 1 / SIMD4Pair(repeating: 1).addingProduct(load(cm), integerPower(inverse, sodiumPower))
                 let em = load(cw) * integerPower(inverse, potassiumPower)
                 let wInf = 1 / (1 + em)
                 let rate = load(cr) * load(eb) * (1 + em)
-                var flux = m * (1 - w) * (load(natP) * eHalf - load(natQ) * inverse)
-                flux += w * (load(kadP) * eHalf - load(kadQ) * inverse)
-                flux += load(nakaP) * eHalf - load(nakaQ) * inverse
-                flux += load(gA) * (load(ampaP) * eHalf - load(ampaQ) * inverse)
-                flux += load(gG) * (load(gabaP) * eHalf - load(gabaQ) * inverse)
+                // Fused multiply-adds (one rounding each, the same values on every machine): each
+                // flux P e − Q/e as P·e + (−Q/e), and the gated and conductance-weighted fluxes
+                // added to the sum as products.
+                @inline(__always) func fluxOf(_ p: UnsafePointer<Double>, _ q: UnsafePointer<Double>) -> SIMD4Pair {
+                    (-(load(q) * inverse)).addingProduct(load(p), eHalf)
+                }
+                var flux = (m * (1 - w)) * fluxOf(natP, natQ)
+                flux = flux.addingProduct(w, fluxOf(kadP, kadQ))
+                flux += fluxOf(nakaP, nakaQ)
+                flux = flux.addingProduct(load(gA), fluxOf(ampaP, ampaQ))
+                flux = flux.addingProduct(load(gG), fluxOf(gabaP, gabaQ))
                 (load(inputs) - flux).store(py + b, pair: pair)
                 (w * rate * (wInf - w)).store(pw + b, pair: pair)
             }

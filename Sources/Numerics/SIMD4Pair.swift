@@ -58,6 +58,13 @@ package struct SIMD4Pair {
     package static func - (a: Self, b: Double) -> Self { Self(a.low - b, a.high - b) }
     @inlinable @inline(__always)
     package static func * (a: Self, b: Double) -> Self { Self(a.low * b, a.high * b) }
+    /// self + a·b lane by lane with one rounding (fused multiply-add).
+    @inlinable @inline(__always)
+    package func addingProduct(_ a: Self, _ b: Self) -> Self {
+        Self(low.addingProduct(a.low, b.low), high.addingProduct(a.high, b.high))
+    }
+    @inlinable @inline(__always)
+    package static prefix func - (a: Self) -> Self { Self(-a.low, -a.high) }
     @inlinable @inline(__always)
     package static func += (a: inout Self, b: Self) { a = a + b }
     @inlinable @inline(__always)
@@ -105,39 +112,41 @@ extension VectorExp {
         x0.replace(with: high, where: x0 .> high)
         x1.replace(with: high, where: x1 .> high)
         let magic = SIMD4<Double>(repeating: 6755399441055744.0)
-        let shifted0 = x0 * 1.4426950408889634 + magic
-        let shifted1 = x1 * 1.4426950408889634 + magic
+        let shifted0 = magic.addingProduct(x0, SIMD4<Double>(repeating: 1.4426950408889634))
+        let shifted1 = magic.addingProduct(x1, SIMD4<Double>(repeating: 1.4426950408889634))
         let k0 = shifted0 - magic
         let k1 = shifted1 - magic
-        let r0 = (x0 - k0 * 0.693147180369123816490) - k0 * 1.90821492927058770002e-10
-        let r1 = (x1 - k1 * 0.693147180369123816490) - k1 * 1.90821492927058770002e-10
+        let r0 = x0.addingProduct(-k0, SIMD4<Double>(repeating: 0.693147180369123816490))
+            .addingProduct(-k0, SIMD4<Double>(repeating: 1.90821492927058770002e-10))
+        let r1 = x1.addingProduct(-k1, SIMD4<Double>(repeating: 0.693147180369123816490))
+            .addingProduct(-k1, SIMD4<Double>(repeating: 1.90821492927058770002e-10))
         var p0 = SIMD4<Double>(repeating: 1.0 / 6227020800.0), p1 = p0
-        p0 = p0 * r0 + 1.0 / 479001600.0
-        p1 = p1 * r1 + 1.0 / 479001600.0
-        p0 = p0 * r0 + 1.0 / 39916800.0
-        p1 = p1 * r1 + 1.0 / 39916800.0
-        p0 = p0 * r0 + 1.0 / 3628800.0
-        p1 = p1 * r1 + 1.0 / 3628800.0
-        p0 = p0 * r0 + 1.0 / 362880.0
-        p1 = p1 * r1 + 1.0 / 362880.0
-        p0 = p0 * r0 + 1.0 / 40320.0
-        p1 = p1 * r1 + 1.0 / 40320.0
-        p0 = p0 * r0 + 1.0 / 5040.0
-        p1 = p1 * r1 + 1.0 / 5040.0
-        p0 = p0 * r0 + 1.0 / 720.0
-        p1 = p1 * r1 + 1.0 / 720.0
-        p0 = p0 * r0 + 1.0 / 120.0
-        p1 = p1 * r1 + 1.0 / 120.0
-        p0 = p0 * r0 + 1.0 / 24.0
-        p1 = p1 * r1 + 1.0 / 24.0
-        p0 = p0 * r0 + 1.0 / 6.0
-        p1 = p1 * r1 + 1.0 / 6.0
-        p0 = p0 * r0 + 0.5
-        p1 = p1 * r1 + 0.5
-        p0 = p0 * r0 + 1.0
-        p1 = p1 * r1 + 1.0
-        p0 = p0 * r0 + 1.0
-        p1 = p1 * r1 + 1.0
+        p0 = SIMD4<Double>(repeating: 1.0 / 479001600.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 479001600.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 39916800.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 39916800.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 3628800.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 3628800.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 362880.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 362880.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 40320.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 40320.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 5040.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 5040.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 720.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 720.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 120.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 120.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 24.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 24.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0 / 6.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0 / 6.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 0.5).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 0.5).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0).addingProduct(p1, r1)
+        p0 = SIMD4<Double>(repeating: 1.0).addingProduct(p0, r0)
+        p1 = SIMD4<Double>(repeating: 1.0).addingProduct(p1, r1)
         let bits0 = unsafeBitCast(shifted0, to: SIMD4<UInt64>.self) &- magic[0].bitPattern &+ 1023
         let bits1 = unsafeBitCast(shifted1, to: SIMD4<UInt64>.self) &- magic[0].bitPattern &+ 1023
         var result0 = p0 * unsafeBitCast(bits0 &<< 52, to: SIMD4<Double>.self)
