@@ -32,6 +32,9 @@ public final class NetworkRightHandSide {
     /// channels at the time of the last ``setInputTime(_:)``.
     private let pulseAmpa: Workspace
     private let pulseGabaA: Workspace
+    /// Whether a pulse or Poisson input may open channels in the current segment; without, the
+    /// pulses are zero and are not added to the synaptic sums (adding +0 would leave them as they are).
+    @exclusivity(unchecked) private var hasPulses = true
     /// The trial's Poisson input, and the pulses of the current segment without it (empty
     /// without Poisson input).
     public let poissonInput: PoissonConductances?
@@ -164,7 +167,9 @@ public final class NetworkRightHandSide {
             pulseGabaA.base[i] = 0
             stimulusInput.base[i] = 0
         }
+        hasPulses = poissonInput != nil
         for stimulus in model.stimuli where stimulus.isActive(atMidpoint: mid) {
+            if case .pulse = stimulus.kind { hasPulses = true }
             for i in stimulus.cells {
                 let cell = model.cells[i]
                 switch stimulus.kind {
@@ -376,7 +381,7 @@ public final class NetworkRightHandSide {
             return
         }
         rows.multiply(activation, into: open + cells.lowerBound)
-        for i in cells { open[i] += pulses[i] }
+        if hasPulses { for i in cells { open[i] += pulses[i] } }
     }
 
     /// The vectorised path (``VectorizedCells``), phase 1: loops over blocks of four cells in SIMD

@@ -54,6 +54,9 @@ public struct SparseMatrix: Sendable, Equatable {
     /// not (padding rows included).
     @usableFromInline let maskValues: [Double]
     @usableFromInline let masks: [Int8]
+    /// Whether `denseColumns` is a run of consecutive columns (W100: AMPA from cells 0..<80,
+    /// GABA-A from 80..<100), so that the masked product reads x without the column indices.
+    @usableFromInline let denseColumnsAreConsecutive: Bool
 
     /// The least fraction of non-zero entries among the non-empty columns for the dense product.
     public static let denseDensityThreshold = 0.1
@@ -120,6 +123,7 @@ public struct SparseMatrix: Sendable, Equatable {
                 }
             }
             denseColumns = used
+            denseColumnsAreConsecutive = used.count > 0 && used[used.count - 1] - used[0] == used.count - 1
             if uniform {
                 var mask = [Int8](repeating: 0, count: block)
                 for i in 0..<rowCount {
@@ -139,6 +143,7 @@ public struct SparseMatrix: Sendable, Equatable {
             }
         } else {
             denseColumns = []
+            denseColumnsAreConsecutive = false
             denseValues = []
             maskValues = []
             masks = []
@@ -324,8 +329,13 @@ public struct SparseMatrix: Sendable, Equatable {
                         var first = 0
                         while first < columnsBuffer.count {
                             let count = min(Self.maskedColumnChunk, columnsBuffer.count - first)
-                            for c in 0..<count {
-                                w[c] = Int64(bitPattern: (values[first + c] * x[columns[first + c]]).bitPattern)
+                            if denseColumnsAreConsecutive {
+                                let xs = x + columns[first], vs = values + first
+                                for c in 0..<count { w[c] = Int64(bitPattern: (vs[c] * xs[c]).bitPattern) }
+                            } else {
+                                for c in 0..<count {
+                                    w[c] = Int64(bitPattern: (values[first + c] * x[columns[first + c]]).bitPattern)
+                                }
                             }
                             multiplyMaskedChunk(w, count: count, masks + first * denseRowStride,
                                                 into: y, accumulate: first > 0)

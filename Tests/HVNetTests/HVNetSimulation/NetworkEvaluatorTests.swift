@@ -228,6 +228,29 @@ struct NetworkEvaluatorTests {
         }
     }
 
+    @Test("The masked product over a run of consecutive columns equals the CSR sum bit for bit", arguments: [(100, 80), (37, 150)])
+    func maskedConsecutiveColumns(shape: (rows: Int, columns: Int)) {
+        var generator = SeededGenerator(seed: UInt64(5 + shape.rows + shape.columns))
+        // Columns 3 ..< columns − 4 hold entries (row 0 holds them all), the others none.
+        let used = 3..<(shape.columns - 4)
+        let value = (0..<shape.columns).map { _ in Double(Int.random(in: 1...60, using: &generator)) * 0.37 }
+        let dense = (0..<shape.rows).map { i in
+            (0..<shape.columns).map { j in
+                used.contains(j) && (i == 0 || Double.random(in: 0..<1, using: &generator) < 0.3) ? value[j] : 0
+            }
+        }
+        let m = SparseMatrix(dense: dense)
+        #expect(m.usesMaskedProduct)
+        let x = (0..<shape.columns).map { _ in Double.random(in: 0..<1, using: &generator) }
+        var y = [Double](repeating: -1, count: shape.rows)
+        m.multiply(x, into: &y)
+        for i in 0..<shape.rows {
+            var sum = 0.0
+            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            #expect(y[i].bitPattern == sum.bitPattern, "row \(i)")
+        }
+    }
+
     @Test("The masked form is chosen only when every non-empty column's entries are equal")
     func maskedChoice() {
         var generator = SeededGenerator(seed: 9)
