@@ -363,6 +363,23 @@ public final class NetworkEvaluator {
         rightHandSide.evaluatePostsynaptic(parts[k], y: potentials(state), state: state, input: input.base, into: derivative)
     }
 
+    /// Writes part `k`'s components of `combination` into `out`.
+    private func writeCombination(_ combination: StateCombination, into out: UnsafeMutablePointer<Double>, part k: Int) {
+        let cells = parts[k].cells
+        for c in 0..<componentsPerCell { combination.write(into: out, components: (c * n + cells.lowerBound)..<(c * n + cells.upperBound)) }
+    }
+
+    /// Part `k`'s sum of its components of `state` and `derivative` (``finiteTestSum(_:_:count:)``).
+    private func partSum(part k: Int, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Double {
+        let cells = parts[k].cells
+        var sum = 0.0
+        for c in 0..<componentsPerCell {
+            let first = c * n + cells.lowerBound
+            sum += finiteTestSum(state + first, derivative + first, count: cells.count)
+        }
+        return sum
+    }
+
     /// What the team runs.
     private enum Job { case evaluate, beginStep, unshift, addFluctuation }
 
@@ -438,21 +455,11 @@ extension NetworkEvaluator: TeamWork {
         case .evaluate:
             guard let state = jobState, let derivative = jobOutput else { return }
             if stage == 0 {
-                if let combination = jobCombination, let out = jobStateOutput {
-                    let cells = parts[k].cells
-                    for c in 0..<componentsPerCell { combination.write(into: out, components: (c * n + cells.lowerBound)..<(c * n + cells.upperBound)) }
-                }
+                if let combination = jobCombination, let out = jobStateOutput { writeCombination(combination, into: out, part: k) }
                 presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: jobTime, state: state, derivative: derivative)
             } else {
                 postsynaptic(part: k, state: state, derivative: derivative)
-                if jobCombination != nil {
-                    let cells = parts[k].cells
-                    var sum = 0.0
-                    for c in 0..<componentsPerCell {
-                        for i in (c * n + cells.lowerBound)..<(c * n + cells.upperBound) { sum += state[i] + derivative[i] }
-                    }
-                    partSums[CacheLines.doubles * k] = sum
-                }
+                if jobCombination != nil { partSums[CacheLines.doubles * k] = partSum(part: k, state: state, derivative: derivative) }
             }
         case .beginStep: beginStep(part: k, at: jobTime)
         case .unshift: if let state = jobOutput { unshift(part: k, at: jobTime, state: state) }

@@ -105,12 +105,11 @@ public enum StateCombination {
     }
 }
 
-/// The first index below `count` where `a` or `b` is NaN or infinite, or nil: one summing pass
-/// (a sum of finite values is finite unless it overflows), then a search only when it is not.
-/// The pass sums eight lanes side by side (the order of the terms does not matter for the test),
-/// so that it is not one chain of additions as long as the state.
+/// Σ (a[i] + b[i]) for i below `count`, summed over eight lanes side by side (so not one chain of
+/// additions as long as the arrays): finite exactly when every term is, short of an overflow.
+/// For finiteness tests only: the order of the terms is not that of a plain loop.
 @inlinable
-public func firstNonFiniteComponent(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Int? {
+public func finiteTestSum(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
     var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
     var i = 0
     while i + 8 <= count {
@@ -123,6 +122,13 @@ public func firstNonFiniteComponent(_ a: UnsafePointer<Double>, _ b: UnsafePoint
         sum += a[i] + b[i]
         i += 1
     }
-    if sum.isFinite { return nil }
+    return sum
+}
+
+/// The first index below `count` where `a` or `b` is NaN or infinite, or nil: one summing pass
+/// (``finiteTestSum(_:_:count:)``), then a search only when the sum is not finite.
+@inlinable
+public func firstNonFiniteComponent(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Int? {
+    if finiteTestSum(a, b, count: count).isFinite { return nil }
     return (0..<count).first { !a[$0].isFinite || !b[$0].isFinite }
 }
