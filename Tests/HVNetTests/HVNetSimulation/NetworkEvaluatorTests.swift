@@ -134,9 +134,9 @@ struct NetworkEvaluatorTests {
         x[0] = .nan  // no row has column 0; empty rows must not pick it up
         var y = [Double](repeating: -1, count: 11)
         m.multiplySliced(x, into: &y)
+        let csr = Self.csrSums(m, x)
         for i in 0..<11 {
-            var sum = 0.0
-            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            let sum = csr[i]
             #expect(y[i] == sum, "row \(i)")
         }
         #expect(y[1] == 0 && y[5] == 0 && y[9] == 0)
@@ -156,9 +156,9 @@ struct NetworkEvaluatorTests {
         x[2] = .nan  // an empty column is left out of the dense form
         var y = [Double](repeating: -1, count: 37)
         m.multiplyDense(x, into: &y)
+        let csr = Self.csrSums(m, x)
         for i in 0..<37 {
-            var sum = 0.0
-            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            let sum = csr[i]
             #expect(y[i] == sum, "row \(i)")
         }
     }
@@ -176,9 +176,9 @@ struct NetworkEvaluatorTests {
         x[4] = .nan
         var y = [Double](repeating: -1, count: 37)
         m.multiply(x, into: &y)
+        let csr = Self.csrSums(m, x)
         for i in 0..<37 {
-            var sum = 0.0
-            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            let sum = csr[i]
             #expect(y[i].bitPattern == sum.bitPattern || (y[i].isNaN && sum.isNaN), "row \(i)")
             #expect(y[i].isNaN == (dense[i][4] != 0), "row \(i)")
         }
@@ -190,6 +190,16 @@ struct NetworkEvaluatorTests {
         #expect(!SparseMatrix(dense: sparse).usesDenseProduct)
         let full = (0..<40).map { i in (0..<40).map { j in (i + j) % 5 == 0 ? 1.0 : 0 } }
         #expect(SparseMatrix(dense: full).usesDenseProduct)
+    }
+
+    /// The CSR product A x, each row summed in column order: the reference every product form must
+    /// equal bit for bit.
+    static func csrSums(_ m: SparseMatrix, _ x: [Double]) -> [Double] {
+        (0..<m.rowCount).map { i in
+            var sum = 0.0
+            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            return sum
+        }
     }
 
     /// A dense enough 0/1 pattern with one value per column (`rows` × `columns`): every fifth
@@ -221,9 +231,9 @@ struct NetworkEvaluatorTests {
         }
         var y = [Double](repeating: -1, count: shape.rows)
         m.multiplyMasked(x, into: &y)
+        let csr = Self.csrSums(m, x)
         for i in 0..<shape.rows {
-            var sum = 0.0
-            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            let sum = csr[i]
             #expect(y[i].bitPattern == sum.bitPattern, "row \(i)")
         }
     }
@@ -244,9 +254,9 @@ struct NetworkEvaluatorTests {
         let x = (0..<shape.columns).map { _ in Double.random(in: 0..<1, using: &generator) }
         var y = [Double](repeating: -1, count: shape.rows)
         m.multiply(x, into: &y)
+        let csr = Self.csrSums(m, x)
         for i in 0..<shape.rows {
-            var sum = 0.0
-            for k in m.rowStart[i]..<m.rowStart[i + 1] { sum += m.values[k] * x[m.columnIndex[k]] }
+            let sum = csr[i]
             #expect(y[i].bitPattern == sum.bitPattern, "row \(i)")
         }
     }
