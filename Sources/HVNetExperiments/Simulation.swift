@@ -94,10 +94,12 @@ extension Simulation {
             } catch let error as IntegrationError {
                 failure = error.description
                 statistics.evaluations = evaluator.evaluations
+                statistics.acceptedSteps = recorder.observedSteps
                 if let t = error.timeMs { reached = t }
             } catch let error as GSLError {
                 failure = error.description
                 statistics.evaluations = evaluator.evaluations
+                statistics.acceptedSteps = recorder.observedSteps
             }
             recorder.finish()
             meter.update(trial: trial, fraction: 1)
@@ -123,8 +125,10 @@ extension Simulation {
         }
         files.append("spikes.csv")
 
+        // A trial that stopped early (a diverging run) counts its spikes over the time it reached.
         let trains = trials.map { trial in
-            SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.lazy.map { ($0.cell, $0.timeMs) }, startMs: 0, stopMs: scenario.durationMs)
+            SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.lazy.map { ($0.cell, $0.timeMs) }, startMs: 0,
+                        stopMs: trial.failure != nil && trial.reachedMs > 0 ? trial.reachedMs : scenario.durationMs)
         }
         let offsets = scenario.populationOffsets
         let populations = scenario.populations.enumerated().map { p, population in

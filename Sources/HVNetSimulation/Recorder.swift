@@ -20,6 +20,8 @@ public final class Recorder: StepObserver {
     public private(set) var plotData: [PlotTrace]
     /// The notebook's calc2DNrnOrbit ratios per traced cell.
     public private(set) var efficiency: [EfficiencySums]
+    /// Accepted steps observed so far: the steps a run took before it stopped, when it did.
+    public private(set) var observedSteps = 0
 
     private let n: Int
     private let thresholdY: [Double]
@@ -100,6 +102,7 @@ public final class Recorder: StepObserver {
     }
 
     public func observe(_ step: AcceptedStep) throws {
+        observedSteps += 1
         // The cells detect(cell:_:) acts on: above the threshold at the step's end, or with an open
         // peak (+∞ in `peakValue` when none is open). A peak is open exactly while the cell was
         // above the threshold at the end of the last step (``detect(cell:_:)`` closes it at the

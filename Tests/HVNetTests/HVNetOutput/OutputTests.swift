@@ -68,6 +68,32 @@ struct OutputTests {
         #expect(summary.contains("\"status\": \"incomplete\""))
     }
 
+    /// Before, a stopped run reported 0 steps and divided its spikes by the whole duration.
+    @Test("A run that stops early reports the steps it took and its rates over the time it reached")
+    func divergenceStatistics() throws {
+        var scenario = try shippedScenario("ten-cell-ei.yaml")
+        scenario.stimuli = [Stimulus(kind: .currentStep(amplitudePA: 1e12), cells: [3], windowsMs: [500...600])]
+        let dir = try makeScratchDirectory("hvnet-test")
+        defer { removeScratch(dir) }
+        let result = try Simulation.run(scenario, scenarioPath: nil, outputDirectory: dir)
+        _ = try #require(result.failure)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let incomplete = try #require(summary["trials_incomplete"] as? [[String: Any]])
+        let reached = try #require(incomplete.first?["reached_ms"] as? Double)
+        #expect(reached > 500 && reached < 501)
+        // RK4 at dt = 1/64 ms: every step before the one that failed was taken.
+        let steps = try #require((summary["work"] as? [String: Any])?["accepted_steps"] as? Int)
+        #expect(steps == Int((reached * 64).rounded()) - 1)
+        let populations = try #require(summary["populations"] as? [[String: Any]])
+        for population in populations {
+            let spikes = try #require(population["spikes"] as? Int), cells = try #require(population["cells"] as? Int)
+            let rate = try #require(population["mean_rate_hz"] as? Double)
+            #expect(spikes > 0)
+            #expect(abs(rate - Double(spikes) / Double(cells) / (reached / 1000)) <= 1e-9 * rate)
+        }
+    }
+
     @Test("Cubic Hermite finds the crossing of a cubic exactly")
     func hermiteCrossing() {
         // p(t) = t³ on [0, 2]: values 0 and 8, slopes 0 and 12; crosses 1 at t = 1.
