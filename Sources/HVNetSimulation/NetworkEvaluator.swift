@@ -45,6 +45,11 @@ public final class NetworkEvaluator {
     /// The stage state each part computes first (``evaluate(t:combining:state:into:)``), and where.
     @exclusivity(unchecked) private var jobCombination: StateCombination? = nil
     @exclusivity(unchecked) private var jobStateOutput: UnsafeMutablePointer<Double>? = nil
+    /// Whether the job's parts sum their components for the finite check (the step's end state).
+    @exclusivity(unchecked) private var jobSums = false
+    /// Cell-wise observation each part runs first in the next job (``observeCellsLater(_:by:)``).
+    @exclusivity(unchecked) private var pendingStep: AcceptedStep? = nil
+    @exclusivity(unchecked) private var pendingObserver: (any CellwiseStepObserver)? = nil
     private let pad1 = CacheLinePad()
     /// Right-hand-side evaluations so far.
     @exclusivity(unchecked) public private(set) var evaluations = 0
@@ -293,7 +298,7 @@ public final class NetworkEvaluator {
     /// phase 1, so the state never crosses threads; on one thread, the combination then
     /// ``evaluate(t:state:into:)``. The same values either way.
     public func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
-                         into derivative: UnsafeMutablePointer<Double>) {
+                         into derivative: UnsafeMutablePointer<Double>, endsStep: Bool) {
         guard let team else {
             combination.write(into: state, components: 0..<model.stateSize)
             evaluate(t: t, state: state, into: derivative)
@@ -303,15 +308,34 @@ public final class NetworkEvaluator {
         onCaller = chooser.next()
         jobCombination = combination
         jobStateOutput = state
+        jobSums = endsStep
         start(.evaluate, t: t, state: UnsafePointer(state), output: derivative, on: team)
         jobCombination = nil
         jobStateOutput = nil
-        summedState = UnsafePointer(state)
-        summedDerivative = UnsafePointer(derivative)
+        jobSums = false
+        if endsStep {
+            summedState = UnsafePointer(state)
+            summedDerivative = UnsafePointer(derivative)
+        }
+    }
+
+    public func observeCellsLater(_ step: AcceptedStep, by observer: any CellwiseStepObserver) -> Bool {
+        guard team != nil else { return false }
+        completeDeferredWork()
+        pendingStep = step
+        pendingObserver = observer
+        return true
+    }
+
+    public func completeDeferredWork() {
+        guard let step = pendingStep, let observer = pendingObserver else { return }
+        pendingStep = nil
+        pendingObserver = nil
+        for (k, part) in parts.enumerated() { observer.observeCells(step, cells: part.cells, part: k) }
     }
 
     /// From the parts' sums when `state` and `derivative` are those of the last split evaluation
-    /// with a combination (nothing has written them since: every other job clears the sums);
+    /// of a step's end state (nothing has written them since: every other job clears the sums);
     /// otherwise, or when a sum is not finite, by one pass over every component.
     public func firstNonFinite(state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Int? {
         if state == summedState, derivative == summedDerivative {
@@ -391,6 +415,9 @@ public final class NetworkEvaluator {
         jobState = state
         jobOutput = output
         team.run(stages: job == .evaluate ? 2 : 1, onCaller: onCaller)
+        // Every part ran the pending observation at the start of this job.
+        pendingStep = nil
+        pendingObserver = nil
     }
 
     /// ∂f/∂y (row-major, stateSize²) and ∂f/∂t at (t, state), in the same coordinates as
@@ -451,6 +478,10 @@ public final class NetworkEvaluator {
 /// threads may share the evaluator).
 extension NetworkEvaluator: TeamWork {
     package func perform(part k: Int, stage: Int) {
+        // First the last step's cell-wise observation, before this job writes any of the part's components.
+        if stage == 0, let observer = pendingObserver, let step = pendingStep {
+            observer.observeCells(step, cells: parts[k].cells, part: k)
+        }
         switch job {
         case .evaluate:
             guard let state = jobState, let derivative = jobOutput else { return }
@@ -459,7 +490,7 @@ extension NetworkEvaluator: TeamWork {
                 presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: jobTime, state: state, derivative: derivative)
             } else {
                 postsynaptic(part: k, state: state, derivative: derivative)
-                if jobCombination != nil { partSums[CacheLines.doubles * k] = partSum(part: k, state: state, derivative: derivative) }
+                if jobSums { partSums[CacheLines.doubles * k] = partSum(part: k, state: state, derivative: derivative) }
             }
         case .beginStep: beginStep(part: k, at: jobTime)
         case .unshift: if let state = jobOutput { unshift(part: k, at: jobTime, state: state) }

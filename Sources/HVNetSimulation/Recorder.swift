@@ -7,13 +7,18 @@ import Foundation
 /// Watches an integration of a network: detects spikes in every cell, samples traces of chosen
 /// cells at a fixed interval (streamed to a CSV file and/or kept in memory), keeps a decimated
 /// copy for plots and the notebook's Na and K "efficiency" sums.
-public final class Recorder: StepObserver {
+public final class Recorder: CellwiseStepObserver {
     public let evaluator: NetworkEvaluator
     public let settings: RecordingSettings
     public let interval: Double
     public let duration: Double
 
-    @exclusivity(unchecked) public private(set) var spikes: [Spike] = []
+    /// The spikes so far: each thread part's in the order it detected them (steps, then cells),
+    /// the parts in order; ``takeSortedSpikes()`` sorts them.
+    public var spikes: [Spike] { partSpikes.flatMap(\.spikes) }
+    /// The spikes of each part of a network split over threads (``observeCells(_:cells:part:)``;
+    /// one part otherwise): each part's thread appends to its own.
+    private let partSpikes: [SpikeList]
     /// In-memory trace rows (time, then the variables of each traced cell), when requested.
     @exclusivity(unchecked) public private(set) var rows: [[Double]] = []
     /// Decimated (t, v, w, dv/dt) per traced cell for plots.
@@ -25,18 +30,20 @@ public final class Recorder: StepObserver {
 
     private let n: Int
     private let thresholdY: [Double]
-    /// The thresholds again as raw memory, and per cell the value of the open peak
-    /// (``pendingPeak``), +∞ when none is open: the once-per-step test of every cell reads only
-    /// these and the step.
+    /// The thresholds again as raw memory, and per cell the open peak: its value (+∞ when none
+    /// is open), its time, and the spike it belongs to: the part whose list holds it and its index
+    /// there (−1 when none, or after ``takeSortedSpikes()``). A peak is open while the cell is above the threshold.
+    /// Raw memory, not arrays of optionals: the once-per-step test reads these for every cell
+    /// above the threshold, without exclusivity or uniqueness checks.
     private let thresholdPointer: UnsafeMutablePointer<Double>
     private let peakValue: UnsafeMutablePointer<Double>
+    private let peakTime: UnsafeMutablePointer<Double>
+    private let spikeIndexOfCell: UnsafeMutablePointer<Int>
+    private let spikePartOfCell: UnsafeMutablePointer<Int>
     private let vT: [Double]
     private let keepRows: Bool
     @exclusivity(unchecked) private var nextSample = 0
     private let sampleCount: Int
-    /// Cells currently above threshold, with their running peak.
-    @exclusivity(unchecked) private var pendingPeak: [(value: Double, time: Double)?]
-    @exclusivity(unchecked) private var spikeIndexOfCell: [Int?]
     private let scratch: UnsafeMutablePointer<Double>
     /// ξ_i(t) in pA at the current sample, when `iNoise` is recorded.
     private let noiseInput: Workspace?
@@ -62,12 +69,17 @@ public final class Recorder: StepObserver {
         } catch {
             throw IntegrationError.invalidOptions("\(error)")
         }
-        pendingPeak = Array(repeating: nil, count: n)
         thresholdPointer = .allocate(capacity: max(n, 1))
         thresholdPointer.initialize(from: thresholdY, count: n)
         peakValue = .allocate(capacity: max(n, 1))
         peakValue.initialize(repeating: .infinity, count: max(n, 1))
-        spikeIndexOfCell = Array(repeating: nil, count: n)
+        peakTime = .allocate(capacity: max(n, 1))
+        peakTime.initialize(repeating: 0, count: max(n, 1))
+        spikeIndexOfCell = .allocate(capacity: max(n, 1))
+        spikeIndexOfCell.initialize(repeating: -1, count: max(n, 1))
+        spikePartOfCell = .allocate(capacity: max(n, 1))
+        spikePartOfCell.initialize(repeating: 0, count: max(n, 1))
+        partSpikes = (0..<max(evaluator.cellThreads, 1)).map { _ in SpikeList() }
         let window = settings.plotWindow(durationMs: duration)
         plotData = settings.traceCells.prefix(10).map { PlotTrace(cell: $0, fromMs: window.lowerBound) }
         efficiency = settings.traceCells.map { EfficiencySums(cell: $0) }
@@ -83,6 +95,9 @@ public final class Recorder: StepObserver {
         scratch.deallocate()
         thresholdPointer.deallocate()
         peakValue.deallocate()
+        peakTime.deallocate()
+        spikeIndexOfCell.deallocate()
+        spikePartOfCell.deallocate()
     }
 
     /// Trace column names: time_ms, then cellK_VARIABLE for each traced cell.
@@ -92,8 +107,8 @@ public final class Recorder: StepObserver {
 
     public func begin(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) throws {
         for i in 0..<n where state[i] >= thresholdY[i] {
-            pendingPeak[i] = (state[i], time)
             peakValue[i] = state[i]
+            peakTime[i] = time
         }
         if nextSample == 0 {
             try sample(time: 0, state: state, derivative: derivative)
@@ -102,29 +117,8 @@ public final class Recorder: StepObserver {
     }
 
     public func observe(_ step: AcceptedStep) throws {
-        observedSteps += 1
-        // The cells detect(cell:_:) acts on: above the threshold at the step's end, or with an open
-        // peak (+∞ in `peakValue` when none is open). A peak is open exactly while the cell was
-        // above the threshold at the end of the last step (``detect(cell:_:)`` closes it at the
-        // first step that ends below), so a cell above the threshold at the step's start is one
-        // of them: the test reads only the step's end potentials, the one array of the step a
-        // split network's other threads wrote that this thread must fetch.
-        // Four cells at a time, then the rest one by one.
-        let y1 = step.y1
-        let theta = thresholdPointer, peak = peakValue
-        let open = SIMD4<Double>(repeating: .infinity)
-        var i = 0
-        while i + 4 <= n {
-            let act = (load4(y1 + i) .>= load4(theta + i)) .| (load4(peak + i) .< open)
-            if any(act) {
-                for lane in 0..<4 where act[lane] { detect(cell: i + lane, step) }
-            }
-            i += 4
-        }
-        while i < n {
-            if y1[i] >= theta[i] || peak[i] < .infinity { detect(cell: i, step) }
-            i += 1
-        }
+        observeStep(step)
+        observeCells(step, cells: 0..<n, part: 0)
         guard !settings.traceCells.isEmpty else { return }
         let tolerance = 1e-9 * interval
         while nextSample < sampleCount {
@@ -147,12 +141,45 @@ public final class Recorder: StepObserver {
     /// recording one may have up to twice the room); the recorder keeps none.
     public func takeSortedSpikes() -> [Spike] {
         var taken = [Spike]()
-        taken.reserveCapacity(spikes.count)
-        taken.append(contentsOf: spikes)
-        spikes = []
-        spikeIndexOfCell = Array(repeating: nil, count: n)
+        taken.reserveCapacity(partSpikes.reduce(0) { $0 + $1.spikes.count })
+        for list in partSpikes {
+            taken.append(contentsOf: list.spikes)
+            list.spikes = []
+        }
+        spikeIndexOfCell.update(repeating: -1, count: n)
         taken.sort { ($0.trial, $0.timeMs, $0.cell) < ($1.trial, $1.timeMs, $1.cell) }
         return taken
+    }
+
+    /// Whether observation splits by cells: without traces, which read across cells.
+    public var splitsByCells: Bool { settings.traceCells.isEmpty }
+
+    public func observeStep(_ step: AcceptedStep) {
+        observedSteps += 1
+    }
+
+    /// Spike detection for `cells`, spikes into part `part`'s list.
+    public func observeCells(_ step: AcceptedStep, cells: Range<Int>, part: Int) {
+        // The cells detect(cell:_:part:) acts on: above the threshold at the step's end, or with
+        // an open peak (+∞ in `peakValue` when none is open). A peak is open exactly while the cell
+        // was above the threshold at the end of the last step (``detect(cell:_:part:)`` closes it
+        // at the first step that ends below), so a cell above the threshold at the step's start
+        // is one of them. Four cells at a time, then the rest one by one.
+        let y1 = step.y1
+        let theta = thresholdPointer, peak = peakValue
+        let open = SIMD4<Double>(repeating: .infinity)
+        var i = cells.lowerBound
+        while i + 4 <= cells.upperBound {
+            let act = (load4(y1 + i) .>= load4(theta + i)) .| (load4(peak + i) .< open)
+            if any(act) {
+                for lane in 0..<4 where act[lane] { detect(cell: i + lane, step, part: part) }
+            }
+            i += 4
+        }
+        while i < cells.upperBound {
+            if y1[i] >= theta[i] || peak[i] < .infinity { detect(cell: i, step, part: part) }
+            i += 1
+        }
     }
 
     /// Closes peaks still open at the end of the run.
@@ -165,25 +192,27 @@ public final class Recorder: StepObserver {
     /// root finding on the re-integrated solution for adaptive ones); its peak is the largest v
     /// until v falls below the threshold again (``AcceptedStep/maximum(component:)``). The loop
     /// hands over only steps whose end state and derivative are finite.
-    private func detect(cell i: Int, _ step: AcceptedStep) {
-        let y0 = step.y0[i], y1 = step.y1[i], theta = thresholdY[i]
-        guard pendingPeak[i] != nil || y1 >= theta || y0 >= theta else { return }
+    private func detect(cell i: Int, _ step: AcceptedStep, part: Int) {
+        let y0 = step.y0[i], y1 = step.y1[i], theta = thresholdPointer[i]
         if y0 < theta && y1 >= theta {
             closePeak(cell: i)
             let time = step.upwardCrossing(component: i, level: theta)
-            spikes.append(Spike(trial: trial, cell: i, timeMs: time, peakMV: .nan, peakTimeMs: .nan))
-            spikeIndexOfCell[i] = spikes.count - 1
-            pendingPeak[i] = (y0, step.t0)
+            let list = partSpikes[part]
+            list.spikes.append(Spike(trial: trial, cell: i, timeMs: time, peakMV: .nan, peakTimeMs: .nan))
+            spikeIndexOfCell[i] = list.spikes.count - 1
+            spikePartOfCell[i] = part
             peakValue[i] = y0
+            peakTime[i] = step.t0
         }
-        guard let peak = pendingPeak[i] else { return }
+        let peak = peakValue[i]
+        guard peak < .infinity else { return }
         // On [0, 1] the interpolant is at most max(y0, y1) + (4/27) h (|f0| + |f1|) (the Hermite
         // basis functions of the slopes stay within ±4/27): no search when that cannot beat the peak.
-        if max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak.value)) > peak.value {
+        if max(y0, y1) + 4.0 / 27.0 * step.h * (abs(step.f0[i]) + abs(step.f1[i])) + 1e-9 * (1 + abs(peak)) > peak {
             let m = step.maximum(component: i)
-            if m.value > peak.value {
-                pendingPeak[i] = (m.value, m.time)
+            if m.value > peak {
                 peakValue[i] = m.value
+                peakTime[i] = m.time
             }
         }
         // The peak is that of the excursion above the threshold: it closes when the cell ends a
@@ -192,13 +221,15 @@ public final class Recorder: StepObserver {
     }
 
     private func closePeak(cell i: Int) {
-        guard let peak = pendingPeak[i] else { return }
-        pendingPeak[i] = nil
+        let value = peakValue[i]
+        guard value < .infinity else { return }
         peakValue[i] = .infinity
-        if let k = spikeIndexOfCell[i] {
-            spikes[k].peakMV = peak.value * vT[i]
-            spikes[k].peakTimeMs = peak.time
-            spikeIndexOfCell[i] = nil
+        let k = spikeIndexOfCell[i]
+        if k >= 0 {
+            let list = partSpikes[spikePartOfCell[i]]
+            list.spikes[k].peakMV = value * vT[i]
+            list.spikes[k].peakTimeMs = peakTime[i]
+            spikeIndexOfCell[i] = -1
         }
     }
 
@@ -233,6 +264,12 @@ public final class Recorder: StepObserver {
         try traceSink?.write(row)
         if keepRows { rows.append(row) }
     }
+}
+
+/// One thread part's spikes (a class, so that each part's thread appends to its own without
+/// touching the others').
+private final class SpikeList {
+    @exclusivity(unchecked) var spikes: [Spike] = []
 }
 
 /// The notebook's calc2DNrnOrbit "efficiency" ratios, summed over trace samples:

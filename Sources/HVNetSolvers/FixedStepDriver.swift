@@ -127,9 +127,10 @@ final class FixedStepper<System: ODESystem>: Stepper {
         let inParts = system.evaluatesInParts, dim = dim
         /// f(t, combination) with the combination written into `state`: by the system's parts, or here.
         @inline(__always)
-        func evaluate(_ t: Double, _ combination: StateCombination, _ state: UnsafeMutablePointer<Double>, _ derivative: UnsafeMutablePointer<Double>) {
+        func evaluate(_ t: Double, _ combination: StateCombination, _ state: UnsafeMutablePointer<Double>,
+                      _ derivative: UnsafeMutablePointer<Double>, endsStep: Bool = false) {
             if inParts {
-                system.evaluate(t: t, combining: combination, state: state, into: derivative)
+                system.evaluate(t: t, combining: combination, state: state, into: derivative, endsStep: endsStep)
             } else {
                 combination.write(into: state, components: 0..<dim)
                 system.evaluate(t: t, state: state, into: derivative)
@@ -139,13 +140,13 @@ final class FixedStepper<System: ODESystem>: Stepper {
         case .euler:
             let end = StateCombination.step(base: y, scale: h, direction: f)
             guard let fNew else { return end.write(into: yNew, components: 0..<dim) }
-            evaluate(target, end, yNew, fNew)
+            evaluate(target, end, yNew, fNew, endsStep: true)
         case .heun:
             evaluate(target, .step(base: y, scale: h, direction: f), stage, k2)
             // y + 0.5 h (f + k2): the scale is (0.5 h), the same rounding.
             let end = StateCombination.heun(base: y, scale: 0.5 * h, d1: f, d2: k2)
             guard let fNew else { return end.write(into: yNew, components: 0..<dim) }
-            evaluate(target, end, yNew, fNew)
+            evaluate(target, end, yNew, fNew, endsStep: true)
         case .rk4:
             evaluate(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: f), stage, k2)
             evaluate(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: k2), stage, k3)
@@ -158,7 +159,7 @@ final class FixedStepper<System: ODESystem>: Stepper {
             // k4 into fNew's room, then the end state and f there (the next step's k1) in one evaluation.
             let k4 = fNew
             evaluate(target, .step(base: y, scale: h, direction: k3), stage, k4)
-            evaluate(target, .rk4(base: y, scale: h / 6, d1: f, d2: k2, d3: k3, d4: k4), yNew, fNew)
+            evaluate(target, .rk4(base: y, scale: h / 6, d1: f, d2: k2, d3: k3, d4: k4), yNew, fNew, endsStep: true)
         }
     }
 }

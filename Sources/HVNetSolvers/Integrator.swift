@@ -96,6 +96,12 @@ public enum Integrator {
         // On a cache line: a split network's threads write their cells' components of these.
         let buffer = CacheLines.allocateDoubles(6 * dim)
         defer { buffer.deallocate() }
+        // Cell-wise observation left to a split system's parts reads the last step's buffers:
+        // done before they go (this runs first), whether the loop returns or throws.
+        defer { system.completeDeferredWork() }
+        // A fixed-step method in parts writes the step buffers only through the system's jobs, so
+        // the observer's cell-wise work may wait for the next job (``ODESystem/observeCellsLater(_:by:)``).
+        let cellwise = system.evaluatesInParts && !stepper.isAdaptive && eventLocation == .hermite ? observer as? any CellwiseStepObserver : nil
         var y = buffer, yNew = buffer + dim
         var f = buffer + 2 * dim, fNew = buffer + 3 * dim
         // dy/dt for the observer: f itself, or f + η(t) for shifted systems.
@@ -191,7 +197,12 @@ public enum Integrator {
                 // a re-integration inside the step sees the same noise as the step itself.
                 solution?.prepare(t0: t, y0: y, f0: f)
                 let before = system.evaluations
-                try observer.observe(AcceptedStep(t0: t, t1: end, y0: y, f0: rate, y1: yNew, f1: rateNew, solution: solution))
+                let step = AcceptedStep(t0: t, t1: end, y0: y, f0: rate, y1: yNew, f1: rateNew, solution: solution)
+                if let cellwise, cellwise.splitsByCells, system.observeCellsLater(step, by: cellwise) {
+                    cellwise.observeStep(step)
+                } else {
+                    try observer.observe(step)
+                }
                 statistics.locationEvaluations += system.evaluations - before
                 system.recordAcceptedState(time: end, state: yNew, derivative: rateNew)
                 if shifted { system.beginStep(at: end) }

@@ -19,9 +19,11 @@ public protocol ODESystem: AnyObject {
     /// thread's components of the state on that thread, so that a state written by one thread is
     /// not read by another (docs/performance.md, "One network over several cores"). `state` must not
     /// alias the combination's inputs; `derivative` may (each component of the state is written
-    /// before any derivative is).
+    /// before any derivative is). `endsStep`: the combination is the step's end state, which the
+    /// loop then checks with ``firstNonFinite(state:derivative:)`` (a split system sums its
+    /// components for that check while it has them at hand).
     func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
-                  into derivative: UnsafeMutablePointer<Double>)
+                  into derivative: UnsafeMutablePointer<Double>, endsStep: Bool)
     /// True when the system evaluates in parts on several threads: the steppers then hand it
     /// their stage states as combinations (``evaluate(t:combining:state:into:)``) and the loop asks
     /// it for non-finite components (``firstNonFinite(state:derivative:)``); otherwise they compute
@@ -32,6 +34,16 @@ public protocol ODESystem: AnyObject {
     func firstNonFinite(state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Int?
     /// Names state component `index` for error messages.
     func describeStateComponent(_ index: Int) -> String
+    /// A split system (``evaluatesInParts``) runs `observer`'s cell-wise work on `step`
+    /// (``CellwiseStepObserver/observeCells(_:cells:part:)``) for each of its parts on that part's
+    /// thread, at the start of its next job (the next evaluation, or the next step's anchor), or in
+    /// ``completeDeferredWork()``; returns false, doing nothing, when the system does not split
+    /// (the caller then observes the step itself). The caller must leave the step's buffers as
+    /// they are until then: each part reads its cells' components of them before it writes any.
+    func observeCellsLater(_ step: AcceptedStep, by observer: any CellwiseStepObserver) -> Bool
+    /// Runs what ``observeCellsLater(_:by:)`` left pending, on the calling thread; the loop calls
+    /// it before it returns or throws.
+    func completeDeferredWork()
 
     /// True when the system integrates shifted coordinates ỹ = y − J(t) (docs/model.md §8, "Noise path and shifted integration"):
     /// the integrator then calls ``beginStep(at:)`` before each step, evaluates on ỹ, and turns the
@@ -66,10 +78,12 @@ extension ODESystem {
         firstNonFiniteComponent(state, derivative, count: dimension)
     }
     public func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
-                         into derivative: UnsafeMutablePointer<Double>) {
+                         into derivative: UnsafeMutablePointer<Double>, endsStep: Bool) {
         combination.write(into: state, components: 0..<dimension)
         evaluate(t: t, state: state, into: derivative)
     }
+    public func observeCellsLater(_ step: AcceptedStep, by observer: any CellwiseStepObserver) -> Bool { false }
+    public func completeDeferredWork() {}
     public var isShifted: Bool { false }
     public func beginStep(at t: Double) {}
     public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {}

@@ -120,6 +120,25 @@ public protocol StepObserver: AnyObject {
     func observe(_ step: AcceptedStep) throws
 }
 
+/// An observer whose work on a step is, apart from a little per step, the same work for each
+/// cell: cell i's reads only cell i's components of the step (the potential y_i at index i and
+/// its rate) and writes only what the observer keeps for cell i, or for the part of cells it
+/// belongs to. A network split over threads then runs that work on each part's thread
+/// (``ODESystem/observeCellsLater(_:by:)``), so that the thread that runs the loop does not read
+/// every cell's state after every step.
+public protocol CellwiseStepObserver: StepObserver {
+    /// Whether ``observe(_:)`` of the coming steps is exactly ``observeStep(_:)`` followed by
+    /// ``observeCells(_:cells:part:)`` over ranges that cover every cell once (false, for
+    /// instance, while the observer samples traces, which read across cells).
+    var splitsByCells: Bool { get }
+    /// The per-step part of ``observe(_:)``, on the loop's thread.
+    func observeStep(_ step: AcceptedStep)
+    /// The cell-wise part of ``observe(_:)`` for `cells`: part `part` (from 0) of a split system's
+    /// partition, or part 0 holding every cell. On any thread; different parts run concurrently,
+    /// and a cell stays in the same part for the whole integration.
+    func observeCells(_ step: AcceptedStep, cells: Range<Int>, part: Int)
+}
+
 /// Work done by an integration.
 public struct IntegrationStatistics: Sendable, Equatable {
     /// Right-hand-side evaluations of the method, rejected steps included.

@@ -60,16 +60,20 @@ struct CellThreadsTests {
         return (result.run.spikes, result.state, result.cellThreads)
     }
 
-    @Test("a W-like network of 200 cells gives the same spikes and final state on 1, 2 and 3 threads")
+    @Test("a W-like network of 200 cells gives the same spikes, peaks and final state on 1, 2 and 3 threads")
     func wLikeNetworkIsBitIdentical() throws {
         let one = try Self.run(Self.wLike, threads: 1)
         #expect(one.cellThreads == 1)
         #expect(one.spikes.count > 200)  // every part's cells spike, so synapses cross parts
+        #expect(one.spikes.allSatisfy { $0.peakMV.isFinite && $0.peakTimeMs >= $0.timeMs })
         for threads in [2, 3] {
+            // Spikes only and a fixed step: each thread part detects its own cells' spikes.
             let split = try Self.run(Self.wLike, threads: threads)
             #expect(split.cellThreads == threads)
             #expect(split.spikes.map(\.cell) == one.spikes.map(\.cell))
             #expect(split.spikes.map(\.timeMs.bitPattern) == one.spikes.map(\.timeMs.bitPattern))
+            #expect(split.spikes.map(\.peakMV.bitPattern) == one.spikes.map(\.peakMV.bitPattern))
+            #expect(split.spikes.map(\.peakTimeMs.bitPattern) == one.spikes.map(\.peakTimeMs.bitPattern))
             #expect(split.state.map(\.bitPattern) == one.state.map(\.bitPattern))
         }
     }
