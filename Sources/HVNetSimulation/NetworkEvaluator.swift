@@ -42,7 +42,7 @@ public final class NetworkEvaluator {
     @exclusivity(unchecked) private var jobTime = 0.0
     @exclusivity(unchecked) private var jobState: UnsafePointer<Double>? = nil
     @exclusivity(unchecked) private var jobOutput: UnsafeMutablePointer<Double>? = nil
-    /// The stage state each part computes first (``evaluate(t:combining:state:into:)``), and where.
+    /// The stage state each part computes first (``evaluate(t:combining:state:into:endsStep:)``), and where.
     @exclusivity(unchecked) private var jobCombination: StateCombination? = nil
     @exclusivity(unchecked) private var jobStateOutput: UnsafeMutablePointer<Double>? = nil
     /// Whether the job's parts sum their components for the finite check (the step's end state).

@@ -31,10 +31,10 @@ public final class Recorder: CellwiseStepObserver {
     private let n: Int
     private let thresholdY: [Double]
     /// The thresholds again as raw memory, and per cell the open peak: its value (+∞ when none
-    /// is open), its time, and the spike it belongs to: the part whose list holds it and its index
-    /// there (−1 when none, or after ``takeSortedSpikes()``). A peak is open while the cell is above the threshold.
-    /// Raw memory, not arrays of optionals: the once-per-step test reads these for every cell
-    /// above the threshold, without exclusivity or uniqueness checks.
+    /// is open), its time, and the spike it belongs to: the part whose list holds it and its
+    /// index there (−1 when none, or after ``takeSortedSpikes()``). A peak is open while the cell
+    /// is above the threshold. Raw memory, not arrays of optionals: the once-per-step test reads
+    /// these for every cell above the threshold, without exclusivity or uniqueness checks.
     private let thresholdPointer: UnsafeMutablePointer<Double>
     private let peakValue: UnsafeMutablePointer<Double>
     private let peakTime: UnsafeMutablePointer<Double>

@@ -25,7 +25,7 @@ public protocol ODESystem: AnyObject {
     func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
                   into derivative: UnsafeMutablePointer<Double>, endsStep: Bool)
     /// True when the system evaluates in parts on several threads: the steppers then hand it
-    /// their stage states as combinations (``evaluate(t:combining:state:into:)``) and the loop asks
+    /// their stage states as combinations (``evaluate(t:combining:state:into:endsStep:)``) and the loop asks
     /// it for non-finite components (``firstNonFinite(state:derivative:)``); otherwise they compute
     /// both themselves, inline.
     var evaluatesInParts: Bool { get }

@@ -1,7 +1,9 @@
 import Numerics
 /// One accepted step from (t0, y0) to (t1, y1) with the derivatives f0 = f(t0, y0) and
 /// f1 = f(t1, y1) of the segment the step lies in (f1 is the left limit at a breakpoint). Enough
-/// for cubic Hermite interpolation inside the step. The pointers are valid only during the call.
+/// for cubic Hermite interpolation inside the step. The pointers are valid only during the call
+/// (for a ``CellwiseStepObserver``'s cell-wise work on a split system, until that work has run:
+/// ``ODESystem/observeCellsLater(_:by:)``).
 public struct AcceptedStep {
     public let t0: Double
     public let t1: Double
