@@ -43,9 +43,14 @@ public final class NetworkRightHandSide {
     /// Injected stimulus current (1/ms, depolarising positive) of the current segment.
     public let stimulusInput: Workspace
     /// Scratch: presynaptic activations per receptor (one array when both receptors' sigmoids
-    /// are the same powers of exp(−y/2)), open synaptic channels.
+    /// are the same powers of exp(−y/2)), open synaptic channels. Two buffers of activations
+    /// (``ActivationBuffer``): the threads of a split network that chain evaluations without
+    /// meeting between them write the next evaluation's activations into the other buffer while a
+    /// slower thread may still be reading this one.
     private let ampaActivation: Workspace
     private let gabaAActivation: Workspace
+    private let ampaActivationOdd: Workspace
+    private let gabaAActivationOdd: Workspace
     private let gabaASharesActivation: Bool
     private let ampaIsEmpty: Bool
     private let gabaAIsEmpty: Bool
@@ -90,6 +95,8 @@ public final class NetworkRightHandSide {
         gabaAIsEmpty = model.gabaA.hasNoUndelayedContacts
         whole = Part(cells: 0..<model.cellCount, ampaRows: model.ampa.weights, gabaARows: model.gabaA.weights)
         gabaAActivation = gabaASharesActivation ? ampaActivation : Workspace(count: padded)
+        ampaActivationOdd = Workspace(count: padded)
+        gabaAActivationOdd = gabaASharesActivation ? ampaActivationOdd : Workspace(count: padded)
         ampaOpen = Workspace(count: padded)
         gabaAOpen = Workspace(count: padded)
         halfExp = Workspace(count: padded)
@@ -251,8 +258,8 @@ public final class NetworkRightHandSide {
     /// (n values, dimensionless), the rest of the state taken from `state` (w from n, kinetic
     /// synapses after 2n), and the external input `input` (n values, 1/ms, depolarising positive).
     ///
-    /// One call is ``evaluatePresynaptic(cells:y:state:derivative:)`` then
-    /// ``evaluatePostsynaptic(_:y:state:input:into:)`` over every cell; threads that share one
+    /// One call is ``evaluatePresynaptic(cells:y:state:derivative:buffer:)`` then
+    /// ``evaluatePostsynaptic(_:y:state:input:into:buffer:)`` over every cell; threads that share one
     /// network run the two phases on their own ``Part`` with a barrier between them.
     public func evaluate(potentials y: UnsafePointer<Double>, state: UnsafePointer<Double>, input: UnsafePointer<Double>,
                          into derivative: UnsafeMutablePointer<Double>) {
@@ -260,7 +267,7 @@ public final class NetworkRightHandSide {
         evaluatePostsynaptic(y: y, state: state, input: input, into: derivative)
     }
 
-    /// Phase 2 for every cell (see ``evaluatePostsynaptic(_:y:state:input:into:)``).
+    /// Phase 2 for every cell (see ``evaluatePostsynaptic(_:y:state:input:into:buffer:)``).
     public func evaluatePostsynaptic(y: UnsafePointer<Double>, state: UnsafePointer<Double>,
                                      input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         evaluatePostsynaptic(whole, y: y, state: state, input: input, into: derivative)
@@ -310,22 +317,46 @@ public final class NetworkRightHandSide {
     /// Phase 1 for the cells in `cells` (bounds as in ``Part``): what other cells read from them,
     /// the presynaptic activations (instantaneous sigmoids of y, or the kinetic state, whose
     /// derivative is written here), and the per-cell exponentials of the vectorised path.
+    ///
+    /// - Parameter buffer: where the activations go; phase 2 of the same evaluation must read the same.
     public func evaluatePresynaptic(cells: Range<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
-                                    derivative: UnsafeMutablePointer<Double>) {
+                                    derivative: UnsafeMutablePointer<Double>, buffer: ActivationBuffer = .even) {
+        let (ampa, gabaA) = activations(buffer)
         if let v = model.vectorized {
-            presynapticVectorized(v, cells: cells, y: y, state: state, derivative: derivative)
+            presynapticVectorized(v, cells: cells, y: y, state: state, derivative: derivative, ampa: ampa, gabaA: gabaA)
         } else {
-            activate(model.ampa, offset: model.ampaStateOffset, into: ampaActivation, cells: cells, y: y, state: state, derivative: derivative)
-            activate(model.gabaA, offset: model.gabaAStateOffset, into: gabaAActivation, cells: cells, y: y, state: state, derivative: derivative)
+            activate(model.ampa, offset: model.ampaStateOffset, into: ampa, cells: cells, y: y, state: state, derivative: derivative)
+            activate(model.gabaA, offset: model.gabaAStateOffset, into: gabaA, cells: cells, y: y, state: state, derivative: derivative)
+        }
+    }
+
+    /// One of the two buffers of presynaptic activations. A split network alternates them from one
+    /// evaluation to the next inside a chain (``evaluatePresynaptic(cells:y:state:derivative:buffer:)``);
+    /// a thread that has passed the barrier of evaluation e + 1 knows that every other thread has
+    /// finished phase 2 of evaluation e, so it may overwrite e's buffer in phase 1 of e + 2.
+    public enum ActivationBuffer: Sendable {
+        case even, odd
+        /// The buffer of evaluation `index` of a chain.
+        public init(evaluation index: Int) { self = index % 2 == 0 ? .even : .odd }
+    }
+
+    private func activations(_ buffer: ActivationBuffer) -> (ampa: Workspace, gabaA: Workspace) {
+        switch buffer {
+        case .even: (ampaActivation, gabaAActivation)
+        case .odd: (ampaActivationOdd, gabaAActivationOdd)
         }
     }
 
     /// Phase 2 for the cells of `part`, after phase 1 has run for every cell: open channels
     /// (sparse rows of W times the activations, plus pulses), fluxes and derivatives.
+    ///
+    /// - Parameter buffer: the activations phase 1 of this evaluation wrote.
     public func evaluatePostsynaptic(_ part: Part, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
-                                     input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
+                                     input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>,
+                                     buffer: ActivationBuffer = .even) {
         let cells = part.cells
-        var ampa = UnsafePointer(ampaActivation.base), gabaA = UnsafePointer(gabaAActivation.base)
+        let (ampaBuffer, gabaABuffer) = activations(buffer)
+        var ampa = UnsafePointer(ampaBuffer.base), gabaA = UnsafePointer(gabaABuffer.base)
         if let copy = part.ampaCopy, !ampaIsEmpty {
             copy.base.update(from: ampa, count: n)
             ampa = UnsafePointer(copy.base)
@@ -392,7 +423,8 @@ public final class NetworkRightHandSide {
     /// last block needs no special case; the derivatives are written there in place (phase 2)
     /// and copied out.
     private func presynapticVectorized(_ v: VectorizedCells, cells: Range<Int>, y: UnsafePointer<Double>,
-                                       state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>) {
+                                       state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>,
+                                       ampa ampaActivation: Workspace, gabaA gabaAActivation: Workspace) {
         let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
         let py = padY.base, pw = padW.base
         let lower = cells.lowerBound, upper = cells.upperBound == n ? v.padded : cells.upperBound

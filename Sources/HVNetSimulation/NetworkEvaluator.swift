@@ -47,6 +47,8 @@ public final class NetworkEvaluator {
     @exclusivity(unchecked) private var jobStateOutput: UnsafeMutablePointer<Double>? = nil
     /// Whether the job's parts sum their components for the finite check (the step's end state).
     @exclusivity(unchecked) private var jobSums = false
+    /// The evaluations of a chained job (``evaluate(chain:)``).
+    @exclusivity(unchecked) private var jobChain: UnsafePointer<ChainedEvaluation>? = nil
     /// Cell-wise observation each part runs first in the next job (``observeCellsLater(_:by:)``).
     @exclusivity(unchecked) private var pendingStep: AcceptedStep? = nil
     @exclusivity(unchecked) private var pendingObserver: (any CellwiseStepObserver)? = nil
@@ -319,6 +321,27 @@ public final class NetworkEvaluator {
         }
     }
 
+    /// Split over threads, the evaluations run as one job whose parts meet once per evaluation,
+    /// between its phases (``WorkerTeam/Meetings/insidePairs``): a part goes on from its phase 2
+    /// to its phase 1 of the next evaluation, which reads only the part's own components, and
+    /// writes that evaluation's activations into the other buffer
+    /// (``NetworkRightHandSide/ActivationBuffer``). The same values as one evaluation at a time.
+    public func evaluate(chain: UnsafeBufferPointer<ChainedEvaluation>) {
+        guard let team, let first = chain.baseAddress, chain.count > 0 else {
+            for e in chain { evaluate(t: e.t, combining: e.combination, state: e.state, into: e.derivative, endsStep: e.endsStep) }
+            return
+        }
+        evaluations += chain.count
+        onCaller = chooser.next()
+        jobChain = first
+        start(.chain, t: first.pointee.t, state: nil, output: nil, on: team, stages: 2 * chain.count)
+        jobChain = nil
+        if let last = chain.last, last.endsStep {
+            summedState = UnsafePointer(last.state)
+            summedDerivative = UnsafePointer(last.derivative)
+        }
+    }
+
     public func observeCellsLater(_ step: AcceptedStep, by observer: any CellwiseStepObserver) -> Bool {
         guard team != nil else { return false }
         completeDeferredWork()
@@ -355,7 +378,7 @@ public final class NetworkEvaluator {
     /// Phase 1 for `cells` (a part's, with its noise): their input (drive, noise, time-varying stimuli), potentials and
     /// presynaptic activations.
     private func presynaptic(cells: Range<Int>, noise: NoiseRealisation?, t: Double, state: UnsafePointer<Double>,
-                             derivative: UnsafeMutablePointer<Double>) {
+                             derivative: UnsafeMutablePointer<Double>, buffer: NetworkRightHandSide.ActivationBuffer = .even) {
         let input = input.base, drive = drive.base
         if let noise {
             let fluctuation = fluctuation.base
@@ -379,12 +402,13 @@ public final class NetworkEvaluator {
             for i in cells { input[i] = drive[i] }
         }
         if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input, cells: cells) }
-        rightHandSide.evaluatePresynaptic(cells: cells, y: potentials(state), state: state, derivative: derivative)
+        rightHandSide.evaluatePresynaptic(cells: cells, y: potentials(state), state: state, derivative: derivative, buffer: buffer)
     }
 
     /// Phase 2 for part `k`, after phase 1 of every part.
-    private func postsynaptic(part k: Int, state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>) {
-        rightHandSide.evaluatePostsynaptic(parts[k], y: potentials(state), state: state, input: input.base, into: derivative)
+    private func postsynaptic(part k: Int, state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>,
+                              buffer: NetworkRightHandSide.ActivationBuffer = .even) {
+        rightHandSide.evaluatePostsynaptic(parts[k], y: potentials(state), state: state, input: input.base, into: derivative, buffer: buffer)
     }
 
     /// Writes part `k`'s components of `combination` into `out`.
@@ -405,16 +429,21 @@ public final class NetworkEvaluator {
     }
 
     /// What the team runs.
-    private enum Job { case evaluate, beginStep, unshift, addFluctuation }
+    private enum Job { case evaluate, chain, beginStep, unshift, addFluctuation }
 
-    private func start(_ job: Job, t: Double, state: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>?, on team: WorkerTeam) {
+    private func start(_ job: Job, t: Double, state: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>?, on team: WorkerTeam,
+                       stages: Int? = nil) {
         summedState = nil
         summedDerivative = nil
         self.job = job
         jobTime = t
         jobState = state
         jobOutput = output
-        team.run(stages: job == .evaluate ? 2 : 1, onCaller: onCaller)
+        switch job {
+        case .evaluate: team.run(stages: 2, onCaller: onCaller)
+        case .chain: team.run(stages: stages ?? 0, onCaller: onCaller, meetings: .insidePairs)
+        case .beginStep, .unshift, .addFluctuation: team.run(stages: 1, onCaller: onCaller)
+        }
         // Every part ran the pending observation at the start of this job.
         pendingStep = nil
         pendingObserver = nil
@@ -491,6 +520,17 @@ extension NetworkEvaluator: TeamWork {
             } else {
                 postsynaptic(part: k, state: state, derivative: derivative)
                 if jobSums { partSums[CacheLines.doubles * k] = partSum(part: k, state: state, derivative: derivative) }
+            }
+        case .chain:
+            guard let chain = jobChain else { return }
+            let e = chain[stage / 2], buffer = NetworkRightHandSide.ActivationBuffer(evaluation: stage / 2)
+            if stage % 2 == 0 {
+                writeCombination(e.combination, into: e.state, part: k)
+                presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: e.t, state: e.state,
+                            derivative: e.derivative, buffer: buffer)
+            } else {
+                postsynaptic(part: k, state: e.state, derivative: e.derivative, buffer: buffer)
+                if e.endsStep { partSums[CacheLines.doubles * k] = partSum(part: k, state: e.state, derivative: e.derivative) }
             }
         case .beginStep: beginStep(part: k, at: jobTime)
         case .unshift: if let state = jobOutput { unshift(part: k, at: jobTime, state: state) }

@@ -9,30 +9,32 @@ import Darwin
 
 /// Work that a ``WorkerTeam`` splits into parts: `perform(part:stage:)` runs every stage of a job
 /// for part 0 on the calling thread and for parts 1..<count on the team's workers, with a barrier
-/// between stages.
+/// between stages (or only inside pairs of stages: ``WorkerTeam/Meetings``).
 package protocol TeamWork: AnyObject {
     func perform(part: Int, stage: Int)
 }
 
 /// A fixed team of threads that runs jobs of one or more stages over parts: the caller runs part 0,
-/// `count − 1` persistent workers the others, and all meet at a barrier after each stage, so a
-/// stage may read what any part wrote in an earlier stage. ``run(stages:onCaller:)`` returns when every
-/// part has finished the last stage.
+/// `count − 1` persistent workers the others, and all meet at a barrier after each stage (or only
+/// inside pairs of stages, ``Meetings``), so a stage may read what any part wrote in an earlier
+/// stage before the last meeting. ``run(stages:onCaller:meetings:)`` returns when every part has
+/// finished the last stage.
 ///
-/// Waiting spins on atomics for a while (a stage of W1000 lasts microseconds), then yields the
-/// core (`sched_yield`), then sleeps in short naps, so that a shared or oversubscribed machine
-/// does not collapse and an idle team costs nothing. Persistent workers with this barrier were
-/// measured against one `DispatchQueue.concurrentPerform` per stage, which took more than twice
-/// as long on W1000 (docs/performance.md, "One network over several cores"). The workers live as
-/// long as the team: its deinit stops and joins them.
+/// Waiting spins on atomics for a while (about 20 µs: the phases of W1000 last microseconds),
+/// then yields the core (`sched_yield`), then sleeps in short naps, so that a shared or
+/// oversubscribed machine does not collapse and an idle team costs nothing. Persistent workers
+/// with this barrier were measured against one `DispatchQueue.concurrentPerform` per stage, which
+/// took more than twice as long on W1000 (docs/performance.md, "One network over several cores").
+/// The workers live as long as the team: its deinit stops and joins them.
 ///
 /// Why `@unchecked Sendable` is safe: the team's own state is atomics, constants set before the
-/// workers start (`work`, `count`) and the thread list, which only the owner touches. The work object is touched by several threads
-/// only inside `perform`, by parts that write disjoint memory within a stage; a job's parameters
-/// are written by the caller before ``run(stages:onCaller:)`` releases the job (a releasing store that the
-/// workers' acquiring load pairs with), and the barrier between stages (acquire–release on one
-/// counter) orders every part's writes of a stage before every part's reads of the next.
-/// ``run(stages:onCaller:)`` itself must be called from one thread at a time.
+/// workers start (`work`, `count`) and the thread list, which only the owner touches. The work
+/// object is touched by several threads only inside `perform`, by parts that write disjoint memory
+/// between two meetings; a job's parameters are written by the caller before
+/// ``run(stages:onCaller:meetings:)`` releases the job (a releasing store that the workers'
+/// acquiring load pairs with), and each barrier (acquire–release on one counter) orders every
+/// part's writes before it before every part's reads after it. ``run(stages:onCaller:meetings:)``
+/// itself must be called from one thread at a time.
 package final class WorkerTeam: @unchecked Sendable {
     package let count: Int
     /// Unowned: the work object owns the team and stops it (``stop()``) before it goes.
@@ -44,8 +46,10 @@ package final class WorkerTeam: @unchecked Sendable {
     private let pad0 = CacheLinePad()
     /// Jobs started; a worker runs job `started` when it has run `started − 1`.
     private let started = Atomic<Int>(0)
-    /// Stages of the current job (written before `started` is released).
+    /// Stages of the current job and whether its parts meet only inside pairs of stages (written
+    /// before `started` is released).
     private let stages = Atomic<Int>(0)
+    private let meetsInPairs = Atomic<Bool>(false)
     private let pad1 = CacheLinePad()
     /// Parts (workers) that have finished jobs, summed over jobs.
     private let finished = Atomic<Int>(0)
@@ -89,9 +93,24 @@ package final class WorkerTeam: @unchecked Sendable {
         threads.removeAll()
     }
 
+    /// Where the parts of a job meet.
+    package enum Meetings {
+        /// At a barrier between any two stages: a stage may read what any part wrote before it.
+        case betweenStages
+        /// Only between stages 2m and 2m + 1: stage 2m + 1 may read what any part wrote in stage 2m,
+        /// but a part may start stage 2m + 2 while another is still in stage 2m + 1, so the work
+        /// must not let stage 2m + 2 write what another part reads in stage 2m + 1 (a network's
+        /// chained evaluations alternate two buffers of activations for this).
+        case insidePairs
+
+        /// Whether the parts meet before `stage`, in pairs or between every two stages.
+        @inline(__always)
+        static func meetBefore(_ stage: Int, pairs: Bool) -> Bool { pairs ? stage % 2 == 1 : stage > 0 }
+    }
+
     /// Runs `stages` stages of the current job over every part and returns when all are done;
     /// with `onCaller`, every part on the calling thread in turn (the same writes), the workers idle.
-    package func run(stages: Int, onCaller: Bool = false) {
+    package func run(stages: Int, onCaller: Bool = false, meetings: Meetings = .betweenStages) {
         guard count > 1, isRunning, !onCaller else {
             // One thread: each stage for every part in turn (the same writes, in part order).
             for stage in 0..<stages {
@@ -99,10 +118,12 @@ package final class WorkerTeam: @unchecked Sendable {
             }
             return
         }
+        let pairs = meetings == .insidePairs
         self.stages.store(stages, ordering: .relaxed)
+        meetsInPairs.store(pairs, ordering: .relaxed)
         let job = started.wrappingAdd(1, ordering: .releasing).newValue
         for stage in 0..<stages {
-            if stage > 0 { barrier() }
+            if Meetings.meetBefore(stage, pairs: pairs) { barrier() }
             work.perform(part: 0, stage: stage)
         }
         let expected = job &* (count - 1)
@@ -127,13 +148,20 @@ package final class WorkerTeam: @unchecked Sendable {
             if started.load(ordering: .acquiring) == done { return }  // stopping, no job pending
             done += 1
             let stages = self.stages.load(ordering: .relaxed)
+            let pairs = meetsInPairs.load(ordering: .relaxed)
             for stage in 0..<stages {
-                if stage > 0 { barrier() }
+                if Meetings.meetBefore(stage, pairs: pairs) { barrier() }
                 work.perform(part: part, stage: stage)
             }
             finished.wrappingAdd(1, ordering: .releasing)
         }
     }
+
+    /// Tries of a wait's condition before it yields the core, and before it naps: about 20 µs of
+    /// spinning (a try is a load and a test, 0.33 ns on the machine of docs/performance.md), longer
+    /// than the usual wait at a barrier of W1000 (a few µs), since each `sched_yield` is a system
+    /// call (0.6 µs there), and much shorter than a scheduler's time slice; then 1 000 yields.
+    static let spinTries = 60_000, yieldTries = 61_000
 
     /// Spins, then yields, then naps until `condition` holds.
     @inline(__always)
@@ -141,8 +169,8 @@ package final class WorkerTeam: @unchecked Sendable {
         var tries = 0
         while !condition() {
             tries += 1
-            if tries < 4_000 { continue }
-            if tries < 20_000 { sched_yield(); continue }
+            if tries < spinTries { continue }
+            if tries < yieldTries { sched_yield(); continue }
             var nap = timespec(tv_sec: 0, tv_nsec: 50_000)
             nanosleep(&nap, nil)
         }
@@ -157,9 +185,11 @@ package final class WorkerTeam: @unchecked Sendable {
 /// whose other load preempts the workers). The margin keeps one slow team probe (a worker
 /// preempted for a moment) from sending a whole period to one thread: without it W1000 on two
 /// threads ran 6 of its 30 periods on the caller, with probe ratios from 0.65 to 1.9
-/// (docs/performance.md).
+/// (docs/performance.md). A job is a fixed step's chain of evaluations or one evaluation. The
+/// period is not a power of two, so that work done every power-of-two number of steps (a block of
+/// the noise paths: 512 grid points) does not always fall into the same probe.
 package struct SplitChooser {
-    package static let period = 4096, probe = 64
+    package static let period = 4000, probe = 64
     /// The caller runs the period when its probe took at most this fraction of the team's.
     package static let callerShare = 0.8
     private var job = 0

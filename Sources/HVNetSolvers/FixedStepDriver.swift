@@ -125,6 +125,34 @@ final class FixedStepper<System: ODESystem>: Stepper {
         let h = target - t
         let k2 = buffer, k3 = buffer + dim, stage = buffer + 2 * dim
         let inParts = system.evaluatesInParts, dim = dim
+        if inParts, let fNew {
+            // A split system runs the step's evaluations as one chain (the same values).
+            withUnsafeTemporaryAllocation(of: ChainedEvaluation.self, capacity: 4) { chain in
+                var count = 0
+                func add(_ t: Double, _ combination: StateCombination, _ state: UnsafeMutablePointer<Double>,
+                         _ derivative: UnsafeMutablePointer<Double>, endsStep: Bool = false) {
+                    chain.initializeElement(at: count, to: ChainedEvaluation(
+                        t: t, combination: combination, state: state, derivative: derivative, endsStep: endsStep))
+                    count += 1
+                }
+                switch scheme {
+                case .euler:
+                    add(target, .step(base: y, scale: h, direction: f), yNew, fNew, endsStep: true)
+                case .heun:
+                    add(target, .step(base: y, scale: h, direction: f), stage, k2)
+                    add(target, .heun(base: y, scale: 0.5 * h, d1: f, d2: k2), yNew, fNew, endsStep: true)
+                case .rk4:
+                    // k4 into fNew's room, then the end state and f there, as below.
+                    add(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: f), stage, k2)
+                    add(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: k2), stage, k3)
+                    add(target, .step(base: y, scale: h, direction: k3), stage, fNew)
+                    add(target, .rk4(base: y, scale: h / 6, d1: f, d2: k2, d3: k3, d4: UnsafePointer(fNew)), yNew, fNew, endsStep: true)
+                }
+                system.evaluate(chain: UnsafeBufferPointer(rebasing: chain[0..<count]))
+                chain.baseAddress!.deinitialize(count: count)
+            }
+            return
+        }
         /// f(t, combination) with the combination written into `state`: by the system's parts, or here.
         @inline(__always)
         func evaluate(_ t: Double, _ combination: StateCombination, _ state: UnsafeMutablePointer<Double>,

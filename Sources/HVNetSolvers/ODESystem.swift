@@ -24,6 +24,12 @@ public protocol ODESystem: AnyObject {
     /// components for that check while it has them at hand).
     func evaluate(t: Double, combining combination: StateCombination, state: UnsafeMutablePointer<Double>,
                   into derivative: UnsafeMutablePointer<Double>, endsStep: Bool)
+    /// The evaluations of one step in order, each as ``evaluate(t:combining:state:into:endsStep:)``
+    /// (a later combination may read an earlier derivative): the same values as calling that for
+    /// each in turn, which is what the default does. A split system runs them as one job, its
+    /// threads meeting once per evaluation instead of three times (docs/performance.md, "One
+    /// network over several cores").
+    func evaluate(chain: UnsafeBufferPointer<ChainedEvaluation>)
     /// True when the system evaluates in parts on several threads: the steppers then hand it
     /// their stage states as combinations (``evaluate(t:combining:state:into:endsStep:)``) and the loop asks
     /// it for non-finite components (``firstNonFinite(state:derivative:)``); otherwise they compute
@@ -82,6 +88,9 @@ extension ODESystem {
         combination.write(into: state, components: 0..<dimension)
         evaluate(t: t, state: state, into: derivative)
     }
+    public func evaluate(chain: UnsafeBufferPointer<ChainedEvaluation>) {
+        for e in chain { evaluate(t: e.t, combining: e.combination, state: e.state, into: e.derivative, endsStep: e.endsStep) }
+    }
     public func observeCellsLater(_ step: AcceptedStep, by observer: any CellwiseStepObserver) -> Bool { false }
     public func completeDeferredWork() {}
     public var isShifted: Bool { false }
@@ -116,6 +125,26 @@ public enum StateCombination {
         case .rk4(let y, let a, let d1, let d2, let d3, let d4):
             for i in components { out[i] = y[i] + a * (d1[i] + 2 * d2[i] + 2 * d3[i] + d4[i]) }
         }
+    }
+}
+
+/// One evaluation of a step's chain (``ODESystem/evaluate(chain:)``): f(`t`, `combination`) with
+/// the combination written into `state` and f into `derivative`; `endsStep` as in
+/// ``ODESystem/evaluate(t:combining:state:into:endsStep:)``.
+public struct ChainedEvaluation {
+    public var t: Double
+    public var combination: StateCombination
+    public var state: UnsafeMutablePointer<Double>
+    public var derivative: UnsafeMutablePointer<Double>
+    public var endsStep: Bool
+
+    public init(t: Double, combination: StateCombination, state: UnsafeMutablePointer<Double>,
+                derivative: UnsafeMutablePointer<Double>, endsStep: Bool = false) {
+        self.t = t
+        self.combination = combination
+        self.state = state
+        self.derivative = derivative
+        self.endsStep = endsStep
     }
 }
 

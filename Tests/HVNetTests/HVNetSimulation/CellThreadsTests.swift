@@ -78,6 +78,20 @@ struct CellThreadsTests {
         }
     }
 
+    @Test("Heun's and Euler's steps (chains of two and one evaluations) give the same spikes and state on 1 and 2 threads",
+          arguments: ["heun", "euler"])
+    func shorterChainsAreBitIdentical(method: String) throws {
+        let text = Self.wLike.replacingOccurrences(of: "method: rk4", with: "method: \(method)")
+            .replacingOccurrences(of: "duration_ms: 40", with: "duration_ms: 20")
+        let one = try Self.run(text, threads: 1)
+        let two = try Self.run(text, threads: 2)
+        #expect(two.cellThreads == 2)
+        #expect(one.spikes.count > 50)
+        #expect(two.spikes.map(\.cell) == one.spikes.map(\.cell))
+        #expect(two.spikes.map(\.timeMs.bitPattern) == one.spikes.map(\.timeMs.bitPattern))
+        #expect(two.state.map(\.bitPattern) == one.state.map(\.bitPattern))
+    }
+
     @Test("shifted shared noise, kinetic synapses and every stimulus type give the same result on 1 and 3 threads")
     func mixedInputsAreBitIdentical() throws {
         let one = try Self.run(Self.mixed, threads: 1)
@@ -187,6 +201,52 @@ struct CellThreadsTests {
                 seenAtStageOne[part] = stageZero.reduce(0, +)
             }
         }
+    }
+
+    /// Counts each part's runs of each stage; an odd stage records what every part had done of
+    /// the stage before it. Raw memory, one counter per part and stage: parts of a job touch
+    /// nothing shared but these (arrays of arrays would be retained across threads).
+    final class PairedWork: TeamWork, @unchecked Sendable {
+        let parts: Int, stages: Int
+        let done: UnsafeMutablePointer<Int>
+        let seen: UnsafeMutablePointer<Int>
+        init(parts: Int, stages: Int) {
+            self.parts = parts
+            self.stages = stages
+            done = .allocate(capacity: parts * stages)
+            done.initialize(repeating: 0, count: parts * stages)
+            seen = .allocate(capacity: parts * stages)
+            seen.initialize(repeating: 0, count: parts * stages)
+        }
+        deinit {
+            done.deallocate()
+            seen.deallocate()
+        }
+        func perform(part: Int, stage: Int) {
+            if stage % 2 == 1 {
+                var sum = 0
+                for p in 0..<parts { sum += done[(stage - 1) * parts + p] }
+                seen[stage * parts + part] = sum
+            }
+            done[stage * parts + part] += 1
+        }
+        func seen(stage: Int) -> [Int] { (0..<parts).map { seen[stage * parts + $0] } }
+        func done(stage: Int) -> [Int] { (0..<parts).map { done[stage * parts + $0] } }
+    }
+
+    @Test("a team that meets only inside pairs of stages still runs each odd stage after every part's even stage")
+    func workerTeamMeetsInsidePairs() {
+        let work = PairedWork(parts: 3, stages: 6)
+        let team = WorkerTeam(count: 3, work: work)
+        for job in 1...2_000 {
+            team.run(stages: 6, meetings: .insidePairs)
+            let expected = Array(repeating: 3 * job, count: 3)
+            let ok = [1, 3, 5].allSatisfy { work.seen(stage: $0) == expected }
+            #expect(ok)
+            if !ok { break }
+        }
+        #expect((0..<6).allSatisfy { work.done(stage: $0) == Array(repeating: 2_000, count: 3) })
+        team.stop()
     }
 
     @Test("a worker team runs every part of every stage after the barrier, and stops its workers")
