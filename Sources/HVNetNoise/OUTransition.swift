@@ -60,6 +60,12 @@ public struct OUTransition: Sendable, Equatable {
         return sum
     }
 
+    /// Whether every coefficient is finite (false for a τ or σ so large or small that τ², σ² or
+    /// h/τ overflow).
+    public var isFinite: Bool {
+        [decay, integralDecay, sigmaX, sigmaI, correlation, complement].allSatisfy(\.isFinite)
+    }
+
     /// Covariance matrix [[Var x⁺, Cov], [Cov, Var I⁺]] of the increment given (x, I).
     public var covariance: (xx: Double, xi: Double, ii: Double) {
         (sigmaX * sigmaX, correlation * sigmaX * sigmaI, sigmaI * sigmaI)

@@ -1,5 +1,6 @@
 import Foundation
 import HVNetModel
+import HVNetNoise
 import HVNetSolvers
 import Numerics
 
@@ -115,6 +116,20 @@ extension Scenario {
         _ = try count(
             2.5 * min(options.largestStep, durationMs) / grid, "noise grid points per block (2.5 × largest step / grid)",
             path: "noise.grid_ms", shown: formatNumber(grid))
+        // The OU paths advance by exact transitions over the grid (OUTransition): their
+        // coefficients hold τ² and σ², which overflow (or meet 0 · ∞) for absurd τ or σ.
+        for (p, population) in populations.enumerated() {
+            guard let noise = population.noise, noise.sdPA > 0 else { continue }
+            let owner = "population \(printable(population.name)), populations[\(p)] (its own noise block or the top-level one)"
+            guard OUTransition(h: grid, tau: noise.tauMs).isFinite else {
+                throw fail("noise.tau_ms", formatNumber(noise.tauMs),
+                           "a correlation time whose OU transition over the noise grid (\(formatNumber(grid)) ms) is finite, for \(owner); between about 1e-300 and 1e150 ms")
+            }
+            guard OUTransition(h: grid, tau: noise.tauMs, sigma: noise.sdPA).isFinite else {
+                throw fail("noise.sd_pA", formatNumber(noise.sdPA),
+                           "an SD whose OU transition (τ = \(formatNumber(noise.tauMs)) ms, grid \(formatNumber(grid)) ms) is finite, for \(owner)")
+            }
+        }
         // Channel and delay distributions.
         for (k, c) in connections.enumerated() {
             for (key, strength) in [("channels_per_contact", c.channelsPerContact), ("delay_ms", c.delayMs)] {

@@ -1,3 +1,4 @@
+import Numerics
 /// Why an integration stopped early.
 public enum IntegrationError: Error, Equatable, CustomStringConvertible {
     /// The state became NaN or infinite: the run diverged.
@@ -15,17 +16,17 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .nonFinite(let t, let component):
-            return "the run diverged: \(component) became NaN or infinite at t = \(t) ms"
+            return "the run diverged: \(component) became NaN or infinite at t = \(formatRounded(t)) ms"
         case .invalidOptions(let message):
             return message
         case .stepSizeUnderflow(let t, let h, let component, let reason):
-            return "step size underflow at t = \(t) ms: the step fell to \(h) ms, below the smallest allowed; fastest-changing state \(component)"
+            return "step size underflow at t = \(formatRounded(t)) ms: the step fell to \(formatRounded(h)) ms, below the smallest allowed; fastest-changing state \(component)"
                 + (reason.map { " (\($0))" } ?? " (the error test failed at every larger step)")
                 + "; loosen rtol/atol or use a fixed-step method"
         case .stepperFailure(let t, let reason):
-            return "the solver failed at t = \(t) ms: \(reason)"
+            return "the solver failed at t = \(formatRounded(t)) ms: \(reason)"
         case .tooManySteps(let t, let limit):
-            return "too many steps: more than \(limit) steps (accepted and rejected) before t = \(t) ms"
+            return "too many steps: more than \(limit) steps (accepted and rejected) before t = \(formatRounded(t)) ms"
         }
     }
 

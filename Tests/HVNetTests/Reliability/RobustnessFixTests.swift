@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HVNetModel
 @testable import HVNetScenario
+@testable import HVNetSolvers
 @testable import Numerics
 
 /// Findings of a hostile-input review: each bad input gets an error that names the key path and
@@ -106,6 +107,43 @@ struct RobustnessFixTests {
             populations: [{name: p, size: 4}]
             recording: {cells: [3, 1]}
             """) == "no error")
+    }
+
+    /// τ² and σ² enter the exact OU transition: τ = 1e155 ms or a subnormal τ used to pass the
+    /// checks and make every run "diverge" at its first step, naming a cell instead of the key.
+    @Test("A noise τ or SD whose OU transition is not finite is refused, naming noise.tau_ms or noise.sd_pA",
+          arguments: [("tau_ms: 1e155", "noise.tau_ms"), ("tau_ms: 5e-324", "noise.tau_ms"), ("tau_ms: 1e-320", "noise.tau_ms"),
+                      ("sd_pA: 1e200", "noise.sd_pA")])
+    func extremeNoiseIsRefused(setting: String, key: String) {
+        let text = """
+            duration_ms: 5
+            solver: {method: rk4, dt_ms: 0.01, noise_integration: shifted}
+            noise: {mean_pA: 145, sd_pA: 20, tau_ms: 5}
+            populations: [{name: E, size: 2}]
+            """
+        let key0 = String(setting.split(separator: ":")[0])
+        let value = String(setting.split(separator: ":")[1].dropFirst())
+        let changed = text.replacingOccurrences(of: "\(key0): \(key0 == "tau_ms" ? "5" : "20")", with: "\(key0): \(value)")
+        #expect(changed != text)
+        let message = Self.error(changed)
+        #expect(message.contains(key) && message.contains("populations[0]"), "\(message)")
+        // The ends of the documented range still pass.
+        #expect(Self.error(text.replacingOccurrences(of: "tau_ms: 5", with: "tau_ms: 1e150")) == "no error")
+        #expect(Self.error(text.replacingOccurrences(of: "tau_ms: 5", with: "tau_ms: 1e-300")) == "no error")
+    }
+
+    @Test("Times and steps in messages are rounded to 12 significant digits; other values are kept")
+    func roundedTimes() {
+        #expect(formatRounded(0.7 * 16) == "11.2")  // 11.200000000000001 on the grid
+        #expect(formatRounded(3.2600000000000002) == "3.26")
+        #expect(formatRounded(1e-15) == "1e-15")
+        #expect(formatRounded(123456.78901234567) == "123456.789012")
+        #expect(formatRounded(0) == "0.0")
+        #expect(formatRounded(-2.5) == "-2.5")
+        #expect(formatRounded(.infinity) == "inf")
+        #expect(formatRounded(1e308) == "1e+308")
+        #expect(formatRounded(5e-324) == "5e-324")
+        #expect(IntegrationError.nonFinite(timeMs: 0.7 * 16, component: "cell 3 (v)").description.contains("t = 11.2 ms"))
     }
 
     @Test("printable escapes control characters, separators and bidirectional overrides, and keeps the rest")
