@@ -45,6 +45,8 @@ public final class Recorder: CellwiseStepObserver {
     @exclusivity(unchecked) private var nextSample = 0
     private let sampleCount: Int
     private let scratch: UnsafeMutablePointer<Double>
+    /// State components (y, w, then any kinetic synapses).
+    private let stateSize: Int
     /// ξ_i(t) in pA at the current sample, when `iNoise` is recorded.
     private let noiseInput: Workspace?
 
@@ -83,8 +85,11 @@ public final class Recorder: CellwiseStepObserver {
         let window = settings.plotWindow(durationMs: duration)
         plotData = settings.traceCells.prefix(10).map { PlotTrace(cell: $0, fromMs: window.lowerBound) }
         efficiency = settings.traceCells.map { EfficiencySums(cell: $0) }
-        scratch = .allocate(capacity: 3 * n)  // interpolated state, then dy/dt of traced cells
-        scratch.initialize(repeating: 0, count: 3 * n)
+        // The interpolated state (every component: the synaptic channels read kinetic synapses'
+        // states after y and w), then dy/dt of traced cells.
+        stateSize = model.stateSize
+        scratch = .allocate(capacity: stateSize + n)
+        scratch.initialize(repeating: 0, count: stateSize + n)
         noiseInput = settings.variables.contains(.iNoise) ? Workspace(count: n) : nil
         if let traceSink, !settings.traceCells.isEmpty {
             try traceSink.begin(columns: Self.columns(settings), rows: sampleCount)
@@ -125,10 +130,10 @@ public final class Recorder: CellwiseStepObserver {
             let t = Double(nextSample) * interval
             guard t <= step.t1 + tolerance else { break }
             let s = min(max((t - step.t0) / step.h, 0), 1)
-            for k in 0..<(2 * n) {
+            for k in 0..<stateSize {
                 scratch[k] = CubicHermite(h: step.h, y0: step.y0[k], f0: step.f0[k], y1: step.y1[k], f1: step.f1[k]).value(at: s)
             }
-            let derivative = scratch + 2 * n
+            let derivative = scratch + stateSize
             for i in settings.traceCells {
                 derivative[i] = CubicHermite(h: step.h, y0: step.y0[i], f0: step.f0[i], y1: step.y1[i], f1: step.f1[i]).derivative(at: s)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HVNetModel
+@testable import HVNetScenario
 @testable import HVNetSimulation
 
 @Suite("Recording")
@@ -46,6 +47,43 @@ struct RecordingTests {
         let ratio = try gap(0.04) / gap(0.02)
         #expect(abs(ratio - 2) < 0.2, "gap ratio \(ratio)")
         #expect(try gap(2) > 1, "a 2 ms synapse changes the EPSP by more than 1 mV")
+    }
+
+    /// The recorder interpolates the state between steps for its samples; it used to interpolate
+    /// only y and w, so the channels of kinetic synapses (states after them) were read from
+    /// stale scratch or past its end: wrong values, different from run to run with threads.
+    @Test("Traced open channels of kinetic synapses are W·s of the sampled state (AMPA and GABA-A)")
+    func kineticChannelsInTraces() throws {
+        let text = """
+            duration_ms: 20
+            solver: {method: rk4, dt_ms: 1/64}
+            synapses: {AMPA: {kinetics: first_order, tau_ms: 2}, GABAA: {kinetics: first_order, tau_ms: 5}}
+            populations:
+              - {name: E, size: 2, initial: {v_mV: [-30, -50]}}
+              - {name: I, size: 1, initial: {v_mV: -25}}
+            connections:
+              - {receptor: AMPA, from: E, to: I, matrix: [[1, 1]], channels_per_contact: 10}
+              - {receptor: GABAA, from: I, to: E, matrix: [[1], [1]], channels_per_contact: 30}
+            recording: {cells: [0, 2], variables: [pAmpa, pGabaA]}
+            """
+        let scenario = try ScenarioLoader.parse(text)
+        let result = try Simulation.simulateWithState(scenario)
+        let network = scenario.makeNetwork()
+        let state = result.state, last = try #require(result.run.rows.last)
+        #expect(abs(last[0] - 20) < 1e-9)  // the last sample is the step's end: the final state
+        func open(_ coupling: SynapticCoupling, offset: Int, cell: Int) -> Double {
+            coupling.weights.entries.filter { $0.row == cell }.reduce(0) { $0 + $1.value * state[offset + $1.column] }
+        }
+        let ampa = try #require(network.ampaStateOffset), gabaA = try #require(network.gabaAStateOffset)
+        #expect(gabaA == 3 * 3)  // after y, w and s_AMPA: the component the recorder did not interpolate
+        let expected = [open(network.ampa, offset: ampa, cell: 0), open(network.gabaA, offset: gabaA, cell: 0),
+                        open(network.ampa, offset: ampa, cell: 2), open(network.gabaA, offset: gabaA, cell: 2)]
+        #expect(expected[1] > 0 && expected[2] > 0)  // cell 0 receives GABA-A, cell 2 AMPA
+        for (k, value) in expected.enumerated() {
+            #expect(abs(last[1 + k] - value) <= 1e-12 * max(1, abs(value)), "column \(k + 1): \(last[1 + k]) against \(value)")
+        }
+        // Every sample stays within [0, channels]: s is in [0, 1].
+        for row in result.run.rows { #expect(row[1...].allSatisfy { $0 >= 0 && $0 <= 60 }) }
     }
 
     @Test("The state of a network with kinetic synapses holds s after y and w")
