@@ -167,6 +167,11 @@ expect_success() {
 
 printf '%s\n' "$base" > "$work/seed.yaml"
 expect_success "validate" "$work" seed.yaml -- validate "$work/seed.yaml"
+# validate takes run's shorthands, and the estimate follows them.
+out=$("$hvnet" validate "$work/seed.yaml" --duration 7 --trials 3 --seed 5 2>&1)
+echo "$out" | grep -q ', 7.0 ms' && echo "$out" | grep -q '× 3 trial(s)' \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL validate --duration/--trials: $out"; }
+expect_failure "validate --duration bad" "duration_ms" validate "$work/seed.yaml" --duration -1
 expect_success "run" "$work/ok-r1" spikes.csv connectivity.csv summary.json traces.csv voltage.svg -- run "$work/seed.yaml" --out "$work/ok-r1" --quiet
 expect_success "compare" "$work/ok-c1" compare.json compare.csv -- compare "$work/seed.yaml" --duration 5 --method rk4:dt=0.05 --out "$work/ok-c1" --quiet
 printf 'cell,time_ms\n0,10\n0,30\n1,20\n' > "$work/ok2.csv"

@@ -117,18 +117,18 @@ extension Scenario {
             2.5 * min(options.largestStep, durationMs) / grid, "noise grid points per block (2.5 × largest step / grid)",
             path: "noise.grid_ms", shown: formatNumber(grid))
         // The OU paths advance by exact transitions over the grid (OUTransition): their
-        // coefficients hold τ² and σ², which overflow (or meet 0 · ∞) for absurd τ or σ.
+        // coefficients hold σ²τ² and h/τ, which overflow (or meet 0 · ∞) for absurd τ or σ. The
+        // key blamed is σ only when σ fails with an ordinary τ (1 ms), otherwise τ.
         for (p, population) in populations.enumerated() {
-            guard let noise = population.noise, noise.sdPA > 0 else { continue }
+            guard let noise = population.noise, noise.sdPA > 0,
+                !OUTransition(h: grid, tau: noise.tauMs, sigma: noise.sdPA).isFinite else { continue }
             let owner = "population \(printable(population.name)), populations[\(p)] (its own noise block or the top-level one)"
-            guard OUTransition(h: grid, tau: noise.tauMs).isFinite else {
+            if OUTransition(h: grid, tau: 1, sigma: noise.sdPA).isFinite {
                 throw fail("noise.tau_ms", formatNumber(noise.tauMs),
-                           "a correlation time whose OU transition over the noise grid (\(formatNumber(grid)) ms) is finite, for \(owner); between about 1e-300 and 1e150 ms")
+                           "a correlation time for which the OU transition over the noise grid (\(formatNumber(grid)) ms) is finite with sd_pA = \(formatNumber(noise.sdPA)), for \(owner): τ·sd_pA below about 1e154 and τ above about grid_ms / 1e308")
             }
-            guard OUTransition(h: grid, tau: noise.tauMs, sigma: noise.sdPA).isFinite else {
-                throw fail("noise.sd_pA", formatNumber(noise.sdPA),
-                           "an SD whose OU transition (τ = \(formatNumber(noise.tauMs)) ms, grid \(formatNumber(grid)) ms) is finite, for \(owner)")
-            }
+            throw fail("noise.sd_pA", formatNumber(noise.sdPA),
+                       "an SD for which the OU transition is finite (sd_pA · tau_ms below about 1e154), for \(owner)")
         }
         // Channel and delay distributions.
         for (k, c) in connections.enumerated() {

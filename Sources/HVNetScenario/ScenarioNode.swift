@@ -95,10 +95,21 @@ struct ScenarioNode {
         return value
     }
 
+    /// A whole number in `range`: digits, or a decimal or scientific form whose value is whole
+    /// (`1e6`, `100.0`), as YAML writers and other tools produce.
     func integer(in range: ClosedRange<Int>, _ expected: String) throws -> Int {
-        guard let s = node.scalar?.string, let value = Int(s.trimmingCharacters(in: .whitespaces)), range.contains(value)
+        guard let s = node.scalar?.string.trimmingCharacters(in: .whitespaces), let value = Self.parseWholeNumber(s), range.contains(value)
         else { throw invalid(expected) }
         return value
+    }
+
+    /// `raw` as a whole number: Int's digits, or a finite decimal (digits, sign, point, exponent)
+    /// whose value is whole and within ±2^53 (where every whole double is exact); nil otherwise
+    /// (fractions, 1.5, 1e300, hexadecimal).
+    static func parseWholeNumber(_ raw: String) -> Int? {
+        if let value = Int(raw) { return value }
+        guard raw.allSatisfy({ "0123456789+-.eE".contains($0) }), let value = Double(raw), value.isFinite, value.rounded() == value, abs(value) <= 9_007_199_254_740_992 else { return nil }
+        return Int(value)
     }
 
     /// A YAML boolean: `true` or `false` unquoted (YAML 1.1's yes/no/on/off too); a quoted

@@ -132,6 +132,23 @@ struct RobustnessFixTests {
         #expect(Self.error(text.replacingOccurrences(of: "tau_ms: 5", with: "tau_ms: 1e-300")) == "no error")
     }
 
+    @Test("Whole numbers may be written in decimal or scientific form (size: 1e2); fractions and hexadecimal are refused")
+    func wholeNumbersInScientificForm() {
+        #expect(ScenarioNode.parseWholeNumber("1e2") == 100)
+        #expect(ScenarioNode.parseWholeNumber("100.0") == 100)
+        #expect(ScenarioNode.parseWholeNumber("-3") == -3)
+        #expect(ScenarioNode.parseWholeNumber("9007199254740992") == 9_007_199_254_740_992)
+        for bad in ["1.5", "1e300", "0x10", "nan", "inf", "1/2", "", "1e-3"] { #expect(ScenarioNode.parseWholeNumber(bad) == nil, "\(bad)") }
+        let text = """
+            duration_ms: 5
+            solver: {method: rk4, dt_ms: 0.01}
+            populations: [{name: E, size: 1e2}, {name: I, size: 2.5e1}]
+            """
+        #expect(Self.error(text) == "no error")
+        let message = Self.error(text.replacingOccurrences(of: "2.5e1", with: "2.5"))
+        #expect(message.contains("populations[1].size") && message.contains("whole number"), "\(message)")
+    }
+
     @Test("Times and steps in messages are rounded to 12 significant digits; other values are kept")
     func roundedTimes() {
         #expect(formatRounded(0.7 * 16) == "11.2")  // 11.200000000000001 on the grid
