@@ -102,8 +102,11 @@ enum SignalCleanup {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
-                FileHandle.standardError.write(
-                    Data("\nhvnet: \(number == SIGINT ? "interrupted" : "terminated"); \(directory)/summary.json says status: interrupted\n".utf8))
+                let summary = (directory as NSString).appendingPathComponent("summary.json")
+                // Before the run has written anything (the directory may not exist yet) there is no summary to point to.
+                let said = FileManager.default.fileExists(atPath: summary)
+                    ? "\(directory)/summary.json says status: interrupted" : "no output was written to \(directory)"
+                FileHandle.standardError.write(Data("\nhvnet: \(number == SIGINT ? "interrupted" : "terminated"); \(said)\n".utf8))
                 _exit(status.rawValue)
             }
             source.resume()
