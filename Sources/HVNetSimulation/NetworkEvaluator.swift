@@ -49,6 +49,10 @@ public final class NetworkEvaluator {
     @exclusivity(unchecked) private var jobSums = false
     /// The evaluations of a chained job (``evaluate(chain:)``).
     @exclusivity(unchecked) private var jobChain: UnsafePointer<ChainedEvaluation>? = nil
+    /// The end of a shifted step (``completeShiftedStep(at:state:derivative:rate:anchoring:)``):
+    /// where dy/dt goes, and whether the next step's anchor is set too.
+    @exclusivity(unchecked) private var jobRate: UnsafeMutablePointer<Double>? = nil
+    @exclusivity(unchecked) private var jobAnchors = false
     /// Cell-wise observation each part runs first in the next job (``observeCellsLater(_:by:)``).
     @exclusivity(unchecked) private var pendingStep: AcceptedStep? = nil
     @exclusivity(unchecked) private var pendingObserver: (any CellwiseStepObserver)? = nil
@@ -262,6 +266,41 @@ public final class NetworkEvaluator {
         }
     }
 
+    /// Split over threads, one job: each part unshifts its cells, writes their dy/dt, sums its
+    /// components for the finite check and, when `anchoring`, keeps Ī(t) as the next anchor: the
+    /// values of the calls one at a time (one noise evaluation at `t` gives η and Ī for all), with
+    /// no pass of the calling thread over the other parts' components.
+    public func completeShiftedStep(at t: Double, state: UnsafeMutablePointer<Double>, derivative: UnsafePointer<Double>,
+                                    rate: UnsafeMutablePointer<Double>, anchoring: Bool) -> Int? {
+        guard let team, isShifted, hasNoise else {
+            return unshiftedStepEnd(self, at: t, state: state, derivative: derivative, rate: rate, anchoring: anchoring)
+        }
+        jobRate = rate
+        jobAnchors = anchoring
+        start(.completeShifted, t: t, state: derivative, output: state, on: team)
+        jobRate = nil
+        jobAnchors = false
+        if anchoring { anchorTime = t }
+        summedState = UnsafePointer(state)
+        summedDerivative = derivative
+        return firstNonFinite(state: state, derivative: derivative)
+    }
+
+    private func completeShiftedStep(part k: Int, at t: Double, state: UnsafeMutablePointer<Double>, derivative: UnsafePointer<Double>,
+                                     rate: UnsafeMutablePointer<Double>, anchoring: Bool) {
+        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: noiseIntegral.base)
+        let integral = noiseIntegral.base, anchor = anchorIntegral.base, eta = fluctuation.base
+        let cells = parts[k].cells
+        for i in cells { state[i] += integral[i] - anchor[i] }
+        for c in 0..<componentsPerCell {
+            let first = c * n + cells.lowerBound
+            (rate + first).update(from: derivative + first, count: cells.count)
+        }
+        for i in cells { rate[i] += eta[i] }
+        partSums[CacheLines.doubles * k] = partSum(part: k, state: state, derivative: derivative)
+        if anchoring { for i in cells { anchor[i] = integral[i] } }
+    }
+
     private func addFluctuation(part k: Int, at t: Double, to derivative: UnsafeMutablePointer<Double>) {
         noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: nil)
         let fluctuation = fluctuation.base
@@ -429,7 +468,7 @@ public final class NetworkEvaluator {
     }
 
     /// What the team runs.
-    private enum Job { case evaluate, chain, beginStep, unshift, addFluctuation }
+    private enum Job { case evaluate, chain, beginStep, unshift, addFluctuation, completeShifted }
 
     private func start(_ job: Job, t: Double, state: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>?, on team: WorkerTeam,
                        stages: Int? = nil) {
@@ -442,7 +481,7 @@ public final class NetworkEvaluator {
         switch job {
         case .evaluate: team.run(stages: 2, onCaller: onCaller)
         case .chain: team.run(stages: stages ?? 0, onCaller: onCaller, meetings: .insidePairs)
-        case .beginStep, .unshift, .addFluctuation: team.run(stages: 1, onCaller: onCaller)
+        case .beginStep, .unshift, .addFluctuation, .completeShifted: team.run(stages: 1, onCaller: onCaller)
         }
         // Every part ran the pending observation at the start of this job.
         pendingStep = nil
@@ -535,6 +574,10 @@ extension NetworkEvaluator: TeamWork {
         case .beginStep: beginStep(part: k, at: jobTime)
         case .unshift: if let state = jobOutput { unshift(part: k, at: jobTime, state: state) }
         case .addFluctuation: if let derivative = jobOutput { addFluctuation(part: k, at: jobTime, to: derivative) }
+        case .completeShifted:
+            if let state = jobOutput, let derivative = jobState, let rate = jobRate {
+                completeShiftedStep(part: k, at: jobTime, state: state, derivative: derivative, rate: rate, anchoring: jobAnchors)
+            }
         }
     }
 }

@@ -187,11 +187,12 @@ public enum Integrator {
                 }
                 recentNonFinite = nil
                 // Checked above; shifted systems change the state here, so it is checked again.
-                if shifted { system.unshift(at: end, state: yNew) }
-                if shifted, let bad = firstNonFinite(yNew, fNew) {
+                // Without a re-integration inside the step (Hermite location) nothing after this
+                // needs the step's anchor, so the next step's anchor is set here too.
+                let anchorsNow = shifted && solution == nil
+                if shifted, let bad = system.completeShiftedStep(at: end, state: yNew, derivative: fNew, rate: rateNew, anchoring: anchorsNow) {
                     throw IntegrationError.nonFinite(timeMs: end, component: system.describeStateComponent(bad))
                 }
-                observedRate(at: end, from: fNew, into: rateNew)
                 statistics.acceptedSteps += 1
                 // The observer runs while the shift is still anchored at the step's start, so that
                 // a re-integration inside the step sees the same noise as the step itself.
@@ -205,7 +206,7 @@ public enum Integrator {
                 }
                 statistics.locationEvaluations += system.evaluations - before
                 system.recordAcceptedState(time: end, state: yNew, derivative: rateNew)
-                if shifted { system.beginStep(at: end) }
+                if shifted && !anchorsNow { system.beginStep(at: end) }
                 t = end
                 swap(&y, &yNew)
                 swap(&f, &fNew)

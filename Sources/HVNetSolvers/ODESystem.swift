@@ -61,6 +61,13 @@ public protocol ODESystem: AnyObject {
     func unshift(at t: Double, state: UnsafeMutablePointer<Double>)
     /// Shifted systems: dy/dt = dỹ/dt + J′(t).
     func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>)
+    /// Shifted systems, after a step accepted at `t` with `state` = ỹ(t) and `derivative` = dỹ/dt:
+    /// ``unshift(at:state:)`` on `state`, `rate` = `derivative` with ``addFluctuation(at:to:)``
+    /// (dy/dt, dimension values), then, when `anchoring`, ``beginStep(at:)`` at `t`; returns
+    /// ``firstNonFinite(state:derivative:)`` of the unshifted state and `derivative`. The default
+    /// does exactly that; a split system does it in one job over its parts.
+    func completeShiftedStep(at t: Double, state: UnsafeMutablePointer<Double>, derivative: UnsafePointer<Double>,
+                             rate: UnsafeMutablePointer<Double>, anchoring: Bool) -> Int?
     /// Writes ∂f/∂y (row-major, dimension × dimension) and ∂f/∂t at (t, state); false when the
     /// system has no analytic Jacobian.
     func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool
@@ -97,9 +104,26 @@ extension ODESystem {
     public func beginStep(at t: Double) {}
     public func unshift(at t: Double, state: UnsafeMutablePointer<Double>) {}
     public func addFluctuation(at t: Double, to derivative: UnsafeMutablePointer<Double>) {}
+    public func completeShiftedStep(at t: Double, state: UnsafeMutablePointer<Double>, derivative: UnsafePointer<Double>,
+                                    rate: UnsafeMutablePointer<Double>, anchoring: Bool) -> Int? {
+        unshiftedStepEnd(self, at: t, state: state, derivative: derivative, rate: rate, anchoring: anchoring)
+    }
     public func jacobian(t: Double, state: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) -> Bool { false }
     public var maximumStepMs: Double { .infinity }
     public func recordAcceptedState(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) {}
+}
+
+/// ``ODESystem/completeShiftedStep(at:state:derivative:rate:anchoring:)`` one call at a time (the
+/// default, and what a system that does not split does).
+public func unshiftedStepEnd<System: ODESystem>(_ system: System, at t: Double, state: UnsafeMutablePointer<Double>,
+                                               derivative: UnsafePointer<Double>, rate: UnsafeMutablePointer<Double>,
+                                               anchoring: Bool) -> Int? {
+    system.unshift(at: t, state: state)
+    let bad = system.firstNonFinite(state: state, derivative: derivative)
+    for i in 0..<system.dimension { rate[i] = derivative[i] }
+    system.addFluctuation(at: t, to: rate)
+    if anchoring { system.beginStep(at: t) }
+    return bad
 }
 
 /// A state of an explicit Runge–Kutta step computed component by component from the step's start
