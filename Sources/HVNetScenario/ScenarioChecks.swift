@@ -118,12 +118,14 @@ extension Scenario {
             path: "noise.grid_ms", shown: formatNumber(grid))
         // The OU paths advance by exact transitions over the grid (OUTransition): their
         // coefficients hold σ²τ² and h/τ, which overflow (or meet 0 · ∞) for absurd τ or σ. The
-        // key blamed is σ only when σ fails with an ordinary τ (1 ms), otherwise τ.
+        // key blamed is the one that fails alone (with σ = 1 pA or τ = 1 ms), or else the larger.
         for (p, population) in populations.enumerated() {
             guard let noise = population.noise, noise.sdPA > 0,
                 !OUTransition(h: grid, tau: noise.tauMs, sigma: noise.sdPA).isFinite else { continue }
             let owner = "population \(printable(population.name)), populations[\(p)] (its own noise block or the top-level one)"
-            if OUTransition(h: grid, tau: 1, sigma: noise.sdPA).isFinite {
+            let tauFails = !OUTransition(h: grid, tau: noise.tauMs).isFinite
+            let sdFails = !OUTransition(h: grid, tau: 1, sigma: noise.sdPA).isFinite
+            if tauFails || (!sdFails && noise.tauMs > noise.sdPA) {
                 throw fail("noise.tau_ms", formatNumber(noise.tauMs),
                            "a correlation time for which the OU transition over the noise grid (\(formatNumber(grid)) ms) is finite with sd_pA = \(formatNumber(noise.sdPA)), for \(owner): τ·sd_pA below about 1e154 and τ above about grid_ms / 1e308")
             }

@@ -98,8 +98,14 @@ struct ScenarioNode {
     /// A whole number in `range`: digits, or a decimal or scientific form whose value is whole
     /// (`1e6`, `100.0`), as YAML writers and other tools produce.
     func integer(in range: ClosedRange<Int>, _ expected: String) throws -> Int {
-        guard let s = node.scalar?.string.trimmingCharacters(in: .whitespaces), let value = Self.parseWholeNumber(s), range.contains(value)
-        else { throw invalid(expected) }
+        guard let s = node.scalar?.string.trimmingCharacters(in: .whitespaces) else { throw invalid(expected) }
+        guard let value = Self.parseWholeNumber(s), range.contains(value) else {
+            // Past 2^53 a decimal or scientific form may not be the whole number it looks like.
+            if Int(s) == nil, let d = Double(s), d.isFinite, d.rounded() == d, abs(d) > 9_007_199_254_740_992 {
+                throw invalid("\(expected), written in digits (a decimal or scientific form is exact only up to 2^53)")
+            }
+            throw invalid(expected)
+        }
         return value
     }
 

@@ -127,6 +127,9 @@ struct RobustnessFixTests {
         #expect(changed != text)
         let message = Self.error(changed)
         #expect(message.contains(key) && message.contains("populations[0]"), "\(message)")
+        // Neither absurd alone: the larger is blamed.
+        let both = Self.error(text.replacingOccurrences(of: "sd_pA: 20, tau_ms: 5", with: "sd_pA: 1e152, tau_ms: 1000"))
+        #expect(both.contains("noise.sd_pA"), "\(both)")
         // The ends of the documented range still pass.
         #expect(Self.error(text.replacingOccurrences(of: "tau_ms: 5", with: "tau_ms: 1e150")) == "no error")
         #expect(Self.error(text.replacingOccurrences(of: "tau_ms: 5", with: "tau_ms: 1e-300")) == "no error")
@@ -147,6 +150,10 @@ struct RobustnessFixTests {
         #expect(Self.error(text) == "no error")
         let message = Self.error(text.replacingOccurrences(of: "2.5e1", with: "2.5"))
         #expect(message.contains("populations[1].size") && message.contains("whole number"), "\(message)")
+        // Past 2^53 only digits are exact: the message says so.
+        let seed = Self.error(text + "\nseed: 1e18")
+        #expect(seed.contains("seed") && seed.contains("in digits"), "\(seed)")
+        #expect(Self.error(text + "\nseed: 1000000000000000000") == "no error")
     }
 
     @Test("Times and steps in messages are rounded to 12 significant digits; other values are kept")
