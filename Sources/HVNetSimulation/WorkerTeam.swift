@@ -178,50 +178,67 @@ package final class WorkerTeam: @unchecked Sendable {
 }
 
 /// Chooses between running a team's jobs on the workers or on the calling thread alone, by
-/// timing both now and then: of every `period` jobs, the first `probe` run on the caller, the next
-/// `probe` on the team, and the rest on the team unless the caller's probe took at most
-/// `callerShare` of the team's. The results are the same either way; this keeps a split network
-/// from running slower than one thread where the barriers do not pay (a small network, a machine
-/// whose other load preempts the workers). The margin keeps one slow team probe (a worker
-/// preempted for a moment) from sending a whole period to one thread: without it W1000 on two
-/// threads ran 6 of its 30 periods on the caller, with probe ratios from 0.65 to 1.9
-/// (docs/performance.md). A job is a fixed step's chain of evaluations or one evaluation. The
-/// period is not a power of two, so that work done every power-of-two number of steps (a block of
-/// the noise paths: 512 grid points) does not always fall into the same probe.
+/// timing both now and then: of every `period` jobs, the first 2 × `probe` alternate between the
+/// caller and the team in chunks of `chunk` jobs (caller first), and the rest run on the team
+/// unless the caller's median chunk took at most `callerShare` of the team's. The results are
+/// the same either way; this keeps a split network from running slower than one thread where
+/// the barriers do not pay (a small network, a machine whose other load preempts the workers).
+/// Medians of interleaved chunks, not two sums, so that a rare slow job does not decide a period:
+/// a block of the noise paths (generated every 512 grid points, several milliseconds for W1000)
+/// or a worker preempted for a moment. With two sums of 64 jobs, W1000 with shifted noise ran
+/// about as fast on two threads as on one: whichever probe held a block generation lost.
+/// The margin keeps small differences from sending a whole period to one thread: without it
+/// W1000 on two threads ran 6 of its 30 periods on the caller, with probe ratios from 0.65 to 1.9
+/// (docs/performance.md). A job is a fixed step's chain of evaluations or one evaluation.
 package struct SplitChooser {
-    package static let period = 4000, probe = 64
-    /// The caller runs the period when its probe took at most this fraction of the team's.
+    package static let period = 4000, probe = 64, chunk = 8
+    /// The caller runs the period when its median chunk took at most this fraction of the team's.
     package static let callerShare = 0.8
     private var job = 0
-    private var probeStart: UInt64 = 0
-    private var callerTime: UInt64 = 0
+    private var chunkStart: UInt64 = 0
+    /// Durations of the probe's chunks (ns): caller's and team's, `probe / chunk` each.
+    private var callerChunks: [UInt64]
+    private var teamChunks: [UInt64]
     /// Whether the jobs outside the probes run on the caller.
     package private(set) var prefersCaller = false
 
-    package init() {}
+    package init() {
+        callerChunks = Array(repeating: 0, count: Self.probe / Self.chunk)
+        teamChunks = Array(repeating: 0, count: Self.probe / Self.chunk)
+    }
 
     /// Whether job number `job` (counted here) runs on the caller.
     @inline(__always)
     package mutating func next() -> Bool {
         let k = job
         job = job == Self.period - 1 ? 0 : job + 1
-        if k < 2 * Self.probe {
-            if k == 0 {
-                probeStart = Self.now()
-            } else if k == Self.probe {
-                let t = Self.now()
-                callerTime = t &- probeStart
-                probeStart = t
+        guard k <= 2 * Self.probe else { return prefersCaller }
+        if k % Self.chunk == 0 {
+            let t = Self.now()
+            if k > 0 {
+                // The chunk that just ended: even chunks ran on the caller, odd ones on the team.
+                let ended = k / Self.chunk - 1
+                if ended % 2 == 0 { callerChunks[ended / 2] = t &- chunkStart } else { teamChunks[ended / 2] = t &- chunkStart }
             }
-            return k < Self.probe
+            chunkStart = t
+            if k == 2 * Self.probe {
+                prefersCaller = Self.prefersCaller(callerNs: Self.median(callerChunks), teamNs: Self.median(teamChunks))
+                return prefersCaller
+            }
         }
-        if k == 2 * Self.probe { prefersCaller = Self.prefersCaller(callerNs: callerTime, teamNs: Self.now() &- probeStart) }
-        return prefersCaller
+        return (k / Self.chunk) % 2 == 0
     }
 
     /// Whether a period runs on the caller after probes of `callerNs` and `teamNs` nanoseconds.
     package static func prefersCaller(callerNs: UInt64, teamNs: UInt64) -> Bool {
         Double(callerNs) <= callerShare * Double(teamNs)
+    }
+
+    /// The median of `values` (the mean of the middle two for an even count).
+    package static func median(_ values: [UInt64]) -> UInt64 {
+        let sorted = values.sorted()
+        let m = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[m] : sorted[m - 1] / 2 + sorted[m] / 2
     }
 
     private static func now() -> UInt64 {

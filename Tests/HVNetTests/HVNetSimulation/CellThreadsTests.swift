@@ -163,16 +163,18 @@ struct CellThreadsTests {
         #expect(Simulation.threadPlan(requested: 3, trials: 1, cells: 1000, cores: 0) == (1, 1))
     }
 
-    @Test("the timing choice probes the calling thread, then the team, then keeps one way until the next period")
+    @Test("the timing choice alternates caller and team in chunks, then keeps one way until the next period")
     func splitChooserProbesBothWays() {
         var chooser = SplitChooser()
         let first = (0..<SplitChooser.period).map { _ in chooser.next() }
-        #expect(first[..<SplitChooser.probe].allSatisfy { $0 })
-        #expect(first[SplitChooser.probe..<(2 * SplitChooser.probe)].allSatisfy { !$0 })
-        let rest = first[(2 * SplitChooser.probe)...], prefersCaller = chooser.prefersCaller
+        let probes = 2 * SplitChooser.probe
+        for k in 0..<probes { #expect(first[k] == ((k / SplitChooser.chunk) % 2 == 0), "job \(k)") }
+        let rest = first[probes...], prefersCaller = chooser.prefersCaller
         #expect(rest.allSatisfy { $0 == prefersCaller })
         let next = chooser.next()
-        #expect(next)  // the next period starts with the caller's probe
+        #expect(next)  // the next period starts with the caller's chunk
+        #expect(SplitChooser.median([5, 1, 9]) == 5)
+        #expect(SplitChooser.median([4, 1, 9, 100]) == 6)  // one slow chunk does not move it far
     }
 
     @Test("the caller takes a period only when its probe was clearly faster than the team's")
