@@ -95,21 +95,10 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var overrides: OverrideFlags
 
-    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time in ms (the same as --set duration_ms=MS), as for run.")
-    var durationMs: String?
-
-    @Option(parsing: .unconditional, help: "The scenario seed (the same as --set seed=N), as for run.")
-    var seed: String?
-
-    @Option(parsing: .unconditional, help: "Trials (the same as --set trials=K), as for run.")
-    var trials: String?
+    @OptionGroup var shorthands: RunShorthands
 
     func run() throws {
-        var shorthands: [String] = []
-        if let durationMs { shorthands.append("duration_ms=\(durationMs)") }
-        if let seed { shorthands.append("seed=\(seed)") }
-        if let trials { shorthands.append("trials=\(trials)") }
-        let s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands), solver: solver)
+        let s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands.assignments), solver: solver)
         let estimate = try checkScenario(s, path: scenario, force: force, initialState: true)
         print("\(scenario): valid. \(s.cellCount) cell(s) in \(s.populations.count) population(s), \(s.durationMs) ms, \(s.solver.summary).")
         print(estimate.summary)

@@ -19,6 +19,24 @@ struct OverrideFlags: ParsableArguments {
     }
 }
 
+/// `--duration`, `--seed` and `--trials` of `run` and `validate`: shorthands for `--set`, applied
+/// after the `--set` overrides.
+struct RunShorthands: ParsableArguments {
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time in ms (the same as --set duration_ms=MS).")
+    var durationMs: String?
+
+    @Option(parsing: .unconditional, help: "The scenario seed (the same as --set seed=N).")
+    var seed: String?
+
+    @Option(parsing: .unconditional, help: "Trials, independent noise realisations (the same as --set trials=K).")
+    var trials: String?
+
+    /// The shorthands as `--set` assignments.
+    var assignments: [String] {
+        [durationMs.map { "duration_ms=\($0)" }, seed.map { "seed=\($0)" }, trials.map { "trials=\($0)" }].compactMap { $0 }
+    }
+}
+
 /// Loads a scenario with overrides; a bad file or override is an ``InputError`` (exit 1).
 func loadScenario(_ path: String, overrides: [ScenarioOverride], solver: SolverFlags? = nil) throws -> Scenario {
     do {

@@ -37,14 +37,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var overrides: OverrideFlags
 
-    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time in ms (the same as --set duration_ms=MS).")
-    var durationMs: String?
-
-    @Option(parsing: .unconditional, help: "The scenario seed (the same as --set seed=N).")
-    var seed: String?
-
-    @Option(parsing: .unconditional, help: "Trials, independent noise realisations (the same as --set trials=K).")
-    var trials: String?
+    @OptionGroup var shorthands: RunShorthands
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -52,11 +45,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         if out?.isEmpty == true { throw RuntimeError("--out: '' is not allowed; expected a directory name") }
-        var shorthands: [String] = []
-        if let durationMs { shorthands.append("duration_ms=\(durationMs)") }
-        if let seed { shorthands.append("seed=\(seed)") }
-        if let trials { shorthands.append("trials=\(trials)") }
-        var s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands), solver: solver)
+        var s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands.assignments), solver: solver)
         if nwb { s.recording.nwb = true }
         try checkScenario(s, path: scenario, force: force, quiet: quiet)
         let directory: String
