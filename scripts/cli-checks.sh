@@ -289,5 +289,18 @@ PY
 expect_status "diverging cell on one thread" 2 "cell 140 (v) became NaN or infinite" run "$work/nan-spread.yaml" --threads 1 --out "$work/nan1" --quiet
 expect_status "diverging cell on three threads" 2 "cell 140 (v) became NaN or infinite" run "$work/nan-spread.yaml" --threads 3 --out "$work/nan3" --quiet
 
+# A run killed at any moment stops: at once (the default action, before the handler is in place)
+# or through the handler (summary.json says interrupted); never runs on to completion.
+for delay in 0 0.002 0.01 0.05 0.3; do
+  rm -rf "$work/killed"
+  "$hvnet" run "$root/scenarios/random-100.yaml" --out "$work/killed" --quiet >/dev/null 2>&1 &
+  victim=$!; sleep "$delay"; kill -TERM "$victim" 2>/dev/null; wait "$victim"; status=$?
+  if [ "$status" -eq 143 ] && ! grep -q '"status": "complete"' "$work/killed/summary.json" 2>/dev/null; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL SIGTERM after ${delay} s: exit $status"
+  fi
+done
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -85,9 +85,36 @@ struct Run: ParsableCommand {
 enum SignalCleanup {
     nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
 
+    /// Darwin's signal sources need the default action off (SIG_IGN); Linux's libdispatch installs
+    /// its own handler, asynchronously, after `resume()`: ignoring the signal before would drop one
+    /// that arrives in between (a run killed at once went on to complete), so there the default
+    /// action (terminate) stays until the handler replaces it.
+    private static func ignoreUntilHandled(_ number: Int32) {
+        #if !os(Linux)
+        signal(number, SIG_IGN)
+        #endif
+    }
+
+    /// Waits (at most about a second) until libdispatch's handlers for `numbers` are installed,
+    /// so that the work after `install` is covered by them.
+    private static func awaitHandlers(_ numbers: [Int32]) {
+        #if os(Linux)
+        for _ in 0..<1_000 {
+            let installed = numbers.allSatisfy { number in
+                var action = sigaction()
+                sigaction(number, nil, &action)
+                let handler = unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self)
+                return handler != unsafeBitCast(SIG_DFL, to: Int.self) && handler != unsafeBitCast(SIG_IGN, to: Int.self)
+            }
+            if installed { return }
+            usleep(1_000)
+        }
+        #endif
+    }
+
     static func install(directory: String, commandLine: [String]) {
         for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
-            signal(number, SIG_IGN)
+            ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
@@ -101,6 +128,7 @@ enum SignalCleanup {
             source.resume()
             sources.append(source)
         }
+        awaitHandlers([SIGINT, SIGTERM])
     }
 
     /// For commands other than `run` (sweep, fi, analyze, compare): on SIGINT or SIGTERM remove
@@ -108,7 +136,7 @@ enum SignalCleanup {
     /// say so, and exit 130 or 143.
     static func install(outputDirectory directory: String, command: String) {
         for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
-            signal(number, SIG_IGN)
+            ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 let fm = FileManager.default
@@ -126,6 +154,7 @@ enum SignalCleanup {
             source.resume()
             sources.append(source)
         }
+        awaitHandlers([SIGINT, SIGTERM])
     }
 }
 
