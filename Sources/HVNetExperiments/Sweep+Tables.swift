@@ -46,6 +46,7 @@ extension Sweep {
 
         /// Renames a finished temporary point directory into place, replacing an older one.
         func publish(_ temporary: String, as final: String) throws {
+            OutputGate.waitIfStopping()  // the signal handler removes partial points instead
             if rename(temporary, final) == 0 { return }
             let fm = FileManager.default
             let old = final + ".old-\(ProcessInfo.processInfo.processIdentifier)"

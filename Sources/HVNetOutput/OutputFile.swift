@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Errors writing run outputs.
 public enum OutputError: Error, CustomStringConvertible {
@@ -20,6 +21,25 @@ public enum OutputError: Error, CustomStringConvertible {
 
 /// A file written under a temporary name and renamed into place by ``commit()``, so that a killed
 /// or failed run never leaves a truncated file that looks complete. Writes are buffered.
+/// Once a signal handler has begun to stop the process (``beginStopping()``), only the handler
+/// writes files: any other thread that starts or commits an output file waits there until the
+/// handler ends the process, so that nothing renamed into place afterwards replaces the
+/// handler's "interrupted" summary, and no new file appears after its cleanup.
+public enum OutputGate {
+    private static let stopping = Atomic<Bool>(false)
+
+    /// Claims the stop for the calling signal handler; false when another handler already has it
+    /// (a second signal), which must then leave everything to the first.
+    public static func beginStopping() -> Bool { !stopping.exchange(true, ordering: .acquiringAndReleasing) }
+
+    public static var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Waits, when a handler is stopping the process, until it has (it exits the process).
+    public static func waitIfStopping() {
+        while isStopping { usleep(100_000) }
+    }
+}
+
 public final class OutputFile {
     public let path: String
     let temporaryPath: String
@@ -30,11 +50,15 @@ public final class OutputFile {
     /// Whether the file is an unnamed O_TMPFILE (Linux): it gets a name only at the commit, so a
     /// process killed with SIGKILL leaves nothing behind.
     private let anonymous: Bool
+    private let duringStop: Bool
 
     /// Linux's O_TMPFILE (__O_TMPFILE | O_DIRECTORY), which Glibc defines as a macro Swift cannot import.
     static let openTemporaryFile: Int32 = 0o20_000_000 | 0o200_000
 
-    public init(path: String) throws {
+    /// - Parameter duringStop: written by the signal handler that stops the process (``OutputGate``).
+    public init(path: String, duringStop: Bool = false) throws {
+        if !duringStop { OutputGate.waitIfStopping() }
+        self.duringStop = duringStop
         self.path = path
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
@@ -108,14 +132,15 @@ public final class OutputFile {
             throw error
         } catch { throw OutputError.cannotWrite(path: path, reason: "\(error)") }
         finished = true
+        if !duringStop { OutputGate.waitIfStopping() }
         if rename(temporaryPath, path) != 0 {
             throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
     }
 
     /// Writes `text` to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
-        let file = try OutputFile(path: path)
+    public static func write(_ text: String, to path: String, duringStop: Bool = false) throws {
+        let file = try OutputFile(path: path, duringStop: duringStop)
         try file.write(text)
         try file.commit()
     }

@@ -151,7 +151,7 @@ public enum RunDirectory {
             ("command_line", .array(commandLine.map { .string($0) })),
             ("note", .string("the run was stopped before it completed; files of the run may be missing")),
         ]).rendered() + "\n"
-        try? OutputFile.write(summary, to: (path as NSString).appendingPathComponent("summary.json"))
+        try? OutputFile.write(summary, to: (path as NSString).appendingPathComponent("summary.json"), duringStop: true)
         removeOwnTemporaries(path)
     }
 

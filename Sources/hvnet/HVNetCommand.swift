@@ -18,6 +18,9 @@ struct HVNetCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // A signal handler is stopping the process: its exit status and message, not this error
+            // (a file it removed while this thread wrote it).
+            OutputGate.waitIfStopping()
             if exitCode(for: error) == .success { exit(withError: error) }
             // A command that has already printed its outcome ends with its own status.
             if let code = error as? ExitCode { Foundation.exit(code.rawValue) }

@@ -95,6 +95,10 @@ enum SignalCleanup {
         #endif
     }
 
+    /// Gives the threads that are writing a file a moment to reach ``OutputGate``, where they wait,
+    /// so that the cleanup that follows does not race with a file being created.
+    private static func settle() { usleep(20_000) }
+
     /// Waits (at most about a second) until libdispatch's handlers for `numbers` are installed,
     /// so that the work after `install` is covered by them.
     private static func awaitHandlers(_ numbers: [Int32]) {
@@ -117,6 +121,9 @@ enum SignalCleanup {
             ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                // A second signal leaves everything to the first handler.
+                guard OutputGate.beginStopping() else { return }
+                settle()
                 RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
                 let summary = (directory as NSString).appendingPathComponent("summary.json")
                 // Before the run has written anything (the directory may not exist yet) there is no summary to point to.
@@ -139,6 +146,8 @@ enum SignalCleanup {
             ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                guard OutputGate.beginStopping() else { return }
+                settle()
                 let fm = FileManager.default
                 let suffix = "-\(getpid())"
                 RunDirectory.removeOwnTemporaries(directory)
@@ -148,7 +157,8 @@ enum SignalCleanup {
                     RunDirectory.removeOwnTemporaries(path)
                     try? fm.removeItem(atPath: path)
                 }
-                FileHandle.standardError.write(Data("\nhvnet \(command): \(number == SIGINT ? "interrupted" : "terminated"); complete outputs in \(directory) are kept\n".utf8))
+                let kept = fm.fileExists(atPath: directory) ? "complete outputs in \(directory) are kept" : "no output was written to \(directory)"
+                FileHandle.standardError.write(Data("\nhvnet \(command): \(number == SIGINT ? "interrupted" : "terminated"); \(kept)\n".utf8))
                 _exit(status.rawValue)
             }
             source.resume()
