@@ -142,7 +142,9 @@ public enum RunDirectory {
     /// After SIGINT or SIGTERM: removes this process's temporary files and writes a summary.json
     /// with status interrupted. Uses only a few system calls, so that it is safe to call while
     /// worker threads are still running.
-    public static func markInterrupted(_ path: String, signal: Int32, commandLine: [String]) {
+    /// - Returns: whether summary.json was written.
+    @discardableResult
+    public static func markInterrupted(_ path: String, signal: Int32, commandLine: [String]) -> Bool {
         removeOwnTemporaries(path)
         let summary = JSONValue.object([
             ("hvnet_version", .string(HVNetVersion.string)),
@@ -151,8 +153,9 @@ public enum RunDirectory {
             ("command_line", .array(commandLine.map { .string($0) })),
             ("note", .string("the run was stopped before it completed; files of the run may be missing")),
         ]).rendered() + "\n"
-        try? OutputFile.write(summary, to: (path as NSString).appendingPathComponent("summary.json"), duringStop: true)
+        let written = (try? OutputFile.write(summary, to: (path as NSString).appendingPathComponent("summary.json"), duringStop: true)) != nil
         removeOwnTemporaries(path)
+        return written
     }
 
     /// A directory name made of the scenario name: only [A-Za-z0-9._-] (others become '_'), no

@@ -38,7 +38,7 @@ public enum NWBWriter {
         let url = URL(fileURLWithPath: path)
         let token = UUID().uuidString.prefix(8).lowercased()
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(token).tmp").path
+            .appendingPathComponent(".\(url.lastPathComponent).\(token).\(getpid()).tmp").path  // the process id last, as the signal handler's cleanup reads it
         do {
             let file = try HDF5File.create(path: temporary, overwrite: true)
             do {

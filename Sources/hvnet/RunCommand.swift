@@ -95,6 +95,17 @@ enum SignalCleanup {
         #endif
     }
 
+    /// Whether `directory` holds any file, at any depth (an empty `points/` is no output).
+    private static func containsFiles(_ directory: String) -> Bool {
+        guard let walk = FileManager.default.enumerator(atPath: directory) else { return false }
+        while let name = walk.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isDirectory),
+                !isDirectory.boolValue { return true }
+        }
+        return false
+    }
+
     /// Gives the threads that are writing a file a moment to reach ``OutputGate``, where they wait,
     /// so that the cleanup that follows does not race with a file being created.
     private static func settle() { usleep(20_000) }
@@ -124,11 +135,12 @@ enum SignalCleanup {
                 // A second signal leaves everything to the first handler.
                 guard OutputGate.beginStopping() else { return }
                 settle()
-                RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
+                let marked = RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
                 let summary = (directory as NSString).appendingPathComponent("summary.json")
                 // Before the run has written anything (the directory may not exist yet) there is no summary to point to.
-                let said = FileManager.default.fileExists(atPath: summary)
-                    ? "\(directory)/summary.json says status: interrupted" : "no output was written to \(directory)"
+                let said = marked ? "\(directory)/summary.json says status: interrupted"
+                    : FileManager.default.fileExists(atPath: summary) ? "\(directory)/summary.json could not be marked interrupted (the disk may be full)"
+                    : "no output was written to \(directory)"
                 FileHandle.standardError.write(Data("\nhvnet: \(number == SIGINT ? "interrupted" : "terminated"); \(said)\n".utf8))
                 _exit(status.rawValue)
             }
@@ -157,7 +169,7 @@ enum SignalCleanup {
                     RunDirectory.removeOwnTemporaries(path)
                     try? fm.removeItem(atPath: path)
                 }
-                let kept = fm.fileExists(atPath: directory) ? "complete outputs in \(directory) are kept" : "no output was written to \(directory)"
+                let kept = containsFiles(directory) ? "complete outputs in \(directory) are kept" : "no output was written to \(directory)"
                 FileHandle.standardError.write(Data("\nhvnet \(command): \(number == SIGINT ? "interrupted" : "terminated"); \(kept)\n".utf8))
                 _exit(status.rawValue)
             }
