@@ -194,6 +194,7 @@ expect_failure "sweep: unknown key" "unknown key 'axs' at the top level" sweep "
 printf 'scenario: diverging.yaml\naxes: [{key: duration_ms, values: [10, 20]}]\n' > "$work/sweep-ok.yaml"
 expect_failure "sweep: bad shard" "expected K/N with whole numbers" sweep "$work/sweep-ok.yaml" --shard 3/2 --out "$work/s5"
 expect_failure "sweep: shards need --out" "--out DIR is required" sweep "$work/sweep-ok.yaml" --shard 0/2
+expect_status "sweep: --out under a file" 1 "--out: cannot create $work/plain-file/sw: $work/plain-file is a file, not a directory" sweep "$work/sweep-ok.yaml" --out "$work/plain-file/sw" --quiet
 expect_failure "fi: bad currents" "--currents 'x': value 1 'x' is not a finite number" fi "$work/diverging.yaml" --currents x --out "$work/f1"
 # A sweep whose second point diverges: exit 3, the first point complete, the error in results.csv.
 printf 'scenario: diverging.yaml\naxes: [{key: "stimuli[0].amplitude_pA", values: [1, 1e12]}]\n' > "$work/sweep-fail.yaml"

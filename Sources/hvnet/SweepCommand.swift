@@ -81,6 +81,9 @@ struct SweepCommand: ParsableCommand {
             if !entries.isEmpty && !entries.contains("points") && !entries.contains("sweep.json") {
                 throw InputError("--out: \(OutputError.notRunDirectory(path: out, entries: entries.sorted()))")
             }
+            // A path that cannot be a directory (under a file, unwritable parent) is bad input,
+            // as for `run` and `fi`, not a failure of the sweep's points/.
+            do { try RunDirectory.makeDirectories(out) } catch { throw InputError("--out: \(error)") }
         }
         let directory: String
         do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: plan.name) } catch {
