@@ -212,6 +212,9 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        let directory = out ?? "analysis-\(RunDirectory.sanitisedName(URL(fileURLWithPath: spikes).deletingPathExtension().lastPathComponent))"
+        // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
+        SignalCleanup.install(outputDirectory: directory, command: "analyze")
         let input: AnalysisInput
         let trains: [SpikeTrains]
         do { (input, trains) = try read() } catch let error as SpikeFileError { throw RuntimeError("\(spikes): \(error)") }
@@ -243,7 +246,6 @@ struct Analyze: ParsableCommand {
         let chosenPairs = try parsePairs(ids: input.cellIds)
         let analysis = SpikeAnalysis(trains[trial], parameters: p, measures: selected, correlogramPairs: chosenPairs)
         let trialStatistics = trains.count > 1 ? TrialAnalysis(trains, parameters: p) : nil
-        let directory = out ?? "analysis-\(RunDirectory.sanitisedName(URL(fileURLWithPath: spikes).deletingPathExtension().lastPathComponent))"
         do {
             try RunDirectory.prepareOutput(directory, marker: "analysis.json") { name in
                 [".csv", ".svg", ".json", ".py"].contains { name.hasSuffix($0) }

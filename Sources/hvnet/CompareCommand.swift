@@ -76,6 +76,9 @@ struct Compare: ParsableCommand {
         s.trials = trials
         s.recording.trial = 0
         try checkScenario(s, path: scenario, force: force, quiet: quiet, initialState: true)
+        let directory = out ?? "compare-\(RunDirectory.sanitisedName(s.name))"
+        // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
+        SignalCleanup.install(outputDirectory: directory, command: "compare")
         let defaultMode = noiseIntegration ?? s.solver.noiseIntegration
         let configurations: [Comparison.Configuration]
         let pair: (reference: Comparison.Configuration, check: Comparison.Configuration)
@@ -109,7 +112,6 @@ struct Compare: ParsableCommand {
         let result = Comparison.compare(s, configurations: configurations, reference: pair.reference, check: pair.check, options: options,
                                         progress: line.map { l in { @Sendable f in l.show(f) } })
         line?.finish()
-        let directory = out ?? "compare-\(RunDirectory.sanitisedName(s.name))"
         do {
             try RunDirectory.prepareOutput(directory, marker: "compare.json") { name in
                 name == "compare.csv" || name == "compare.json" || name.hasSuffix(".svg")
