@@ -309,5 +309,17 @@ for delay in 0 0.002 0.01 0.02 0.03 0.05 0.3; do
   fi
 done
 
+# Without --out the run makes its directory under runs/: a kill at any moment leaves none empty
+# (the handlers are in place before the directory is made). The window this guards was well
+# under a millisecond, about 50 ms after the start here, so the kills cover 0-100 ms finely.
+mkdir -p "$work/no-out"
+for delay in 0 0.01 0.02 0.03 $(seq 0.040 0.003 0.080) 0.1; do
+  (cd "$work/no-out" && exec "$hvnet" run "$root/scenarios/random-100.yaml" --quiet >/dev/null 2>&1) &
+  victim=$!; sleep "$delay"; kill -TERM "$victim" 2>/dev/null; wait "$victim"
+done
+empty=$(find "$work/no-out/runs" -mindepth 1 -maxdepth 1 -type d -empty 2>/dev/null | wc -l)
+if [ "$empty" -eq 0 ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL killed runs without --out left $empty empty run directories"; fi
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -48,12 +48,15 @@ struct Run: ParsableCommand {
         var s = try loadScenario(scenario, overrides: try overrides.overrides(extra: shorthands.assignments), solver: solver)
         if nwb { s.recording.nwb = true }
         try checkScenario(s, path: scenario, force: force, quiet: quiet)
+        let commandLine = CommandLine.arguments
+        // The handlers go in before the run directory is made, so that no signal finds the
+        // directory made but nothing there to handle it (an empty directory left under runs/).
+        SignalCleanup.install(commandLine: commandLine)
         let directory: String
         do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: s.name) } catch {
             throw RuntimeError("cannot make a run directory under runs/ (choose one with --out): \(error)", status: .runFailed)
         }
-        let commandLine = CommandLine.arguments
-        SignalCleanup.install(directory: directory, commandLine: commandLine)
+        SignalCleanup.setRunDirectory(directory)
         let result: Simulation.Result
         let progress = quiet ? nil : ProgressLine.makeReporter()
         var options = Simulation.Options(threads: threads, commandLine: commandLine)
@@ -127,7 +130,16 @@ enum SignalCleanup {
         #endif
     }
 
-    static func install(directory: String, commandLine: [String]) {
+    /// The run's directory once it is chosen (nil before).
+    nonisolated(unsafe) private static var runDirectory: String? = nil
+    private static let runDirectoryLock = NSLock()
+
+    /// Tells the handlers of ``install(commandLine:)`` which directory the run writes.
+    static func setRunDirectory(_ directory: String) {
+        runDirectoryLock.withLock { runDirectory = directory }
+    }
+
+    static func install(commandLine: [String]) {
         for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
             ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -135,13 +147,18 @@ enum SignalCleanup {
                 // A second signal leaves everything to the first handler.
                 guard OutputGate.beginStopping() else { return }
                 settle()
+                let word = number == SIGINT ? "interrupted" : "terminated"
+                guard let directory = runDirectoryLock.withLock({ runDirectory }) else {
+                    FileHandle.standardError.write(Data("\nhvnet: \(word) before the run started; no output was written\n".utf8))
+                    _exit(status.rawValue)
+                }
                 let marked = RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
                 let summary = (directory as NSString).appendingPathComponent("summary.json")
                 // Before the run has written anything (the directory may not exist yet) there is no summary to point to.
                 let said = marked ? "\(directory)/summary.json says status: interrupted"
                     : FileManager.default.fileExists(atPath: summary) ? "\(directory)/summary.json could not be marked interrupted (the disk may be full)"
                     : "no output was written to \(directory)"
-                FileHandle.standardError.write(Data("\nhvnet: \(number == SIGINT ? "interrupted" : "terminated"); \(said)\n".utf8))
+                FileHandle.standardError.write(Data("\nhvnet: \(word); \(said)\n".utf8))
                 _exit(status.rawValue)
             }
             source.resume()
