@@ -59,7 +59,7 @@ extension Comparison {
                 statistics = try Simulation.integrate(s, evaluator, from: try s.initialState(trial: trial, network: network), observer: recorder).statistics
             } catch {
                 failure = "\(error)"
-                statistics.evaluations = evaluator.evaluations
+                statistics = recorder.stoppedStatistics ?? Simulation.fallbackStatistics(evaluator, recorder)
             }
             recorder.finish()
             for spike in recorder.spikes { spikes[spike.cell].append(spike.timeMs) }

@@ -93,13 +93,11 @@ extension Simulation {
                 ).statistics
             } catch let error as IntegrationError {
                 failure = error.description
-                statistics.evaluations = evaluator.evaluations
-                statistics.acceptedSteps = recorder.observedSteps
+                statistics = recorder.stoppedStatistics ?? Self.fallbackStatistics(evaluator, recorder)
                 if let t = error.timeMs { reached = t }
             } catch let error as GSLError {
                 failure = error.description
-                statistics.evaluations = evaluator.evaluations
-                statistics.acceptedSteps = recorder.observedSteps
+                statistics = recorder.stoppedStatistics ?? Self.fallbackStatistics(evaluator, recorder)
             }
             recorder.finish()
             meter.update(trial: trial, fraction: 1)
@@ -176,6 +174,15 @@ extension Simulation {
 }
 
 extension Simulation {
+    /// What is known of a trial that stopped before its integration loop began (the loop reports
+    /// its own statistics when it stops, ``Recorder/stoppedStatistics``).
+    static func fallbackStatistics(_ evaluator: NetworkEvaluator, _ recorder: Recorder) -> IntegrationStatistics {
+        var statistics = IntegrationStatistics()
+        statistics.evaluations = evaluator.evaluations
+        statistics.acceptedSteps = recorder.observedSteps
+        return statistics
+    }
+
     /// Networks with fewer cells are not split over threads: below this size the barriers of a
     /// split evaluation cost more than they save (measured crossover, docs/performance.md,
     /// "One network over several cores").

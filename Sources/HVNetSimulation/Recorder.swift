@@ -27,6 +27,9 @@ public final class Recorder: CellwiseStepObserver {
     public private(set) var efficiency: [EfficiencySums]
     /// Accepted steps observed so far: the steps a run took before it stopped, when it did.
     public private(set) var observedSteps = 0
+    /// The integration's statistics when it stopped with an error (rejected steps and the
+    /// evaluations of each kind until then); nil otherwise.
+    public private(set) var stoppedStatistics: IntegrationStatistics? = nil
 
     private let n: Int
     private let thresholdY: [Double]
@@ -119,6 +122,10 @@ public final class Recorder: CellwiseStepObserver {
             try sample(time: 0, state: state, derivative: derivative)
             nextSample = 1
         }
+    }
+
+    public func integrationStopped(with statistics: IntegrationStatistics) {
+        stoppedStatistics = statistics
     }
 
     public func observe(_ step: AcceptedStep) throws {

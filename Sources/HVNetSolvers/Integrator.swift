@@ -128,6 +128,15 @@ public enum Integrator {
 
         var statistics = IntegrationStatistics()
         let evaluationsBefore = system.evaluations
+        // The statistics so far go to the observer when the loop stops with an error.
+        var finished = false
+        defer {
+            if !finished {
+                var done = statistics
+                done.evaluations = system.evaluations - evaluationsBefore - statistics.outputEvaluations - statistics.locationEvaluations
+                observer.integrationStopped(with: done)
+            }
+        }
         let breaks = system.breakpoints(before: duration) + [duration]
         var t = 0.0
         var nextReport = 0.005
@@ -220,6 +229,7 @@ public enum Integrator {
         }
         progress?(1)
         statistics.evaluations = system.evaluations - evaluationsBefore - statistics.outputEvaluations - statistics.locationEvaluations
+        finished = true
         return (Array(UnsafeBufferPointer(start: y, count: dim)), statistics)
     }
 }

@@ -120,6 +120,14 @@ public protocol StepObserver: AnyObject {
     func begin(time: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) throws
     /// One accepted step.
     func observe(_ step: AcceptedStep) throws
+    /// The integration stopped with an error (a divergence, a step-size underflow, too many steps,
+    /// an error of the observer): the work done until then, rejected steps included, since the
+    /// error carries none. Called once, before the error reaches the caller. Default: nothing.
+    func integrationStopped(with statistics: IntegrationStatistics)
+}
+
+extension StepObserver {
+    public func integrationStopped(with statistics: IntegrationStatistics) {}
 }
 
 /// An observer whose work on a step is, apart from a little per step, the same work for each

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import HVNetModel
 @testable import HVNetOutput
+@testable import HVNetScenario
 @testable import HVNetSimulation
+@testable import HVNetSolvers
 @testable import Numerics
 
 @Suite("Output files")
@@ -92,6 +94,28 @@ struct OutputTests {
             #expect(spikes > 0)
             #expect(abs(rate - Double(spikes) / Double(cells) / (reached / 1000)) <= 1e-9 * rate)
         }
+    }
+
+    /// Before, a stopped run's summary said 0 rejected steps (the error carried no statistics).
+    @Test("An adaptive run that stops reports its rejected steps and evaluations up to the stop", arguments: ["rkf45", "bs32-dyadic"])
+    func adaptiveStopStatistics(_ method: String) throws {
+        var scenario = try shippedScenario("ten-cell-ei.yaml")
+        scenario.durationMs = 60
+        scenario.solver = SolverSettings(method: try SolverMethod.named(method), options: SolverOptions(relativeTolerance: 1e-6))
+        scenario.stimuli = [Stimulus(kind: .currentStep(amplitudePA: 1e12), cells: [3], windowsMs: [50...60])]
+        let dir = try makeScratchDirectory("hvnet-test")
+        defer { removeScratch(dir) }
+        let result = try Simulation.run(scenario, scenarioPath: nil, outputDirectory: dir)
+        _ = try #require(result.failure)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))
+        let work = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["work"] as? [String: Any])
+        // Reaching the minimum step from a normal one takes many halvings, each a rejected step.
+        let rejected = try #require(work["rejected_steps"] as? Int), accepted = try #require(work["accepted_steps"] as? Int)
+        let evaluations = try #require(work["rhs_evaluations"] as? Int)
+        #expect(rejected > 10)
+        #expect(accepted > 0)
+        #expect(evaluations > accepted + rejected)
+        #expect(result.statistics.rejectedSteps == rejected)
     }
 
     @Test("Cubic Hermite finds the crossing of a cubic exactly")
