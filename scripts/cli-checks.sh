@@ -289,6 +289,29 @@ recording: {cells: none}
 PY
 expect_status "diverging cell on one thread" 2 "cell 140 (v) became NaN or infinite" run "$work/nan-spread.yaml" --threads 1 --out "$work/nan1" --quiet
 expect_status "diverging cell on three threads" 2 "cell 140 (v) became NaN or infinite" run "$work/nan-spread.yaml" --threads 3 --out "$work/nan3" --quiet
+# A cell driven by 1e14 pA blows up within one step and its NaN reaches the 40 cells it drives
+# (0-39) in the same step: the message names the cell that blew up (150), not the first NaN (0),
+# for fixed and adaptive steps, plain and shifted noise, on one and two threads.
+python3 - "$work/blow-up.yaml" <<'PY'
+import sys
+rows = ", ".join("[%s]" % ", ".join("1" if (j == 150 and i < 40) else "0" for j in range(200)) for i in range(200))
+open(sys.argv[1], "w").write("""duration_ms: 20
+solver: {method: rk4, dt_ms: 1/64}
+noise: {mean_pA: 100, sd_pA: 10, tau_ms: 5}
+populations:
+  - {name: A, size: 200}
+connections:
+  - {receptor: AMPA, from: A, to: A, rule: explicit, matrix: [%s], channels_per_contact: 10}
+stimuli:
+  - {type: current_step, amplitude_pA: 1e14, cells: [150], windows_ms: [[5, 20]]}
+recording: {cells: none}
+""" % rows)
+PY
+for variant in "rk4 plain 1" "rk4 shifted 2" "heun shifted 1" "bs32-dyadic plain 2"; do
+  read -r method noise threads <<<"$variant"
+  expect_status "cell that blows up within a step ($method, $noise noise, $threads thread(s))" 2 "cell 150 (v) became NaN or infinite" \
+    run "$work/blow-up.yaml" --method "$method" --set "solver.noise_integration=$noise" --threads "$threads" --out "$work/blow-up-$method-$threads" --quiet
+done
 
 # A run killed at any moment stops: at once (the default action, before the handler is in place)
 # or through the handler (summary.json says interrupted); never runs on to completion.

@@ -116,6 +116,20 @@ public enum Integrator {
         func firstNonFinite(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) -> Int? {
             inParts ? system.firstNonFinite(state: a, derivative: b) : firstNonFiniteComponent(a, b, count: dim)
         }
+        /// The component to name when the step from (y, f) ended with `first` (the first non-finite
+        /// component of `a` or `b`): of the components not finite at the end, the one whose rate at
+        /// the step's start was largest in magnitude (a non-finite rate counts as largest), the
+        /// lowest index on ties. A cell that blows up within one step passes NaN through its
+        /// synapses to the cells it drives in the same step, and the first index is then often
+        /// one of those; the cell that blew up is the one that was already changing fastest.
+        func blamed(first: Int, _ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) -> Int {
+            var best = first, largest = -1.0
+            for i in first..<dim where !a[i].isFinite || !b[i].isFinite {
+                let rate = f[i].isFinite ? abs(f[i]) : .infinity
+                if rate > largest { largest = rate; best = i }
+            }
+            return best
+        }
         /// The component that changes fastest relative to its tolerance at (t, y): the one that forced the step down.
         func fastestIndex() -> Int {
             let atol = options.atol, rtol = options.rtol
@@ -171,7 +185,8 @@ public enum Integrator {
                     system.evaluate(t: end, state: yNew, into: fNew)
                     statistics.outputEvaluations += system.evaluations - before
                 }
-                if outcome == .accepted, let bad = firstNonFinite(yNew, fNew) {
+                if outcome == .accepted, let first = firstNonFinite(yNew, fNew) {
+                    let bad = blamed(first: first, yNew, fNew)
                     guard stepper.shrinkAfterNonFinite() else {
                         throw IntegrationError.nonFinite(timeMs: end, component: system.describeStateComponent(bad))
                     }
@@ -183,7 +198,7 @@ public enum Integrator {
                     if nonFinite && recentNonFinite == nil {
                         // The trial state's first non-finite component; when only the error estimate was
                         // (the state left as it was), the component that changes fastest at the step's start.
-                        recentNonFinite = (end, (0..<dim).first { !yNew[$0].isFinite } ?? fastestIndex())
+                        recentNonFinite = (end, (0..<dim).first { !yNew[$0].isFinite }.map { blamed(first: $0, yNew, yNew) } ?? fastestIndex())
                     }
                     if stepper.stepSize < stepper.minimumStep * (1 - 1e-12) {
                         if let bad = recentNonFinite {
@@ -199,8 +214,8 @@ public enum Integrator {
                 // Without a re-integration inside the step (Hermite location) nothing after this
                 // needs the step's anchor, so the next step's anchor is set here too.
                 let anchorsNow = shifted && solution == nil
-                if shifted, let bad = system.completeShiftedStep(at: end, state: yNew, derivative: fNew, rate: rateNew, anchoring: anchorsNow) {
-                    throw IntegrationError.nonFinite(timeMs: end, component: system.describeStateComponent(bad))
+                if shifted, let first = system.completeShiftedStep(at: end, state: yNew, derivative: fNew, rate: rateNew, anchoring: anchorsNow) {
+                    throw IntegrationError.nonFinite(timeMs: end, component: system.describeStateComponent(blamed(first: first, yNew, fNew)))
                 }
                 statistics.acceptedSteps += 1
                 // The observer runs while the shift is still anchored at the step's start, so that
