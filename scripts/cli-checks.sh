@@ -344,5 +344,39 @@ empty=$(find "$work/no-out/runs" -mindepth 1 -maxdepth 1 -type d -empty 2>/dev/n
 if [ "$empty" -eq 0 ]; then passed=$((passed + 1)); else
   failed=$((failed + 1)); echo "FAIL killed runs without --out left $empty empty run directories"; fi
 
+# A signal the shell started hvnet with ignored stays ignored (a script's background job has
+# SIGINT ignored): the run completes. SIGTERM still stops it.
+"$hvnet" run "$root/scenarios/random-100.yaml" --duration 1000 --out "$work/ignored-int" --quiet >/dev/null 2>&1 &
+victim=$!; sleep 0.3; kill -INT "$victim" 2>/dev/null; wait "$victim"; status=$?
+if [ "$status" -eq 0 ] && grep -q '"status": "complete"' "$work/ignored-int/summary.json"; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL an inherited SIGINT-ignore was not kept: exit $status"; fi
+
+# An analysis stopped before it wrote anything leaves no directory it made itself (either it
+# finished first and its outputs are complete, or the directory is gone).
+python3 - "$work/many-spikes.csv" <<'PY'
+import random, sys
+random.seed(1)
+rows = sorted((random.uniform(0, 20000), c) for c in range(60) for _ in range(400))
+with open(sys.argv[1], "w") as f:
+    f.write("cell,time_ms\n")
+    for t, c in rows: f.write("%d,%.4f\n" % (c, t))
+PY
+# The directory appears only when the outputs are written, at the end: kills at fractions of
+# the time a whole analysis takes here.
+start=$EPOCHREALTIME
+"$hvnet" analyze "$work/many-spikes.csv" --t-start 0 --t-stop 20000 --out "$work/an-whole" >/dev/null 2>&1
+whole=$(echo "$EPOCHREALTIME - $start" | bc)
+for fraction in 0.3 0.6 0.75 0.85 0.92 0.97; do
+  delay=$(echo "$whole * $fraction" | bc)
+  rm -rf "$work/an-killed"
+  "$hvnet" analyze "$work/many-spikes.csv" --t-start 0 --t-stop 20000 --out "$work/an-killed" >/dev/null 2>&1 &
+  victim=$!; sleep "$delay"; kill -TERM "$victim" 2>/dev/null; wait "$victim"; status=$?
+  if { [ "$status" -eq 143 ] && [ ! -e "$work/an-killed" ]; } || { [ "$status" -eq 0 ] && [ -f "$work/an-killed/analysis.json" ]; }; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL analyze killed after ${delay} s: exit $status, left: $(ls -A "$work/an-killed" 2>&1 | head -3)"
+  fi
+done
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

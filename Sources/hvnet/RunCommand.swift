@@ -98,6 +98,24 @@ enum SignalCleanup {
         #endif
     }
 
+    /// SIGINT and SIGTERM with their exit statuses, less a signal the process was started with
+    /// ignored: a shell starts background jobs of a script with SIGINT ignored, and `nohup`-like
+    /// launchers ignore signals on purpose, so such a signal stays ignored (the POSIX convention
+    /// for programs that catch signals) instead of stopping the run at one moment and not another.
+    private static func signalsToHandle() -> [(number: Int32, status: ExitStatus)] {
+        [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)].filter { number, _ in
+            #if os(Linux)
+            var action = sigaction()
+            sigaction(number, nil, &action)
+            return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self)
+            #else
+            let previous = signal(number, SIG_IGN)
+            signal(number, previous)
+            return previous.map { unsafeBitCast($0, to: Int.self) } != unsafeBitCast(SIG_IGN, to: Int.self)
+            #endif
+        }
+    }
+
     /// Whether `directory` holds any file, at any depth (an empty `points/` is no output).
     private static func containsFiles(_ directory: String) -> Bool {
         guard let walk = FileManager.default.enumerator(atPath: directory) else { return false }
@@ -140,7 +158,8 @@ enum SignalCleanup {
     }
 
     static func install(commandLine: [String]) {
-        for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
+        let handled = signalsToHandle()
+        for (number, status) in handled {
             ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
@@ -164,14 +183,17 @@ enum SignalCleanup {
             source.resume()
             sources.append(source)
         }
-        awaitHandlers([SIGINT, SIGTERM])
+        awaitHandlers(handled.map(\.number))
     }
 
     /// For commands other than `run` (sweep, fi, analyze, compare): on SIGINT or SIGTERM remove
     /// this process's temporary files and partial directories in `directory` (and its `points/`),
-    /// say so, and exit 130 or 143.
+    /// and `directory` itself when it did not exist before and holds nothing; say so, and exit 130
+    /// or 143.
     static func install(outputDirectory directory: String, command: String) {
-        for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
+        let existed = FileManager.default.fileExists(atPath: directory)
+        let handled = signalsToHandle()
+        for (number, status) in handled {
             ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
@@ -186,14 +208,22 @@ enum SignalCleanup {
                     RunDirectory.removeOwnTemporaries(path)
                     try? fm.removeItem(atPath: path)
                 }
-                let kept = containsFiles(directory) ? "complete outputs in \(directory) are kept" : "no output was written to \(directory)"
+                let kept: String
+                if containsFiles(directory) {
+                    kept = "complete outputs in \(directory) are kept"
+                } else {
+                    // Empty directories only (rmdir): another process of a sharded sweep may be
+                    // filling the same directory.
+                    if !existed { rmdir(points); rmdir(directory) }
+                    kept = "no output was written to \(directory)"
+                }
                 FileHandle.standardError.write(Data("\nhvnet \(command): \(number == SIGINT ? "interrupted" : "terminated"); \(kept)\n".utf8))
                 _exit(status.rawValue)
             }
             source.resume()
             sources.append(source)
         }
-        awaitHandlers([SIGINT, SIGTERM])
+        awaitHandlers(handled.map(\.number))
     }
 }
 
