@@ -95,21 +95,31 @@ public enum ComparisonReport {
         let header = ["spike RMS ms", "± SE", "ref. RMS ms", "", "missed", "extra", "vanRossum", "RMS v mV", "evaluations", "locate", "rejected", "wall s"]
         var lines = [pad("configuration", width) + header.enumerated().map { lpad($1, widths[$0]) }.joined(separator: " ")]
         let discrepancy = r.referenceDiscrepancyMs
+        // Errors measured against a failed reference, or of a configuration that failed, mean
+        // nothing: their columns show "—" (the work columns stay: what the method did until it stopped).
+        let referenceFailure = r.referenceDiscrepancy.first { $0.failure != nil }?.failure
         for row in r.rows {
             let missed = row.trials.reduce(0) { $0 + $1.missed }, extra = row.trials.reduce(0) { $0 + $1.extra }
             let rejected = row.trials.reduce(0) { $0 + $1.statistics.rejectedSteps } / row.trials.count
-            let cells = [String(format: "%.3e", row.rmsSpikeError), String(format: "%.1e", row.rmsSpikeErrorSE), String(format: "%.2e", discrepancy),
-                         r.isAtReferenceAccuracy(row) ? "at ref." : "", "\(missed)", "\(extra)",
-                         String(format: "%.4f", row.mean(\.vanRossum)), String(format: "%.2e", row.mean(\.rmsVoltageErrorMV)),
-                         String(format: "%.0f", row.evaluations), String(format: "%.0f", row.locationEvaluations), "\(rejected)",
-                         String(format: "%.3g", row.medianWallSeconds)]
+            let unusable = referenceFailure != nil || row.trials.contains { $0.failure != nil }
+            let errors = unusable
+                ? ["—", "—", referenceFailure != nil ? "—" : String(format: "%.2e", discrepancy), "", "—", "—", "—", "—"]
+                : [String(format: "%.3e", row.rmsSpikeError), String(format: "%.1e", row.rmsSpikeErrorSE), String(format: "%.2e", discrepancy),
+                   r.isAtReferenceAccuracy(row) ? "at ref." : "", "\(missed)", "\(extra)",
+                   String(format: "%.4f", row.mean(\.vanRossum)), String(format: "%.2e", row.mean(\.rmsVoltageErrorMV))]
+            let cells = errors + [String(format: "%.0f", row.evaluations), String(format: "%.0f", row.locationEvaluations), "\(rejected)",
+                                  String(format: "%.3g", row.medianWallSeconds)]
             var line = pad(row.configuration.label, width) + cells.enumerated().map { lpad($1, widths[$0]) }.joined(separator: " ")
             if let failure = row.trials.first(where: { $0.failure != nil })?.failure { line += "  (failed: \(failure))" }
             lines.append(line)
         }
         let d = r.referenceDiscrepancy
-        lines.append("reference: \(r.reference.label); checked against \(r.check.label): spike RMS difference \(String(format: "%.2e", discrepancy)) ms, missed \(d.reduce(0) { $0 + $1.missed }), extra \(d.reduce(0) { $0 + $1.extra })")
-        if r.rows.contains(where: r.isAtReferenceAccuracy) {
+        if let referenceFailure {
+            lines.append("reference: \(r.reference.label) or its check \(r.check.label) failed (\(referenceFailure)): no configuration's error can be measured")
+        } else {
+            lines.append("reference: \(r.reference.label); checked against \(r.check.label): spike RMS difference \(String(format: "%.2e", discrepancy)) ms, missed \(d.reduce(0) { $0 + $1.missed }), extra \(d.reduce(0) { $0 + $1.extra })")
+        }
+        if referenceFailure == nil && r.rows.contains(where: { row in r.isAtReferenceAccuracy(row) && !row.trials.contains { $0.failure != nil } }) {
             lines.append("at ref.: error below twice the reference's own discrepancy; the comparison cannot resolve it further (use a finer --reference)")
         }
         return lines.joined(separator: "\n")

@@ -78,6 +78,29 @@ struct ComparisonTests {
         #expect("\(ComparisonReport.json(r, scenario: "x").rendered())".contains("\"at_reference_accuracy\": true"))
     }
 
+    /// Before, a failed configuration or a failed reference printed spike errors beside the note.
+    @Test("The table shows no errors for a failed configuration, and none at all when the reference failed")
+    func failedRowsShowNoErrors() throws {
+        func metrics(_ e: Double, failure: String? = nil) -> Comparison.TrialMetrics {
+            .init(rmsSpikeErrorMs: e, matched: 10, missed: 0, extra: 0, vanRossum: 0.5, rmsVoltageErrorMV: 2.4e19,
+                  statistics: IntegrationStatistics(), wallSeconds: 0.1, failure: failure)
+        }
+        let pair = try Comparison.referencePair(nil)
+        let c = try Comparison.Configuration.parse("rkf45:rtol=1e-4,1e-9", defaultIntegration: .shifted)
+        func result(reference: Comparison.TrialMetrics) -> Comparison.Result {
+            Comparison.Result(
+                reference: pair.reference, check: pair.check, referenceDiscrepancy: [reference],
+                rows: [.init(configuration: c[0], trials: [metrics(6.8e-3, failure: "the run diverged")]), .init(configuration: c[1], trials: [metrics(3e-6)])],
+                noiseGridMs: 0x1p-12, durationMs: 100, options: .init())
+        }
+        var lines = ComparisonReport.table(result(reference: metrics(2e-6))).split(separator: "\n")
+        #expect(!lines[1].contains("6.800e-03") && !lines[1].contains("2.40e+19") && lines[1].contains("—") && lines[1].contains("(failed: the run diverged)"))
+        #expect(lines[2].contains("3.000e-06") && lines[2].contains("at ref."))
+        lines = ComparisonReport.table(result(reference: metrics(0, failure: "step size underflow"))).split(separator: "\n")
+        #expect(!lines[2].contains("3.000e-06") && !lines[2].contains("at ref.") && !lines[2].contains("2.00e-06"))
+        #expect(lines[3].contains("failed (step size underflow)") && !lines.contains { $0.hasPrefix("at ref.:") })
+    }
+
     /// Data within one decade on both axes (errors 2e-4 … 5e-4 ms, wall times 0.22 … 0.54 s) used
     /// to give a single tick label on the wall-time axis.
     @Test("Work-precision figures label every decade on both axes of both panels")
