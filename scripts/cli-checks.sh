@@ -312,6 +312,29 @@ for variant in "rk4 plain 1" "rk4 shifted 2" "heun shifted 1" "bs32-dyadic plain
   expect_status "cell that blows up within a step ($method, $noise noise, $threads thread(s))" 2 "cell 150 (v) became NaN or infinite" \
     run "$work/blow-up.yaml" --method "$method" --set "solver.noise_integration=$noise" --threads "$threads" --out "$work/blow-up-$method-$threads" --quiet
 done
+# The same with a cell whose own parameters blow up at the first step (cell 150, driving 0-39),
+# for GSL's methods too: their callbacks and Jacobian name the cell, not the first NaN (0) a
+# stage or a linear solve spread.
+python3 - "$work/blow-up-t0.yaml" <<'PY'
+import sys
+rows = ", ".join("[%d]" % (1 if i < 40 else 0) for i in range(150))
+open(sys.argv[1], "w").write("""duration_ms: 5
+solver: {method: rk4, dt_ms: 1/64, noise_integration: plain}
+noise: {mean_pA: 100, sd_pA: 10, tau_ms: 5}
+populations:
+  - {name: A, size: 150}
+  - {name: B, size: 1, parameters: {KaD: {gain: 1e300}}, initial: {v_mV: -60, w: 0.01}}
+  - {name: C, size: 49}
+connections:
+  - {receptor: AMPA, from: B, to: A, rule: explicit, matrix: [%s], channels_per_contact: 10}
+recording: {cells: none}
+""" % rows)
+PY
+for variant in "rkf45 1" "rk8pd 2" "bsimp 1" "msbdf 2" "euler 2"; do
+  read -r method threads <<<"$variant"
+  expect_status "cell whose parameters blow up ($method, $threads thread(s))" 2 "cell 150 (" \
+    run "$work/blow-up-t0.yaml" --method "$method" --threads "$threads" --out "$work/blow-up-t0-$method" --quiet
+done
 
 # A run killed at any moment stops: at once (the default action, before the handler is in place)
 # or through the handler (summary.json says interrupted); never runs on to completion.

@@ -44,10 +44,16 @@ public final class GSLCallbacks {
 
     public func reset() { nonFinite = nil }
 
+    fileprivate func recordNonFinite(_ t: Double, _ index: Int) {
+        if nonFinite == nil { nonFinite = (t, index) }
+    }
+
     fileprivate func callFunction(_ t: Double, _ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>) -> Int32 {
         evaluate(t, y, dydt)
         for i in 0..<dimension where !dydt[i].isFinite || !y[i].isFinite {
-            if nonFinite == nil { nonFinite = (t, i) }
+            // A non-finite stage state is where it started; a derivative can be non-finite only
+            // through what another component passed it (a synapse from a cell that blew up).
+            if nonFinite == nil { nonFinite = (t, (i..<dimension).first { !y[$0].isFinite } ?? i) }
             return Int32(GSL_EBADFUNC)
         }
         return Int32(GSL_SUCCESS)
@@ -144,6 +150,26 @@ private func gslFunction(_ t: Double, _ y: UnsafePointer<Double>?, _ dydt: Unsaf
 
 private func gslJacobian(_ t: Double, _ y: UnsafePointer<Double>?, _ dfdy: UnsafeMutablePointer<Double>?, _ dfdt: UnsafeMutablePointer<Double>?,
                          _ params: UnsafeMutableRawPointer?) -> Int32 {
-    let box = Unmanaged<GSLCallbacks>.fromOpaque(params!).takeUnretainedValue()
-    return box.jacobian?(t, y!, dfdy!, dfdt!) == true ? Int32(GSL_SUCCESS) : Int32(GSL_EUNIMPL)
+    Unmanaged<GSLCallbacks>.fromOpaque(params!).takeUnretainedValue().callJacobian(t, y!, dfdy!, dfdt!)
+}
+
+extension GSLCallbacks {
+    /// The Jacobian, refused (`GSL_EBADFUNC`) when an entry is not finite: a linear solve with it
+    /// would spread NaN over every component of the step. The component recorded is the column
+    /// of the first such entry (row by row): the variable whose change the rates cannot follow,
+    /// which is the cell that blew up also for the rows of the cells it drives.
+    fileprivate func callJacobian(_ t: Double, _ y: UnsafePointer<Double>, _ dfdy: UnsafeMutablePointer<Double>,
+                                  _ dfdt: UnsafeMutablePointer<Double>) -> Int32 {
+        guard jacobian?(t, y, dfdy, dfdt) == true else { return Int32(GSL_EUNIMPL) }
+        let n = dimension
+        for k in 0..<(n * n) where !dfdy[k].isFinite {
+            recordNonFinite(t, k % n)
+            return Int32(GSL_EBADFUNC)
+        }
+        for i in 0..<n where !dfdt[i].isFinite {
+            recordNonFinite(t, i)
+            return Int32(GSL_EBADFUNC)
+        }
+        return Int32(GSL_SUCCESS)
+    }
 }

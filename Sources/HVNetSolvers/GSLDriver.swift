@@ -62,6 +62,9 @@ final class GSLStepper<System: ODESystem>: Stepper {
 
     deinit { error.deallocate() }
 
+    /// The component GSL's callback saw go NaN or infinite in the last attempt.
+    var nonFiniteComponent: Int? { box.nonFinite?.index }
+
     /// Below 1e-12 ms (or a few ulps of t) a step no longer changes the state meaningfully.
     var minimumStep: Double { 1e-12 }
     /// GSL's `dydt_out` is f at the end where the stepper says it is exact.

@@ -133,9 +133,12 @@ public enum Integrator {
         /// The component that changes fastest relative to its tolerance at (t, y): the one that forced the step down.
         func fastestIndex() -> Int {
             let atol = options.atol, rtol = options.rtol
-            return (0..<dim).max { i, j in
-                abs(f[i]) / (atol + rtol * abs(y[i])) < abs(f[j]) / (atol + rtol * abs(y[j]))
-            } ?? 0
+            // A non-finite rate counts as fastest (NaN would compare false with everything).
+            func speed(_ i: Int) -> Double {
+                let s = abs(f[i]) / (atol + rtol * abs(y[i]))
+                return s.isNaN ? .infinity : s
+            }
+            return (0..<dim).max { i, j in speed(i) < speed(j) } ?? 0
         }
         func fastest(at t: Double) -> String { system.describeStateComponent(fastestIndex()) }
         let solution = eventLocation == .hermite ? nil : Reintegration(system: system, stepper: stepper, options: options)
@@ -196,9 +199,11 @@ public enum Integrator {
                 if case .rejected(let nonFinite) = outcome {
                     statistics.rejectedSteps += 1
                     if nonFinite && recentNonFinite == nil {
-                        // The trial state's first non-finite component; when only the error estimate was
-                        // (the state left as it was), the component that changes fastest at the step's start.
-                        recentNonFinite = (end, (0..<dim).first { !yNew[$0].isFinite }.map { blamed(first: $0, yNew, yNew) } ?? fastestIndex())
+                        // The trial state's non-finite component to blame; when the state was left as it
+                        // was (only the error estimate, or a stage inside GSL, went bad), the component the
+                        // stepper saw go bad, else the one that changes fastest at the step's start.
+                        recentNonFinite = (end, (0..<dim).first { !yNew[$0].isFinite }.map { blamed(first: $0, yNew, yNew) }
+                                                ?? stepper.nonFiniteComponent ?? fastestIndex())
                     }
                     if stepper.stepSize < stepper.minimumStep * (1 - 1e-12) {
                         if let bad = recentNonFinite {

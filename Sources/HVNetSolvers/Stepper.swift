@@ -41,8 +41,15 @@ public protocol Stepper: AnyObject {
     /// After an accepted step whose end state turned out NaN or infinite: make the next attempt
     /// shorter (fixed-step methods cannot, and return false).
     func shrinkAfterNonFinite() -> Bool
+    /// After an attempt rejected as non-finite: the component the stepper saw go NaN or infinite
+    /// inside it (a stage state before a stage derivative), when it knows; nil otherwise.
+    var nonFiniteComponent: Int? { get }
     /// One step of the method from (`t0`, `state`) to `t` without error control, for event
     /// location inside an accepted step; false when it could not be taken.
     func advance(from t0: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>, to t: Double,
                  into result: UnsafeMutablePointer<Double>) -> Bool
+}
+
+extension Stepper {
+    public var nonFiniteComponent: Int? { nil }
 }
