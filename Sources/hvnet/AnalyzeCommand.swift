@@ -214,7 +214,8 @@ struct Analyze: ParsableCommand {
         let start = Date()
         let directory = out ?? "analysis-\(RunDirectory.sanitisedName(URL(fileURLWithPath: spikes).deletingPathExtension().lastPathComponent))"
         // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
-        SignalCleanup.install(outputDirectory: directory, command: "analyze")
+        SignalCleanup.install(command: "analyze")
+        SignalCleanup.setOutputDirectory(directory)
         let input: AnalysisInput
         let trains: [SpikeTrains]
         do { (input, trains) = try read() } catch let error as SpikeFileError { throw RuntimeError("\(spikes): \(error)") }

@@ -78,7 +78,8 @@ struct Compare: ParsableCommand {
         try checkScenario(s, path: scenario, force: force, quiet: quiet, initialState: true)
         let directory = out ?? "compare-\(RunDirectory.sanitisedName(s.name))"
         // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
-        SignalCleanup.install(outputDirectory: directory, command: "compare")
+        SignalCleanup.install(command: "compare")
+        SignalCleanup.setOutputDirectory(directory)
         let defaultMode = noiseIntegration ?? s.solver.noiseIntegration
         let configurations: [Comparison.Configuration]
         let pair: (reference: Comparison.Configuration, check: Comparison.Configuration)
@@ -127,7 +128,7 @@ struct Compare: ParsableCommand {
             print("wrote \(directory)/: \(files.joined(separator: ", "))")
         }
         if let failure = result.referenceDiscrepancy.first(where: { $0.failure != nil })?.failure {
-            throw RuntimeError("the reference failed: \(failure); the table in \(directory) has no usable errors", status: .runFailed)
+            throw RuntimeError("the reference failed (\(failure)); the table in \(directory) has no usable errors", status: .runFailed)
         }
         let failed = result.rows.filter { $0.trials.contains { $0.failure != nil } }
         if !failed.isEmpty {

@@ -53,7 +53,8 @@ struct FICommand: ParsableCommand {
     func run() throws {
         let s = try loadScenario(scenario, overrides: try overrides.overrides())
         // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
-        SignalCleanup.install(outputDirectory: out ?? ".", command: "fi")
+        SignalCleanup.install(command: "fi")
+        if let out { SignalCleanup.setOutputDirectory(out) }
         // One current's run: the scenario's checks and cost, as `run` checks them.
         var probe = s
         if let durationMs {
@@ -80,7 +81,7 @@ struct FICommand: ParsableCommand {
             throw InputError("\(error)")
         }
         let directory: String
-        do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: "\(s.name)-fi") } catch {
+        do { directory = try out ?? SignalCleanup.createRunDirectory(name: "\(s.name)-fi") } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
         }

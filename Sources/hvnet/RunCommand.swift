@@ -186,12 +186,46 @@ enum SignalCleanup {
         awaitHandlers(handled.map(\.number))
     }
 
+    /// The output directory of a command other than `run`, once chosen, and the directories of
+    /// its path that did not exist before the command (deepest first): removed on a signal while
+    /// they hold no file.
+    nonisolated(unsafe) private static var output: (directory: String, madeHere: [String])? = nil
+
+    /// `path` and those of its ancestors that do not exist yet, deepest first.
+    static func missingDirectories(_ path: String) -> [String] {
+        var missing: [String] = []
+        var current = (path as NSString).standardizingPath
+        while !current.isEmpty && current != "/" && current != "." && !FileManager.default.fileExists(atPath: current) {
+            missing.append(current)
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current { break }
+            current = parent
+        }
+        return missing
+    }
+
+    /// Tells the handlers of ``install(command:)`` the command's output directory; call it before
+    /// the directory is made (for the directories it will make), or with `madeHere` listing them.
+    static func setOutputDirectory(_ directory: String, madeHere: [String]? = nil) {
+        let made = madeHere ?? missingDirectories(directory)
+        runDirectoryLock.withLock { output = (directory, made) }
+    }
+
+    /// A new directory under `runs/` for a command without `--out`
+    /// (``RunDirectory/createUnique(parent:name:date:)``), told to the handlers with `runs/` when
+    /// this made it.
+    static func createRunDirectory(name: String) throws -> String {
+        let missingParent = missingDirectories("runs")
+        let directory = try RunDirectory.createUnique(parent: "runs", name: name)
+        setOutputDirectory(directory, madeHere: [(directory as NSString).standardizingPath] + missingParent)
+        return directory
+    }
+
     /// For commands other than `run` (sweep, fi, analyze, compare): on SIGINT or SIGTERM remove
-    /// this process's temporary files and partial directories in `directory` (and its `points/`),
-    /// and `directory` itself when it did not exist before and holds nothing; say so, and exit 130
-    /// or 143.
-    static func install(outputDirectory directory: String, command: String) {
-        let existed = FileManager.default.fileExists(atPath: directory)
+    /// this process's temporary files and partial directories in the output directory (and its
+    /// `points/`), and the directories the command made that hold no file; say so, and exit 130
+    /// or 143. The output directory is the one of ``setOutputDirectory(_:madeHere:)``, or none yet.
+    static func install(command: String) {
         let handled = signalsToHandle()
         for (number, status) in handled {
             ignoreUntilHandled(number)
@@ -199,6 +233,11 @@ enum SignalCleanup {
             source.setEventHandler {
                 guard OutputGate.beginStopping() else { return }
                 settle()
+                let word = number == SIGINT ? "interrupted" : "terminated"
+                guard let (directory, madeHere) = runDirectoryLock.withLock({ output }) else {
+                    FileHandle.standardError.write(Data("\nhvnet \(command): \(word); no output was written\n".utf8))
+                    _exit(status.rawValue)
+                }
                 let fm = FileManager.default
                 let suffix = "-\(getpid())"
                 RunDirectory.removeOwnTemporaries(directory)
@@ -214,10 +253,11 @@ enum SignalCleanup {
                 } else {
                     // Empty directories only (rmdir): another process of a sharded sweep may be
                     // filling the same directory.
-                    if !existed { rmdir(points); rmdir(directory) }
+                    rmdir(points)
+                    for made in madeHere { rmdir(made) }
                     kept = "no output was written to \(directory)"
                 }
-                FileHandle.standardError.write(Data("\nhvnet \(command): \(number == SIGINT ? "interrupted" : "terminated"); \(kept)\n".utf8))
+                FileHandle.standardError.write(Data("\nhvnet \(command): \(word); \(kept)\n".utf8))
                 _exit(status.rawValue)
             }
             source.resume()

@@ -50,6 +50,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
+        SignalCleanup.install(command: "sweep")
         let plan: SweepPlan
         do { plan = try SweepPlan.load(path: sweepFile, extraOverrides: try overrides.overrides()) } catch let error as SweepError {
             throw InputError("\(error)")
@@ -83,14 +84,15 @@ struct SweepCommand: ParsableCommand {
             }
             // A path that cannot be a directory (under a file, unwritable parent) is bad input,
             // as for `run` and `fi`, not a failure of the sweep's points/.
+            SignalCleanup.setOutputDirectory(out)
             do { try RunDirectory.makeDirectories(out) } catch { throw InputError("--out: \(error)") }
         }
         let directory: String
-        do { directory = try out ?? RunDirectory.createUnique(parent: "runs", name: plan.name) } catch {
+        do { directory = try out ?? SignalCleanup.createRunDirectory(name: plan.name) } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        SignalCleanup.install(outputDirectory: directory, command: "sweep")
+        if merge { SignalCleanup.setOutputDirectory(directory) }
         let options = Sweep.Options(threads: threads, shard: shard, resume: resume, commandLine: CommandLine.arguments)
         let outcome: Sweep.Outcome
         do {
