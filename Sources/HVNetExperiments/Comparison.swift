@@ -90,7 +90,11 @@ extension Comparison {
                 rows.append(metrics(run(scenario, c, trial: trial, network: network, voltageGridMs: options.voltageGridMs), against: ref, options))
                 progress?(Double(done.add(1)) / Double(total))
             }
-            return (metrics(ref, against: fine, options), rows)
+            // The reference's own discrepancy fails when either run failed; say which.
+            var discrepancy = metrics(ref, against: fine, options)
+            discrepancy.failure = ref.failure.map { "the reference \(reference.label): \($0)" }
+                ?? fine.failure.map { "its check \(check.label): \($0)" }
+            return (discrepancy, rows)
         }
         return Result(
             reference: reference, check: check, referenceDiscrepancy: perTrial.map(\.0),

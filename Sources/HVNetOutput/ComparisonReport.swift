@@ -115,7 +115,7 @@ public enum ComparisonReport {
         }
         let d = r.referenceDiscrepancy
         if let referenceFailure {
-            lines.append("reference: \(r.reference.label) or its check \(r.check.label) failed (\(referenceFailure)): no configuration's error can be measured")
+            lines.append("reference: \(r.reference.label); checked against \(r.check.label): failed (\(referenceFailure)); no configuration's error can be measured")
         } else {
             lines.append("reference: \(r.reference.label); checked against \(r.check.label): spike RMS difference \(String(format: "%.2e", discrepancy)) ms, missed \(d.reduce(0) { $0 + $1.missed }), extra \(d.reduce(0) { $0 + $1.extra })")
         }

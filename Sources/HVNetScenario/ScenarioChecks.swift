@@ -97,7 +97,7 @@ extension Scenario {
         if solver.method.isMultistep && stochastic && solver.noiseIntegration == .shifted {
             throw fail(
                 "solver.noise_integration", "shifted",
-                "plain with \(solver.method.name): a multistep method keeps a history of past steps, which the per-step noise shift invalidates")
+                "plain with \(solver.method.name) (shifted is the default when the key is not given): a multistep method keeps a history of past steps, which the per-step noise shift invalidates; set solver.noise_integration: plain, or give --noise-integration plain")
         }
         // Counts derived from the numbers: each must be a finite whole number.
         // Too many steps, samples or grid points: named by whichever of the duration and the

@@ -101,6 +101,20 @@ struct ComparisonTests {
         #expect(lines[3].contains("failed (step size underflow)") && !lines.contains { $0.hasPrefix("at ref.:") })
     }
 
+    /// Before, a check run that failed (the reference itself fine) went unnoticed: the reference's
+    /// discrepancy carried only the reference's own failure.
+    @Test("A failed check of the reference fails the reference's discrepancy, naming the check")
+    func failedCheck() throws {
+        var s = try shippedScenario("ten-cell-ei.yaml")
+        s.durationMs = 300
+        // Euler at 0.5 ms diverges within 300 ms here (a cell's w runs away); RK4 at 1/16 ms does not.
+        let reference = try Comparison.Configuration.parse("rk4:dt=0.0625", defaultIntegration: .plain)[0]
+        let check = try Comparison.Configuration.parse("euler:dt=0.5", defaultIntegration: .plain)[0]
+        let r = Comparison.compare(s, configurations: [], reference: reference, check: check, options: .init())
+        let failure = try #require(r.referenceDiscrepancy[0].failure)
+        #expect(failure.hasPrefix("its check euler"))
+    }
+
     /// Data within one decade on both axes (errors 2e-4 … 5e-4 ms, wall times 0.22 … 0.54 s) used
     /// to give a single tick label on the wall-time axis.
     @Test("Work-precision figures label every decade on both axes of both panels")
