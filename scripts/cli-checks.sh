@@ -401,5 +401,18 @@ for fraction in 0.3 0.6 0.75 0.85 0.92 0.97; do
   fi
 done
 
+# A sweep stopped before its first point completed removes the directories it made (its --out,
+# the parents it made, points/); a pre-existing --out is kept, without an empty points/ in it.
+mkdir -p "$work/sweep-pre"
+for target in "$work/sweep-new/a/out" "$work/sweep-pre"; do
+  "$hvnet" sweep "$root/scenarios/sweeps/ci-2x2.yaml" --out "$target" --quiet >/dev/null 2>&1 &
+  victim=$!; sleep 0.05; kill -TERM "$victim" 2>/dev/null; wait "$victim"; status=$?
+  if [ "$status" -eq 0 ] || { [ "$status" -eq 143 ] && [ ! -e "$work/sweep-new" ] && [ -d "$work/sweep-pre" ] && [ ! -e "$work/sweep-pre/points" ]; }; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL sweep into $target killed at 50 ms: exit $status, left: $(find "$work/sweep-new" "$work/sweep-pre" 2>/dev/null | head -5 | tr '\n' ' ')"
+  fi
+done
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
