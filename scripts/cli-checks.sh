@@ -414,5 +414,18 @@ for target in "$work/sweep-new/a/out" "$work/sweep-pre"; do
   fi
 done
 
+# One-character and nested relative --out names (Foundation's path methods trapped on "s"):
+# every command completes.
+mkdir -p "$work/short-names"
+printf 'cell,time_ms\n0,10\n1,20\n0,500\n' > "$work/short-names/sp.csv"
+for command in "sweep $root/scenarios/sweeps/ci-2x2.yaml --out s --quiet" \
+               "analyze sp.csv --t-start 0 --t-stop 1000 --out v" \
+               "compare $root/scenarios/ten-cell-ei.yaml --duration 5 --method rk4:dt=0.0625 --out y --quiet" \
+               "fi $root/scenarios/ten-cell-ei.yaml --population E --currents 150 --duration 100 --out f/g --quiet"; do
+  (cd "$work/short-names" && "$hvnet" $command >/dev/null 2>&1); status=$?
+  if [ "$status" -eq 0 ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL short --out name: hvnet $command: exit $status"; fi
+done
+
 echo "cli-checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -193,13 +193,18 @@ enum SignalCleanup {
 
     /// `path` and those of its ancestors that do not exist yet, deepest first.
     static func missingDirectories(_ path: String) -> [String] {
+        // By hand: Foundation's path methods trap on some short relative paths on Linux.
+        func trimmed(_ p: Substring) -> Substring {
+            var p = p
+            while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+            return p
+        }
         var missing: [String] = []
-        var current = (path as NSString).standardizingPath
-        while !current.isEmpty && current != "/" && current != "." && !FileManager.default.fileExists(atPath: current) {
-            missing.append(current)
-            let parent = (current as NSString).deletingLastPathComponent
-            if parent == current { break }
-            current = parent
+        var current = trimmed(Substring(path))
+        while !current.isEmpty && current != "/" && current != "." && !FileManager.default.fileExists(atPath: String(current)) {
+            missing.append(String(current))
+            guard let slash = current.lastIndex(of: "/") else { break }
+            current = slash == current.startIndex ? "/" : trimmed(current[..<slash])
         }
         return missing
     }
@@ -217,7 +222,7 @@ enum SignalCleanup {
     static func createRunDirectory(name: String) throws -> String {
         let missingParent = missingDirectories("runs")
         let directory = try RunDirectory.createUnique(parent: "runs", name: name)
-        setOutputDirectory(directory, madeHere: [(directory as NSString).standardizingPath] + missingParent)
+        setOutputDirectory(directory, madeHere: [directory] + missingParent)
         return directory
     }
 
