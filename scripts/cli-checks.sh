@@ -3,6 +3,8 @@
 # that names the problem, never a crash. Usage: scripts/cli-checks.sh PATH/TO/hvnet
 set -uo pipefail
 hvnet=${1:?usage: cli-checks.sh PATH/TO/hvnet}
+# For the checks that run hvnet from another directory.
+absolute_hvnet=$(cd "$(dirname "$hvnet")" && pwd)/$(basename "$hvnet")
 work=$(mktemp -d)
 root=$(cd "$(dirname "$0")/.." && pwd)
 trap 'rm -rf "$work"' EXIT
@@ -360,7 +362,7 @@ done
 # under a millisecond, about 50 ms after the start here, so the kills cover 0-100 ms finely.
 mkdir -p "$work/no-out"
 for delay in 0 0.01 0.02 0.03 $(seq 0.040 0.003 0.080) 0.1; do
-  (cd "$work/no-out" && exec "$hvnet" run "$root/scenarios/random-100.yaml" --quiet >/dev/null 2>&1) &
+  (cd "$work/no-out" && exec "$absolute_hvnet" run "$root/scenarios/random-100.yaml" --quiet >/dev/null 2>&1) &
   victim=$!; sleep "$delay"; kill -TERM "$victim" 2>/dev/null; wait "$victim"
 done
 empty=$(find "$work/no-out/runs" -mindepth 1 -maxdepth 1 -type d -empty 2>/dev/null | wc -l)
@@ -422,7 +424,7 @@ for command in "sweep $root/scenarios/sweeps/ci-2x2.yaml --out s --quiet" \
                "analyze sp.csv --t-start 0 --t-stop 1000 --out v" \
                "compare $root/scenarios/ten-cell-ei.yaml --duration 5 --method rk4:dt=0.0625 --out y --quiet" \
                "fi $root/scenarios/ten-cell-ei.yaml --population E --currents 150 --duration 100 --out f/g --quiet"; do
-  (cd "$work/short-names" && "$hvnet" $command >/dev/null 2>&1); status=$?
+  (cd "$work/short-names" && "$absolute_hvnet" $command >/dev/null 2>&1); status=$?
   if [ "$status" -eq 0 ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL short --out name: hvnet $command: exit $status"; fi
 done
