@@ -13,9 +13,15 @@ public enum OutputError: Error, CustomStringConvertible {
         case .notRunDirectory(let path, let entries):
             let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) entries)" : "")
             return "\(path) holds other files and is not an output directory of this hvnet command (\(shown)); choose an empty or new directory with --out"
-        case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
-        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        case .cannotCreate(let path, let reason): return "cannot create \(Self.shortened(path)): \(reason)"
+        case .cannotWrite(let path, let reason): return "cannot write \(Self.shortened(path)): \(reason)"
         }
+    }
+
+    /// A path of more than 200 characters as its first and last 80, so that the reason after it
+    /// stays in view.
+    static func shortened(_ path: String) -> String {
+        path.count <= 200 ? path : "\(path.prefix(80))…\(path.suffix(80)) (\(path.utf8.count) bytes)"
     }
 }
 

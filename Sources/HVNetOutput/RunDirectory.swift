@@ -42,26 +42,43 @@ public enum RunDirectory {
             }
         }
         var prefix = path.hasPrefix("/") ? "/" : ""
+        // What this call made, removed again (deepest first) when a later component fails, so
+        // that a refused path leaves nothing behind.
+        var made: [String] = []
+        func fail(_ reason: String) -> OutputError {
+            for directory in made.reversed() { rmdir(directory) }
+            return OutputError.cannotCreate(path: path, reason: reason)
+        }
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             let parent = prefix.isEmpty ? "." : prefix
             prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
             var info = stat()
             if stat(prefix, &info) == 0 {
                 guard info.st_mode & S_IFMT == S_IFDIR else {
-                    throw OutputError.cannotCreate(path: path, reason: "\(prefix) is a file, not a directory")
+                    throw fail("\(OutputError.shortened(prefix)) is a file, not a directory")
                 }
                 continue
             }
-            if mkdir(prefix, 0o755) == 0 || errno == EEXIST { continue }
+            if mkdir(prefix, 0o755) == 0 { made.append(prefix); continue }
+            if errno == EEXIST { continue }
             let reason: String
             switch errno {
-            case EACCES, EPERM: reason = "permission denied in \(parent)"
-            case EROFS: reason = "\(parent) is on a read-only file system"
-            case ENOSPC: reason = "no space left on the device of \(parent)"
-            case ENAMETOOLONG: reason = "the name is too long"
-            default: reason = "\(prefix): \(String(cString: strerror(errno)))"
+            case EACCES, EPERM: reason = "permission denied in \(OutputError.shortened(parent))"
+            case EROFS: reason = "\(OutputError.shortened(parent)) is on a read-only file system"
+            case ENOSPC: reason = "no space left on the device of \(OutputError.shortened(parent))"
+            case ENAMETOOLONG: reason = "a name or the whole path is too long (at most \(NAME_MAX) bytes a name, \(PATH_MAX) the path)"
+            default: reason = "\(OutputError.shortened(prefix)): \(String(cString: strerror(errno)))"
             }
-            throw OutputError.cannotCreate(path: path, reason: reason)
+            throw fail(reason)
+        }
+        try requireWritable(path)
+    }
+
+    /// Refuses an existing directory this process cannot write into, before any work (a run would
+    /// otherwise fail at its first file).
+    static func requireWritable(_ path: String) throws {
+        if access(path, W_OK | X_OK) != 0 {
+            throw OutputError.cannotCreate(path: path, reason: "the directory is not writable (permission denied)")
         }
     }
 
@@ -88,6 +105,7 @@ public enum RunDirectory {
         guard !path.isEmpty else { throw OutputError.cannotCreate(path: "''", reason: "the directory name is empty") }
         guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return try makeDirectories(path) }
         guard isDirectory.boolValue else { throw OutputError.cannotCreate(path: path, reason: "a file of that name exists") }
+        try requireWritable(path)
         let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
         removeStaleTemporaries(path, entries: entries)
         let visible = entries.filter { temporaryOwner($0) == nil }

@@ -118,6 +118,25 @@ struct OutputTests {
         #expect(result.statistics.rejectedSteps == rejected)
     }
 
+    /// Before, a path refused at its last component (a name over 255 bytes) left the
+    /// directories made for the components before it.
+    @Test("A refused output path leaves none of the directories made for it, and its message keeps the reason")
+    func refusedPathLeavesNothing() throws {
+        let dir = try makeScratchDirectory("hvnet-test")
+        defer { removeScratch(dir) }
+        let long = String(repeating: "n", count: 300)
+        #expect(throws: OutputError.self) { try RunDirectory.makeDirectories(dir + "/a/b/" + long + "/c") }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
+        let deep = dir + "/" + Array(repeating: "dd", count: 1_500).joined(separator: "/")
+        do {
+            try RunDirectory.makeDirectories(deep)
+            Issue.record("a 4.5 kB path was accepted")
+        } catch {
+            #expect("\(error)".contains("too long") && "\(error)".count < 400)
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/dd"))
+    }
+
     @Test("Cubic Hermite finds the crossing of a cubic exactly")
     func hermiteCrossing() {
         // p(t) = t³ on [0, 2]: values 0 and 8, slopes 0 and 12; crosses 1 at t = 1.
