@@ -148,36 +148,45 @@ enum SignalCleanup {
         #endif
     }
 
-    /// The run's directory once it is chosen (nil before).
+    /// The run's directory once it is chosen (nil before); `lock` guards it and ``output``.
     nonisolated(unsafe) private static var runDirectory: String? = nil
-    private static let runDirectoryLock = NSLock()
+    private static let lock = NSLock()
 
     /// Tells the handlers of ``install(commandLine:)`` which directory the run writes.
     static func setRunDirectory(_ directory: String) {
-        runDirectoryLock.withLock { runDirectory = directory }
+        lock.withLock { runDirectory = directory }
     }
 
     static func install(commandLine: [String]) {
+        installHandlers { word, number in
+            guard let directory = lock.withLock({ runDirectory }) else {
+                return "hvnet: \(word) before the run started; no output was written"
+            }
+            let marked = RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
+            let summary = (directory as NSString).appendingPathComponent("summary.json")
+            // Before the run has written anything (the directory may not exist yet) there is no summary to point to.
+            let said = marked ? "\(directory)/summary.json says status: interrupted"
+                : FileManager.default.fileExists(atPath: summary) ? "\(directory)/summary.json could not be marked interrupted (the disk may be full)"
+                : "no output was written to \(directory)"
+            return "hvnet: \(word); \(said)"
+        }
+    }
+
+    /// Installs handlers for SIGINT and SIGTERM (less those ``signalsToHandle()`` leaves ignored)
+    /// and waits until they are in place. The first signal claims the stop (``OutputGate``), gives
+    /// the writing threads a moment (``settle()``), runs `stop` (given "interrupted" or
+    /// "terminated" and the signal), prints what it returns and exits 130 or 143; a second
+    /// signal adds nothing.
+    private static func installHandlers(_ stop: @escaping (_ word: String, _ number: Int32) -> String) {
         let handled = signalsToHandle()
         for (number, status) in handled {
             ignoreUntilHandled(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                // A second signal leaves everything to the first handler.
                 guard OutputGate.beginStopping() else { return }
                 settle()
-                let word = number == SIGINT ? "interrupted" : "terminated"
-                guard let directory = runDirectoryLock.withLock({ runDirectory }) else {
-                    FileHandle.standardError.write(Data("\nhvnet: \(word) before the run started; no output was written\n".utf8))
-                    _exit(status.rawValue)
-                }
-                let marked = RunDirectory.markInterrupted(directory, signal: number, commandLine: commandLine)
-                let summary = (directory as NSString).appendingPathComponent("summary.json")
-                // Before the run has written anything (the directory may not exist yet) there is no summary to point to.
-                let said = marked ? "\(directory)/summary.json says status: interrupted"
-                    : FileManager.default.fileExists(atPath: summary) ? "\(directory)/summary.json could not be marked interrupted (the disk may be full)"
-                    : "no output was written to \(directory)"
-                FileHandle.standardError.write(Data("\nhvnet: \(word); \(said)\n".utf8))
+                let message = stop(number == SIGINT ? "interrupted" : "terminated", number)
+                FileHandle.standardError.write(Data("\n\(message)\n".utf8))
                 _exit(status.rawValue)
             }
             source.resume()
@@ -213,7 +222,7 @@ enum SignalCleanup {
     /// the directory is made (for the directories it will make), or with `madeHere` listing them.
     static func setOutputDirectory(_ directory: String, madeHere: [String]? = nil) {
         let made = madeHere ?? missingDirectories(directory)
-        runDirectoryLock.withLock { output = (directory, made) }
+        lock.withLock { output = (directory, made) }
     }
 
     /// A new directory under `runs/` for a command without `--out`
@@ -231,44 +240,26 @@ enum SignalCleanup {
     /// `points/`), and the directories the command made that hold no file; say so, and exit 130
     /// or 143. The output directory is the one of ``setOutputDirectory(_:madeHere:)``, or none yet.
     static func install(command: String) {
-        let handled = signalsToHandle()
-        for (number, status) in handled {
-            ignoreUntilHandled(number)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                guard OutputGate.beginStopping() else { return }
-                settle()
-                let word = number == SIGINT ? "interrupted" : "terminated"
-                guard let (directory, madeHere) = runDirectoryLock.withLock({ output }) else {
-                    FileHandle.standardError.write(Data("\nhvnet \(command): \(word); no output was written\n".utf8))
-                    _exit(status.rawValue)
-                }
-                let fm = FileManager.default
-                let suffix = "-\(getpid())"
-                RunDirectory.removeOwnTemporaries(directory)
-                let points = (directory as NSString).appendingPathComponent("points")
-                for name in (try? fm.contentsOfDirectory(atPath: points)) ?? [] where name.hasPrefix(".") && name.contains(".partial") && name.hasSuffix(suffix) {
-                    let path = (points as NSString).appendingPathComponent(name)
-                    RunDirectory.removeOwnTemporaries(path)
-                    try? fm.removeItem(atPath: path)
-                }
-                let kept: String
-                if containsFiles(directory) {
-                    kept = "complete outputs in \(directory) are kept"
-                } else {
-                    // Empty directories only (rmdir): another process of a sharded sweep may be
-                    // filling the same directory.
-                    rmdir(points)
-                    for made in madeHere { rmdir(made) }
-                    kept = "no output was written to \(directory)"
-                }
-                FileHandle.standardError.write(Data("\nhvnet \(command): \(word); \(kept)\n".utf8))
-                _exit(status.rawValue)
+        installHandlers { word, _ in
+            guard let (directory, madeHere) = lock.withLock({ output }) else {
+                return "hvnet \(command): \(word); no output was written"
             }
-            source.resume()
-            sources.append(source)
+            let fm = FileManager.default
+            let suffix = "-\(getpid())"
+            RunDirectory.removeOwnTemporaries(directory)
+            let points = (directory as NSString).appendingPathComponent("points")
+            for name in (try? fm.contentsOfDirectory(atPath: points)) ?? [] where name.hasPrefix(".") && name.contains(".partial") && name.hasSuffix(suffix) {
+                let path = (points as NSString).appendingPathComponent(name)
+                RunDirectory.removeOwnTemporaries(path)
+                try? fm.removeItem(atPath: path)
+            }
+            if containsFiles(directory) { return "hvnet \(command): \(word); complete outputs in \(directory) are kept" }
+            // Empty directories only (rmdir): another process of a sharded sweep may be filling
+            // the same directory.
+            rmdir(points)
+            for made in madeHere { rmdir(made) }
+            return "hvnet \(command): \(word); no output was written to \(directory)"
         }
-        awaitHandlers(handled.map(\.number))
     }
 }
 
