@@ -51,6 +51,18 @@ public final class NetworkRightHandSide {
     private let gabaAActivation: Workspace
     private let ampaActivationOdd: Workspace
     private let gabaAActivationOdd: Workspace
+    /// The evaluation's hot path reads only what needs no reference counting: raw pointers into
+    /// the workspaces above (which this object owns) and a plain copy of the vectorised path's
+    /// scalars. Two threads that retain and release one shared object contend for its cache line
+    /// at every call: copying `model.vectorized` (13 arrays) and handing workspaces along cost a
+    /// split W1000 about a tenth of its samples in swift_retain/release (docs/performance.md).
+    private let activationBases: (even: (ampa: UnsafeMutablePointer<Double>, gabaA: UnsafeMutablePointer<Double>),
+                                  odd: (ampa: UnsafeMutablePointer<Double>, gabaA: UnsafeMutablePointer<Double>))
+    private let shape: VectorShape?
+    /// Whether phase 1 computes each receptor's activations from powers of exp(−y/2) (instantaneous
+    /// sigmoids with a whole 2 g_s, and contacts to drive), with that power and constant.
+    private let ampaSigmoid: (power: Int, constant: Double)?
+    private let gabaASigmoid: (power: Int, constant: Double)?
     private let gabaASharesActivation: Bool
     private let ampaIsEmpty: Bool
     private let gabaAIsEmpty: Bool
@@ -97,6 +109,10 @@ public final class NetworkRightHandSide {
         gabaAActivation = gabaASharesActivation ? ampaActivation : Workspace(count: padded)
         ampaActivationOdd = Workspace(count: padded)
         gabaAActivationOdd = gabaASharesActivation ? ampaActivationOdd : Workspace(count: padded)
+        activationBases = ((ampaActivation.base, gabaAActivation.base), (ampaActivationOdd.base, gabaAActivationOdd.base))
+        shape = model.vectorized.map(VectorShape.init)
+        ampaSigmoid = model.ampa.hasNoUndelayedContacts ? nil : model.ampaSigmoidPower
+        gabaASigmoid = model.gabaA.hasNoUndelayedContacts ? nil : model.gabaASigmoidPower
         ampaOpen = Workspace(count: padded)
         gabaAOpen = Workspace(count: padded)
         halfExp = Workspace(count: padded)
@@ -278,7 +294,9 @@ public final class NetworkRightHandSide {
     /// ends on one or at n, so that SIMD blocks of four never straddle two parts.
     ///
     /// A class, so that handing a part to the phases costs one reference, not a copy of its matrices.
-    public final class Part: Sendable {
+    /// `@unchecked Sendable`: every stored property is a constant; the copies' raw pointers point
+    /// into the part's own workspaces, which only the part's thread writes.
+    public final class Part: @unchecked Sendable {
         public let cells: Range<Int>
         let ampaRows: SparseMatrix
         let gabaARows: SparseMatrix
@@ -296,7 +314,13 @@ public final class NetworkRightHandSide {
             self.gabaARows = gabaARows
             self.ampaCopy = ampaCopy
             self.gabaACopy = gabaACopy
+            ampaCopyBase = ampaCopy?.base
+            gabaACopyBase = gabaACopy?.base
         }
+
+        /// The copies' storage, read without reference counting on the hot path.
+        let ampaCopyBase: UnsafeMutablePointer<Double>?
+        let gabaACopyBase: UnsafeMutablePointer<Double>?
 
         /// Synapses (non-zeros of both receptors) summed into the part's cells.
         public var synapseCount: Int { ampaRows.nonzeroCount + gabaARows.nonzeroCount }
@@ -322,8 +346,8 @@ public final class NetworkRightHandSide {
     public func evaluatePresynaptic(cells: Range<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
                                     derivative: UnsafeMutablePointer<Double>, buffer: ActivationBuffer = .even) {
         let (ampa, gabaA) = activations(buffer)
-        if let v = model.vectorized {
-            presynapticVectorized(v, cells: cells, y: y, state: state, derivative: derivative, ampa: ampa, gabaA: gabaA)
+        if let shape {
+            presynapticVectorized(shape, cells: cells, y: y, state: state, derivative: derivative, ampa: ampa, gabaA: gabaA)
         } else {
             activate(model.ampa, offset: model.ampaStateOffset, into: ampa, cells: cells, y: y, state: state, derivative: derivative)
             activate(model.gabaA, offset: model.gabaAStateOffset, into: gabaA, cells: cells, y: y, state: state, derivative: derivative)
@@ -340,10 +364,11 @@ public final class NetworkRightHandSide {
         public init(evaluation index: Int) { self = index % 2 == 0 ? .even : .odd }
     }
 
-    private func activations(_ buffer: ActivationBuffer) -> (ampa: Workspace, gabaA: Workspace) {
+    @inline(__always)
+    private func activations(_ buffer: ActivationBuffer) -> (ampa: UnsafeMutablePointer<Double>, gabaA: UnsafeMutablePointer<Double>) {
         switch buffer {
-        case .even: (ampaActivation, gabaAActivation)
-        case .odd: (ampaActivationOdd, gabaAActivationOdd)
+        case .even: activationBases.even
+        case .odd: activationBases.odd
         }
     }
 
@@ -356,26 +381,26 @@ public final class NetworkRightHandSide {
                                      buffer: ActivationBuffer = .even) {
         let cells = part.cells
         let (ampaBuffer, gabaABuffer) = activations(buffer)
-        var ampa = UnsafePointer(ampaBuffer.base), gabaA = UnsafePointer(gabaABuffer.base)
-        if let copy = part.ampaCopy, !ampaIsEmpty {
-            copy.base.update(from: ampa, count: n)
-            ampa = UnsafePointer(copy.base)
+        var ampa = UnsafePointer(ampaBuffer), gabaA = UnsafePointer(gabaABuffer)
+        if let copy = part.ampaCopyBase, !ampaIsEmpty {
+            copy.update(from: ampa, count: n)
+            ampa = UnsafePointer(copy)
         }
-        if let copy = part.gabaACopy, !gabaAIsEmpty {
+        if let copy = part.gabaACopyBase, !gabaAIsEmpty {
             if gabaASharesActivation { gabaA = ampa } else {
-                copy.base.update(from: gabaA, count: n)
-                gabaA = UnsafePointer(copy.base)
+                copy.update(from: gabaA, count: n)
+                gabaA = UnsafePointer(copy)
             }
         }
-        open(ampaIsEmpty, rows: part.ampaRows, activation: ampa, pulses: pulseAmpa, into: ampaOpen, cells: cells)
-        open(gabaAIsEmpty, rows: part.gabaARows, activation: gabaA, pulses: pulseGabaA, into: gabaAOpen, cells: cells)
+        open(ampaIsEmpty, rows: part.ampaRows, activation: ampa, pulses: pulseAmpa.base, into: ampaOpen.base, cells: cells)
+        open(gabaAIsEmpty, rows: part.gabaARows, activation: gabaA, pulses: pulseGabaA.base, into: gabaAOpen.base, cells: cells)
         if history != nil {
             // Delayed contacts (never split over threads: the part is every cell).
             addDelayed(model.ampa, offset: model.ampaStateOffset, hints: ampaHints, y: y, state: state, into: ampaOpen.base)
             addDelayed(model.gabaA, offset: model.gabaAStateOffset, hints: gabaAHints, y: y, state: state, into: gabaAOpen.base)
         }
-        if let v = model.vectorized {
-            postsynapticVectorized(v, cells: cells, state: state, input: input, into: derivative)
+        if let shape {
+            postsynapticVectorized(shape, cells: cells, state: state, input: input, into: derivative)
         } else if let fast = model.sharedExponential {
             fast.withUnsafeBufferPointer { evaluateShared($0, cells: cells, y: y, state: state, input: input, into: derivative) }
         } else {
@@ -386,10 +411,9 @@ public final class NetworkRightHandSide {
     /// Activations s_j of cells j in `cells`: the kinetic state (whose derivative is written too)
     /// or the instantaneous sigmoid of y.
     private func activate(
-        _ coupling: SynapticCoupling, offset: Int?, into activation: Workspace, cells: Range<Int>,
+        _ coupling: SynapticCoupling, offset: Int?, into activation: UnsafeMutablePointer<Double>, cells: Range<Int>,
         y: UnsafePointer<Double>, state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>
     ) {
-        let activation = activation.base
         if let offset, case .firstOrder(let tau) = coupling.kinetics {
             let rate = 1 / tau
             for j in cells {
@@ -403,10 +427,9 @@ public final class NetworkRightHandSide {
 
     /// open = W s + pulses for the rows of the part's cells.
     private func open(
-        _ isEmpty: Bool, rows: SparseMatrix, activation: UnsafePointer<Double>, pulses: Workspace,
-        into open: Workspace, cells: Range<Int>
+        _ isEmpty: Bool, rows: SparseMatrix, activation: UnsafePointer<Double>, pulses: UnsafeMutablePointer<Double>,
+        into open: UnsafeMutablePointer<Double>, cells: Range<Int>
     ) {
-        let open = open.base, pulses = pulses.base
         if isEmpty {
             for i in cells { open[i] = pulses[i] }
             return
@@ -422,9 +445,9 @@ public final class NetworkRightHandSide {
     /// copied into padded scratch, and the potentials of blocks that reach past the part, so the
     /// last block needs no special case; the derivatives are written there in place (phase 2)
     /// and copied out.
-    private func presynapticVectorized(_ v: VectorizedCells, cells: Range<Int>, y: UnsafePointer<Double>,
+    private func presynapticVectorized(_ v: VectorShape, cells: Range<Int>, y: UnsafePointer<Double>,
                                        state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>,
-                                       ampa ampaActivation: Workspace, gabaA gabaAActivation: Workspace) {
+                                       ampa ampaActivation: UnsafeMutablePointer<Double>, gabaA gabaAActivation: UnsafeMutablePointer<Double>) {
         let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
         let py = padY.base, pw = padW.base
         let lower = cells.lowerBound, upper = cells.upperBound == n ? v.padded : cells.upperBound
@@ -445,12 +468,13 @@ public final class NetworkRightHandSide {
         }
         forBlockPairs(from: lower, to: upper, exponentials)
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
-        func drive(_ coupling: SynapticCoupling, _ sigmoid: (power: Int, constant: Double)?, offset: Int?, into activation: Workspace) {
-            guard let (power, constant) = sigmoid, !coupling.hasNoUndelayedContacts else {
-                activate(coupling, offset: offset, into: activation, cells: cells, y: y, state: state, derivative: derivative)
+        // `sigmoid` is nil for kinetic synapses and receptors without undelayed contacts (init).
+        @inline(always) func drive(_ sigmoid: (power: Int, constant: Double)?, _ coupling: @autoclosure () -> SynapticCoupling,
+                                   offset: Int?, into a: UnsafeMutablePointer<Double>) {
+            guard let (power, constant) = sigmoid else {
+                activate(coupling(), offset: offset, into: a, cells: cells, y: y, state: state, derivative: derivative)
                 return
             }
-            let a = activation.base
             // The default gain (g_s = 5) as a literal power, so that the powers fold into the
             // same two products without tests (bit for bit the same value).
             @inline(always) func sigmoids(_ power: Int) {
@@ -463,13 +487,13 @@ public final class NetworkRightHandSide {
             }
             if power == 10 { sigmoids(10) } else { sigmoids(power) }
         }
-        drive(model.ampa, model.ampaSigmoidPower, offset: model.ampaStateOffset, into: ampaActivation)
+        drive(ampaSigmoid, model.ampa, offset: model.ampaStateOffset, into: ampaActivation)
         if gabaASharesActivation { return }
-        drive(model.gabaA, model.gabaASigmoidPower, offset: model.gabaAStateOffset, into: gabaAActivation)
+        drive(gabaASigmoid, model.gabaA, offset: model.gabaAStateOffset, into: gabaAActivation)
     }
 
     /// The vectorised path, phase 2: the cell update on blocks of four, two per iteration.
-    private func postsynapticVectorized(_ v: VectorizedCells, cells: Range<Int>, state: UnsafePointer<Double>,
+    private func postsynapticVectorized(_ v: VectorShape, cells: Range<Int>, state: UnsafePointer<Double>,
                                         input: UnsafePointer<Double>, into derivative: UnsafeMutablePointer<Double>) {
         let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
         let py = padY.base, pw = padW.base, padded = v.padded

@@ -58,3 +58,20 @@ struct VectorizedCells: Sendable {
         return (Int(k), exp(coupling.gain * coupling.halfActivation))
     }
 }
+
+/// The scalars of ``VectorizedCells`` that the evaluation's loops use: a plain value, copied
+/// without touching the arrays' reference counts (the per-cell constants are read from the
+/// right-hand side's own workspace).
+struct VectorShape: Sendable {
+    let padded: Int
+    let sodiumPower: Int
+    let potassiumPower: Int
+    let biasGain: Double
+
+    init(_ cells: VectorizedCells) {
+        padded = cells.padded
+        sodiumPower = cells.sodiumPower
+        potassiumPower = cells.potassiumPower
+        biasGain = cells.biasGain
+    }
+}
