@@ -293,7 +293,8 @@ expect_status "diverging cell on one thread" 2 "cell 140 (v) became NaN or infin
 expect_status "diverging cell on three threads" 2 "cell 140 (v) became NaN or infinite" run "$work/nan-spread.yaml" --threads 3 --out "$work/nan3" --quiet
 # A cell driven by 1e14 pA blows up within one step and its NaN reaches the 40 cells it drives
 # (0-39) in the same step: the message names the cell that blew up (150), not the first NaN (0),
-# for fixed and adaptive steps, plain and shifted noise, on one and two threads.
+# for fixed and adaptive steps, plain and shifted noise, on one and two threads (plain fixed steps
+# on two threads run several steps as one job).
 python3 - "$work/blow-up.yaml" <<'PY'
 import sys
 rows = ", ".join("[%s]" % ", ".join("1" if (j == 150 and i < 40) else "0" for j in range(200)) for i in range(200))
@@ -309,7 +310,7 @@ stimuli:
 recording: {cells: none}
 """ % rows)
 PY
-for variant in "rk4 plain 1" "rk4 shifted 2" "heun shifted 1" "bs32-dyadic plain 2"; do
+for variant in "rk4 plain 1" "rk4 plain 2" "rk4 shifted 2" "heun shifted 1" "heun plain 2" "bs32-dyadic plain 2"; do
   read -r method noise threads <<<"$variant"
   expect_status "cell that blows up within a step ($method, $noise noise, $threads thread(s))" 2 "cell 150 (v) became NaN or infinite" \
     run "$work/blow-up.yaml" --method "$method" --set "solver.noise_integration=$noise" --threads "$threads" --out "$work/blow-up-$method-$threads" --quiet

@@ -3,6 +3,7 @@ import HVNetModel
 import HVNetNoise
 import HVNetSolvers
 import Numerics
+import Synchronization
 
 /// Where the model and the noise meet: the network's right-hand side (``NetworkRightHandSide``)
 /// driven by stimuli plus the noise input μ_i + η_i(t) of one trial, as an ``ODESystem`` for the
@@ -23,6 +24,10 @@ public final class NetworkEvaluator {
     /// (empty without fluctuations).
     private let parts: [NetworkRightHandSide.Part]
     private let noiseParts: [NoiseRealisation]
+    /// The same per part, for the team's stages: read without reference counting, which two threads
+    /// would contend for on the shared objects at every stage (see ``PartHandle``).
+    private let handles: UnsafeMutableBufferPointer<PartHandle>
+    private let unmanagedRightHandSide: Unmanaged<NetworkRightHandSide>
     private let hasNoise: Bool
     /// The workers with more than one part.
     private var team: WorkerTeam? = nil
@@ -53,10 +58,21 @@ public final class NetworkEvaluator {
     /// where dy/dt goes, and whether the next step's anchor is set too.
     @exclusivity(unchecked) private var jobRate: UnsafeMutablePointer<Double>? = nil
     @exclusivity(unchecked) private var jobAnchors = false
+    /// Steps run as one job (``evaluate(steps:evaluationsPerStep:observing:by:)``): evaluations per
+    /// step (0 for a chain of one step), the steps each part observes inside the job, and by whom.
+    @exclusivity(unchecked) private var jobStepEvaluations = 0
+    @exclusivity(unchecked) private var jobObservations: UnsafePointer<AcceptedStep>? = nil
+    @exclusivity(unchecked) private unowned(unsafe) var jobObserver: (any CellwiseStepObserver)? = nil
     /// Cell-wise observation each part runs first in the next job (``observeCellsLater(_:by:)``).
     @exclusivity(unchecked) private var pendingStep: AcceptedStep? = nil
-    @exclusivity(unchecked) private var pendingObserver: (any CellwiseStepObserver)? = nil
+    /// Unowned (unsafe): read by every part at the start of a job, where a retain of the shared
+    /// observer would contend (``PartHandle``); the integration loop holds it while it is pending.
+    @exclusivity(unchecked) private unowned(unsafe) var pendingObserver: (any CellwiseStepObserver)? = nil
     private let pad1 = CacheLinePad()
+    /// Steps run as one job: the first step whose end some part found not finite (Int.max: none),
+    /// written at most once per job; read by every part after the next meeting.
+    private let divergedStep = Atomic<Int>(.max)
+    private let pad3 = CacheLinePad()
     /// Right-hand-side evaluations so far.
     @exclusivity(unchecked) public private(set) var evaluations = 0
     @exclusivity(unchecked) private var summedState: UnsafePointer<Double>? = nil
@@ -173,12 +189,32 @@ public final class NetworkEvaluator {
         hasDelays = model.hasDelays
         componentsPerCell = model.cellCount == 0 ? 0 : model.stateSize / model.cellCount
         partSums = CacheLines.allocateDoubles(CacheLines.doubles * max(parts?.count ?? 1, 1))
+        let allParts = self.parts
+        handles = .allocate(capacity: allParts.count)
+        for (k, part) in allParts.enumerated() {
+            handles.initializeElement(at: k, to: PartHandle(
+                cells: part.cells, part: .passUnretained(part), noise: noiseParts.isEmpty ? nil : .passUnretained(noiseParts[k])))
+        }
+        unmanagedRightHandSide = .passUnretained(rightHandSide)
         if let parts, parts.count > 1 { team = WorkerTeam(count: parts.count, work: self) }
     }
 
     deinit {
         team?.stop()
         partSums.deallocate()
+        handles.deallocate()
+    }
+
+    /// A part's cells, right-hand-side part and noise as unretained references: the evaluator's
+    /// `parts`, `noiseParts` and `rightHandSide` keep them alive as long as the handles. Swift
+    /// retains a class reference it loads from an array or hands to a call, an atomic write to
+    /// the object's header; when two threads do it to the same objects at every stage, the cache
+    /// line travels between their cores each time (a split W1000 spent about a tenth of its
+    /// samples in swift_retain/release, docs/performance.md "Eighth round").
+    private struct PartHandle {
+        let cells: Range<Int>
+        let part: Unmanaged<NetworkRightHandSide.Part>
+        let noise: Unmanaged<NoiseRealisation>?
     }
 
     /// Threads that evaluate the network together (1: the calling thread alone).
@@ -241,7 +277,7 @@ public final class NetworkEvaluator {
     }
 
     private func beginStep(part k: Int, at t: Double) {
-        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: anchorIntegral.base)
+        handles[k].noise?._withUnsafeGuaranteedRef { $0.evaluate(at: t, fluctuation: fluctuation.base, integral: anchorIntegral.base) }
     }
 
     /// Shifted integration: turns ỹ at `t` back into y by adding J(t) to the potentials.
@@ -251,9 +287,9 @@ public final class NetworkEvaluator {
     }
 
     private func unshift(part k: Int, at t: Double, state: UnsafeMutablePointer<Double>) {
-        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: noiseIntegral.base)
+        handles[k].noise?._withUnsafeGuaranteedRef { $0.evaluate(at: t, fluctuation: fluctuation.base, integral: noiseIntegral.base) }
         let integral = noiseIntegral.base, anchor = anchorIntegral.base
-        for i in parts[k].cells { state[i] += integral[i] - anchor[i] }
+        for i in handles[k].cells { state[i] += integral[i] - anchor[i] }
     }
 
     /// Shifted integration: turns dỹ/dt at `t` into dy/dt by adding η(t) to the potentials' rates.
@@ -288,9 +324,9 @@ public final class NetworkEvaluator {
 
     private func completeShiftedStep(part k: Int, at t: Double, state: UnsafeMutablePointer<Double>, derivative: UnsafePointer<Double>,
                                      rate: UnsafeMutablePointer<Double>, anchoring: Bool) {
-        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: noiseIntegral.base)
+        handles[k].noise?._withUnsafeGuaranteedRef { $0.evaluate(at: t, fluctuation: fluctuation.base, integral: noiseIntegral.base) }
         let integral = noiseIntegral.base, anchor = anchorIntegral.base, eta = fluctuation.base
-        let cells = parts[k].cells
+        let cells = handles[k].cells
         for i in cells { state[i] += integral[i] - anchor[i] }
         for c in 0..<componentsPerCell {
             let first = c * n + cells.lowerBound
@@ -302,9 +338,9 @@ public final class NetworkEvaluator {
     }
 
     private func addFluctuation(part k: Int, at t: Double, to derivative: UnsafeMutablePointer<Double>) {
-        noiseParts[k].evaluate(at: t, fluctuation: fluctuation.base, integral: nil)
         let fluctuation = fluctuation.base
-        for i in parts[k].cells { derivative[i] += fluctuation[i] }
+        handles[k].noise?._withUnsafeGuaranteedRef { $0.evaluate(at: t, fluctuation: fluctuation, integral: nil) }
+        for i in handles[k].cells { derivative[i] += fluctuation[i] }
     }
 
     /// Open AMPA and GABA-A channels of cell `i` at time `t` (inside the current segment) for a
@@ -328,7 +364,7 @@ public final class NetworkEvaluator {
             return
         }
         // One thread: the whole network, without the parts' arrays.
-        presynaptic(cells: 0..<n, noise: noise, t: t, state: state, derivative: derivative)
+        presynaptic(cells: 0..<n, noise: noise.map { .passUnretained($0) }, t: t, state: state, derivative: derivative)
         rightHandSide.evaluatePostsynaptic(y: potentials(state), state: state, input: input.base, into: derivative)
     }
 
@@ -381,6 +417,36 @@ public final class NetworkEvaluator {
         }
     }
 
+    public var evaluatesStepsTogether: Bool { team != nil }
+
+    /// Split over threads, the steps' evaluations run as one chain (``evaluate(chain:)``); at the
+    /// meeting of each step's first evaluation every part knows whether the previous step's end was
+    /// finite in every part (a part that finds its sum not finite says so in `divergedStep`), and
+    /// then observes its cells of that step or, if not, does nothing more in this job.
+    public func evaluate(steps chain: UnsafeBufferPointer<ChainedEvaluation>, evaluationsPerStep: Int,
+                         observing observations: UnsafeBufferPointer<AcceptedStep>, by observer: any CellwiseStepObserver) -> Int {
+        guard let team, let first = chain.baseAddress, evaluationsPerStep >= 2, chain.count == evaluationsPerStep * (observations.count + 1)
+        else { return 0 }
+        onCaller = chooser.next()
+        jobChain = first
+        jobStepEvaluations = evaluationsPerStep
+        jobObservations = observations.baseAddress
+        jobObserver = observer
+        divergedStep.store(.max, ordering: .relaxed)
+        start(.chain, t: first.pointee.t, state: nil, output: nil, on: team, stages: 2 * chain.count)
+        jobChain = nil
+        jobStepEvaluations = 0
+        jobObservations = nil
+        jobObserver = nil
+        let diverged = divergedStep.load(ordering: .relaxed)
+        let steps = diverged < observations.count ? diverged + 1 : observations.count + 1
+        evaluations += steps * evaluationsPerStep
+        let last = chain[steps * evaluationsPerStep - 1]
+        summedState = UnsafePointer(last.state)
+        summedDerivative = UnsafePointer(last.derivative)
+        return steps
+    }
+
     public func observeCellsLater(_ step: AcceptedStep, by observer: any CellwiseStepObserver) -> Bool {
         guard team != nil else { return false }
         completeDeferredWork()
@@ -416,7 +482,7 @@ public final class NetworkEvaluator {
 
     /// Phase 1 for `cells` (a part's, with its noise): their input (drive, noise, time-varying stimuli), potentials and
     /// presynaptic activations.
-    private func presynaptic(cells: Range<Int>, noise: NoiseRealisation?, t: Double, state: UnsafePointer<Double>,
+    private func presynaptic(cells: Range<Int>, noise: Unmanaged<NoiseRealisation>?, t: Double, state: UnsafePointer<Double>,
                              derivative: UnsafeMutablePointer<Double>, buffer: NetworkRightHandSide.ActivationBuffer = .even) {
         let input = input.base, drive = drive.base
         if let noise {
@@ -424,7 +490,7 @@ public final class NetworkEvaluator {
             switch noiseIntegration {
             case .plain:
                 // The evaluator's own buffer, written only by the noise: reused at a repeated time.
-                noise.evaluate(at: t, fluctuation: fluctuation, integral: nil, reusing: true)
+                noise._withUnsafeGuaranteedRef { $0.evaluate(at: t, fluctuation: fluctuation, integral: nil, reusing: true) }
                 for i in cells { input[i] = drive[i] + fluctuation[i] }
             case .shifted:
                 let potential = potential.base
@@ -432,7 +498,7 @@ public final class NetworkEvaluator {
                     for i in cells { potential[i] = state[i] }
                 } else {
                     let integral = noiseIntegral.base, anchor = anchorIntegral.base
-                    noise.evaluate(at: t, fluctuation: fluctuation, integral: integral)
+                    noise._withUnsafeGuaranteedRef { $0.evaluate(at: t, fluctuation: fluctuation, integral: integral) }
                     for i in cells { potential[i] = state[i] + integral[i] - anchor[i] }
                 }
                 for i in cells { input[i] = drive[i] }
@@ -441,24 +507,32 @@ public final class NetworkEvaluator {
             for i in cells { input[i] = drive[i] }
         }
         if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input, cells: cells) }
-        rightHandSide.evaluatePresynaptic(cells: cells, y: potentials(state), state: state, derivative: derivative, buffer: buffer)
+        let y = potentials(state)
+        unmanagedRightHandSide._withUnsafeGuaranteedRef {
+            $0.evaluatePresynaptic(cells: cells, y: y, state: state, derivative: derivative, buffer: buffer)
+        }
     }
 
     /// Phase 2 for part `k`, after phase 1 of every part.
     private func postsynaptic(part k: Int, state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>,
                               buffer: NetworkRightHandSide.ActivationBuffer = .even) {
-        rightHandSide.evaluatePostsynaptic(parts[k], y: potentials(state), state: state, input: input.base, into: derivative, buffer: buffer)
+        let y = potentials(state), input = input.base
+        unmanagedRightHandSide._withUnsafeGuaranteedRef { rightHandSide in
+            handles[k].part._withUnsafeGuaranteedRef { part in
+                rightHandSide.evaluatePostsynaptic(part, y: y, state: state, input: input, into: derivative, buffer: buffer)
+            }
+        }
     }
 
     /// Writes part `k`'s components of `combination` into `out`.
     private func writeCombination(_ combination: StateCombination, into out: UnsafeMutablePointer<Double>, part k: Int) {
-        let cells = parts[k].cells
+        let cells = handles[k].cells
         for c in 0..<componentsPerCell { combination.write(into: out, components: (c * n + cells.lowerBound)..<(c * n + cells.upperBound)) }
     }
 
     /// Part `k`'s sum of its components of `state` and `derivative` (``finiteTestSum(_:_:count:)``).
     private func partSum(part k: Int, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Double {
-        let cells = parts[k].cells
+        let cells = handles[k].cells
         var sum = 0.0
         for c in 0..<componentsPerCell {
             let first = c * n + cells.lowerBound
@@ -548,28 +622,45 @@ extension NetworkEvaluator: TeamWork {
     package func perform(part k: Int, stage: Int) {
         // First the last step's cell-wise observation, before this job writes any of the part's components.
         if stage == 0, let observer = pendingObserver, let step = pendingStep {
-            observer.observeCells(step, cells: parts[k].cells, part: k)
+            observer.observeCells(step, cells: handles[k].cells, part: k)
         }
         switch job {
         case .evaluate:
             guard let state = jobState, let derivative = jobOutput else { return }
             if stage == 0 {
                 if let combination = jobCombination, let out = jobStateOutput { writeCombination(combination, into: out, part: k) }
-                presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: jobTime, state: state, derivative: derivative)
+                presynaptic(cells: handles[k].cells, noise: handles[k].noise, t: jobTime, state: state, derivative: derivative)
             } else {
                 postsynaptic(part: k, state: state, derivative: derivative)
                 if jobSums { partSums[CacheLines.doubles * k] = partSum(part: k, state: state, derivative: derivative) }
             }
         case .chain:
             guard let chain = jobChain else { return }
-            let e = chain[stage / 2], buffer = NetworkRightHandSide.ActivationBuffer(evaluation: stage / 2)
+            let index = stage / 2
+            let e = chain[index], buffer = NetworkRightHandSide.ActivationBuffer(evaluation: index)
+            let perStep = jobStepEvaluations
+            if perStep > 0 {
+                // Steps as one job: nothing more after a step that was not finite; the previous
+                // step observed once every part has found it finite (known after this meeting).
+                let step = index / perStep
+                if step > 0 {
+                    if divergedStep.load(ordering: .relaxed) < step { return }
+                    if stage % 2 == 1, index % perStep == 0, let observer = jobObserver, let observations = jobObservations {
+                        observer.observeCells(observations[step - 1], cells: handles[k].cells, part: k)
+                    }
+                }
+            }
             if stage % 2 == 0 {
                 writeCombination(e.combination, into: e.state, part: k)
-                presynaptic(cells: parts[k].cells, noise: hasNoise ? noiseParts[k] : nil, t: e.t, state: e.state,
+                presynaptic(cells: handles[k].cells, noise: handles[k].noise, t: e.t, state: e.state,
                             derivative: e.derivative, buffer: buffer)
             } else {
                 postsynaptic(part: k, state: e.state, derivative: e.derivative, buffer: buffer)
-                if e.endsStep { partSums[CacheLines.doubles * k] = partSum(part: k, state: e.state, derivative: e.derivative) }
+                if e.endsStep {
+                    let sum = partSum(part: k, state: e.state, derivative: e.derivative)
+                    partSums[CacheLines.doubles * k] = sum
+                    if perStep > 0 && !sum.isFinite { divergedStep.store(index / perStep, ordering: .relaxed) }
+                }
             }
         case .beginStep: beginStep(part: k, at: jobTime)
         case .unshift: if let state = jobOutput { unshift(part: k, at: jobTime, state: state) }

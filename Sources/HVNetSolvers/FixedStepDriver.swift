@@ -119,6 +119,87 @@ final class FixedStepper<System: ODESystem>: Stepper {
         return true
     }
 
+    /// Evaluations of one step of the scheme.
+    var evaluationsPerStep: Int {
+        switch scheme {
+        case .euler: 1
+        case .heun: 2
+        case .rk4: 4
+        }
+    }
+
+    /// Initialises the evaluations of the step from (`t`, `y`, `f`) to `target` at `chain`, ending
+    /// with yNew and f there (``evaluationsPerStep`` of them, returned): the stages of ``step(from:to:_:_:into:endDerivative:)``.
+    private func appendEvaluations(from t: Double, to target: Double, _ y: UnsafePointer<Double>, _ f: UnsafePointer<Double>,
+                                   into yNew: UnsafeMutablePointer<Double>, _ fNew: UnsafeMutablePointer<Double>,
+                                   chain: UnsafeMutablePointer<ChainedEvaluation>) -> Int {
+        let h = target - t
+        let k2 = buffer, k3 = buffer + dim, stage = buffer + 2 * dim
+        var count = 0
+        func add(_ t: Double, _ combination: StateCombination, _ state: UnsafeMutablePointer<Double>,
+                 _ derivative: UnsafeMutablePointer<Double>, endsStep: Bool = false) {
+            (chain + count).initialize(to: ChainedEvaluation(t: t, combination: combination, state: state, derivative: derivative, endsStep: endsStep))
+            count += 1
+        }
+        switch scheme {
+        case .euler:
+            add(target, .step(base: y, scale: h, direction: f), yNew, fNew, endsStep: true)
+        case .heun:
+            add(target, .step(base: y, scale: h, direction: f), stage, k2)
+            add(target, .heun(base: y, scale: 0.5 * h, d1: f, d2: k2), yNew, fNew, endsStep: true)
+        case .rk4:
+            // k4 into fNew's room, then the end state and f there, as in step(from:to:_:_:into:endDerivative:).
+            add(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: f), stage, k2)
+            add(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: k2), stage, k3)
+            add(target, .step(base: y, scale: h, direction: k3), stage, fNew)
+            add(target, .rk4(base: y, scale: h / 6, d1: f, d2: k2, d3: k3, d4: UnsafePointer(fNew)), yNew, fNew, endsStep: true)
+        }
+        return count
+    }
+
+    func attemptSteps(from t: Double, segmentEnd: Double, limit: Int, start: StepBuffers, other: StepBuffers,
+                      times: UnsafeMutablePointer<Double>, observer: any CellwiseStepObserver) -> StepRun? {
+        // Euler's step writes its end state in its only evaluation's first phase, before the
+        // parts could observe the previous step, whose start state lies in the same buffer: Euler
+        // runs one step at a time (the observation needs a step's start and end buffers until
+        // the first evaluation of the next step has met).
+        guard system.evaluatesStepsTogether, limit >= 2, evaluationsPerStep >= 2 else { return nil }
+        // The ends nextEnd(from:segmentEnd:) gives one step at a time (it is the same for the same t).
+        times[0] = t
+        var planned = 0, closes = false
+        while planned < limit && !closes {
+            let (end, closing) = nextEnd(from: times[planned], segmentEnd: segmentEnd)
+            guard end > times[planned] else { break }
+            planned += 1
+            times[planned] = end
+            closes = closing
+        }
+        guard planned >= 2 else { return nil }
+        let perStep = evaluationsPerStep
+        let done = withUnsafeTemporaryAllocation(of: ChainedEvaluation.self, capacity: planned * perStep) { chain in
+            withUnsafeTemporaryAllocation(of: AcceptedStep.self, capacity: planned - 1) { observations in
+                let evaluations = chain.baseAddress!, steps = observations.baseAddress!
+                for j in 0..<planned {
+                    let from = j % 2 == 0 ? start : other, to = j % 2 == 0 ? other : start
+                    _ = appendEvaluations(from: times[j], to: times[j + 1], from.state, from.derivative, into: to.state, to.derivative,
+                                          chain: evaluations + j * perStep)
+                    if j < planned - 1 {
+                        (steps + j).initialize(to: AcceptedStep(t0: times[j], t1: times[j + 1], y0: from.state, f0: from.derivative,
+                                                                y1: to.state, f1: to.derivative))
+                    }
+                }
+                defer {
+                    evaluations.deinitialize(count: planned * perStep)
+                    steps.deinitialize(count: planned - 1)
+                }
+                return system.evaluate(steps: UnsafeBufferPointer(chain), evaluationsPerStep: perStep,
+                                       observing: UnsafeBufferPointer(observations), by: observer)
+            }
+        }
+        guard done >= 1 else { return nil }
+        return StepRun(count: done, closesSegment: done == planned && closes)
+    }
+
     /// One step; f at the step's end (on ỹ with the old anchor: the next step's k1) when asked.
     private func step(from t: Double, to target: Double, _ y: UnsafePointer<Double>, _ f: UnsafePointer<Double>,
                       into yNew: UnsafeMutablePointer<Double>, endDerivative fNew: UnsafeMutablePointer<Double>?) {
@@ -128,26 +209,7 @@ final class FixedStepper<System: ODESystem>: Stepper {
         if inParts, let fNew {
             // A split system runs the step's evaluations as one chain (the same values).
             withUnsafeTemporaryAllocation(of: ChainedEvaluation.self, capacity: 4) { chain in
-                var count = 0
-                func add(_ t: Double, _ combination: StateCombination, _ state: UnsafeMutablePointer<Double>,
-                         _ derivative: UnsafeMutablePointer<Double>, endsStep: Bool = false) {
-                    chain.initializeElement(at: count, to: ChainedEvaluation(
-                        t: t, combination: combination, state: state, derivative: derivative, endsStep: endsStep))
-                    count += 1
-                }
-                switch scheme {
-                case .euler:
-                    add(target, .step(base: y, scale: h, direction: f), yNew, fNew, endsStep: true)
-                case .heun:
-                    add(target, .step(base: y, scale: h, direction: f), stage, k2)
-                    add(target, .heun(base: y, scale: 0.5 * h, d1: f, d2: k2), yNew, fNew, endsStep: true)
-                case .rk4:
-                    // k4 into fNew's room, then the end state and f there, as below.
-                    add(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: f), stage, k2)
-                    add(t + 0.5 * h, .step(base: y, scale: 0.5 * h, direction: k2), stage, k3)
-                    add(target, .step(base: y, scale: h, direction: k3), stage, fNew)
-                    add(target, .rk4(base: y, scale: h / 6, d1: f, d2: k2, d3: k3, d4: UnsafePointer(fNew)), yNew, fNew, endsStep: true)
-                }
+                let count = appendEvaluations(from: t, to: target, y, f, into: yNew, fNew, chain: chain.baseAddress!)
                 system.evaluate(chain: UnsafeBufferPointer(rebasing: chain[0..<count]))
                 chain.baseAddress!.deinitialize(count: count)
             }

@@ -24,6 +24,10 @@ import Numerics
 /// - raises one error set, ``IntegrationError``: "too many steps", "step size underflow" and
 ///   "non-finite state" mean the same whichever stepper met them.
 public enum Integrator {
+    /// The most fixed steps a split system runs as one job
+    /// (``ODESystem/evaluate(steps:evaluationsPerStep:observing:by:)``): its threads wait for the
+    /// loop once per job instead of once per step.
+    static let stepsPerJob = 16
     public static func integrate<System: ODESystem, Observer: StepObserver>(
         _ system: System, method: SolverMethod, options: SolverOptions, noiseGridMs: Double,
         from initial: [Double], duration: Double, observer: Observer, progress: ((Double) -> Void)? = nil
@@ -142,6 +146,11 @@ public enum Integrator {
         }
         func fastest(at t: Double) -> String { system.describeStateComponent(fastestIndex()) }
         let solution = eventLocation == .hermite ? nil : Reintegration(system: system, stepper: stepper, options: options)
+        // Fixed steps on a system that runs several as one job, observed cell-wise by its parts: up
+        // to `stepsPerJob` steps at a time, the loop then taking the last of them as its own.
+        let together = cellwise != nil && !shifted && solution == nil && system.evaluatesStepsTogether
+        let times = UnsafeMutablePointer<Double>.allocate(capacity: Self.stepsPerJob + 1)
+        defer { times.deallocate() }
 
         var statistics = IntegrationStatistics()
         let evaluationsBefore = system.evaluations
@@ -175,14 +184,34 @@ public enum Integrator {
             }
             var closed = false
             while !closed {
-                let (end, closes) = stepper.nextEnd(from: t, segmentEnd: segmentEnd)
-                guard end > t else {
-                    throw IntegrationError.stepSizeUnderflow(timeMs: t, stepMs: end - t, component: fastest(at: t), reason: stepper.lastFailure)
+                let end: Double, closes: Bool
+                var outcome: StepAttempt
+                if together, let cellwise, cellwise.splitsByCells,
+                   let run = stepper.attemptSteps(from: t, segmentEnd: segmentEnd, limit: Self.stepsPerJob, start: StepBuffers(state: y, derivative: f),
+                                                  other: StepBuffers(state: yNew, derivative: fNew), times: times, observer: cellwise) {
+                    // The job's steps but its last are finite and observed cell-wise: what the loop
+                    // does for an accepted step is left to do for them (without a history: see
+                    // ODESystem.evaluatesStepsTogether), then the last is taken as a step of its own.
+                    for j in 0..<(run.count - 1) {
+                        statistics.acceptedSteps += 1
+                        cellwise.observeStep(AcceptedStep(t0: times[j], t1: times[j + 1], y0: y, f0: rate, y1: yNew, f1: rateNew))
+                        swap(&y, &yNew)
+                        swap(&f, &fNew)
+                        swap(&rate, &rateNew)
+                    }
+                    t = times[run.count - 1]
+                    (end, closes) = (times[run.count], run.closesSegment)
+                    outcome = .accepted
+                } else {
+                    (end, closes) = stepper.nextEnd(from: t, segmentEnd: segmentEnd)
+                    guard end > t else {
+                        throw IntegrationError.stepSizeUnderflow(timeMs: t, stepMs: end - t, component: fastest(at: t), reason: stepper.lastFailure)
+                    }
+                    if stepper.isAdaptive && statistics.acceptedSteps + statistics.rejectedSteps >= options.maxSteps {
+                        throw IntegrationError.tooManySteps(timeMs: t, limit: options.maxSteps)
+                    }
+                    outcome = stepper.attempt(from: t, to: end, state: y, derivative: f, into: yNew, derivativeInto: fNew)
                 }
-                if stepper.isAdaptive && statistics.acceptedSteps + statistics.rejectedSteps >= options.maxSteps {
-                    throw IntegrationError.tooManySteps(timeMs: t, limit: options.maxSteps)
-                }
-                var outcome = stepper.attempt(from: t, to: end, state: y, derivative: f, into: yNew, derivativeInto: fNew)
                 if outcome == .accepted && !stepper.providesEndDerivative {
                     let before = system.evaluations
                     system.evaluate(t: end, state: yNew, into: fNew)

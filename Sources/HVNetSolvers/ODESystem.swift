@@ -30,6 +30,27 @@ public protocol ODESystem: AnyObject {
     /// threads meeting once per evaluation instead of three times (docs/performance.md, "One
     /// network over several cores").
     func evaluate(chain: UnsafeBufferPointer<ChainedEvaluation>)
+    /// Whether ``evaluate(steps:evaluationsPerStep:observing:by:)`` runs several steps as one job
+    /// (false by default). Such a system keeps no history of accepted states: the loop does not call
+    /// ``recordAcceptedState(time:state:derivative:)`` for the steps inside such a job.
+    var evaluatesStepsTogether: Bool { get }
+    /// Several fixed steps as one job: `chain` holds the evaluations of `observations.count + 1`
+    /// consecutive steps, `evaluationsPerStep` each (the last of each with `endsStep`), each as in
+    /// ``evaluate(chain:)``. Every step but the last is observed inside the job: each part runs
+    /// `observer`'s ``CellwiseStepObserver/observeCells(_:cells:part:)`` on `observations[j]` for its
+    /// cells once every part has found its components of step j's end finite, before anything
+    /// writes step j's buffers again. A split system's threads thus meet once per evaluation and
+    /// never wait for the loop between steps (docs/performance.md, "Eighth round").
+    ///
+    /// A step's buffers must be written only by its second evaluation or later (not Euler's single
+    /// one): the parts observe step j in the second phase of step j + 1's first evaluation.
+    ///
+    /// - Returns: the steps computed: all, or j + 1 when some part found step j's end not finite
+    ///   (the later ones are not run). The last step computed is the caller's, as a step of
+    ///   ``evaluate(chain:)``: it checks it with ``firstNonFinite(state:derivative:)`` and observes
+    ///   it. The default runs nothing and returns 0.
+    func evaluate(steps chain: UnsafeBufferPointer<ChainedEvaluation>, evaluationsPerStep: Int,
+                  observing observations: UnsafeBufferPointer<AcceptedStep>, by observer: any CellwiseStepObserver) -> Int
     /// True when the system evaluates in parts on several threads: the steppers then hand it
     /// their stage states as combinations (``evaluate(t:combining:state:into:endsStep:)``) and the loop asks
     /// it for non-finite components (``firstNonFinite(state:derivative:)``); otherwise they compute
@@ -87,6 +108,9 @@ public protocol ODESystem: AnyObject {
 
 extension ODESystem {
     public var evaluatesInParts: Bool { false }
+    public var evaluatesStepsTogether: Bool { false }
+    public func evaluate(steps chain: UnsafeBufferPointer<ChainedEvaluation>, evaluationsPerStep: Int,
+                         observing observations: UnsafeBufferPointer<AcceptedStep>, by observer: any CellwiseStepObserver) -> Int { 0 }
     public func firstNonFinite(state: UnsafePointer<Double>, derivative: UnsafePointer<Double>) -> Int? {
         firstNonFiniteComponent(state, derivative, count: dimension)
     }

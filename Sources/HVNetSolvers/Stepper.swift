@@ -48,8 +48,38 @@ public protocol Stepper: AnyObject {
     /// location inside an accepted step; false when it could not be taken.
     func advance(from t0: Double, state: UnsafePointer<Double>, derivative: UnsafePointer<Double>, to t: Double,
                  into result: UnsafeMutablePointer<Double>) -> Bool
+    /// A fixed-step method on a system that evaluates steps together
+    /// (``ODESystem/evaluatesStepsTogether``): up to `limit` steps from `t` inside the segment that
+    /// ends at `segmentEnd`, as one job (``ODESystem/evaluate(steps:evaluationsPerStep:observing:by:)``),
+    /// step j from one pair of buffers to the other (`start` to `other`, then back), observed by
+    /// `observer`. Writes the step ends into `times` (times[0] = t, times[j + 1] the end of step j;
+    /// `limit` + 1 values). Nil, having run nothing, when it does not run steps this way or fewer
+    /// than two steps fit (the default: nil).
+    func attemptSteps(from t: Double, segmentEnd: Double, limit: Int, start: StepBuffers, other: StepBuffers,
+                      times: UnsafeMutablePointer<Double>, observer: any CellwiseStepObserver) -> StepRun?
 }
 
 extension Stepper {
     public var nonFiniteComponent: Int? { nil }
+    public func attemptSteps(from t: Double, segmentEnd: Double, limit: Int, start: StepBuffers, other: StepBuffers,
+                             times: UnsafeMutablePointer<Double>, observer: any CellwiseStepObserver) -> StepRun? { nil }
+}
+
+/// A state and its derivative (dimension values each).
+public struct StepBuffers {
+    public var state: UnsafeMutablePointer<Double>
+    public var derivative: UnsafeMutablePointer<Double>
+    public init(state: UnsafeMutablePointer<Double>, derivative: UnsafeMutablePointer<Double>) {
+        self.state = state
+        self.derivative = derivative
+    }
+}
+
+/// Steps run as one job by ``Stepper/attemptSteps(from:segmentEnd:limit:start:other:times:observer:)``.
+public struct StepRun {
+    /// Steps computed (at least 1); all but the last were checked and observed inside the job, the
+    /// last is the caller's to check and observe.
+    public var count: Int
+    /// Whether the last step closes the segment.
+    public var closesSegment: Bool
 }

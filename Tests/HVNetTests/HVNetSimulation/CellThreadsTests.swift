@@ -125,6 +125,61 @@ struct CellThreadsTests {
         #expect(failure(2) == one)
     }
 
+    /// Runs `text` with `threads` and returns the error, the spikes and the work up to the stop.
+    static func stoppedRun(_ text: String, threads: Int) throws -> (failure: String?, spikes: [Spike], statistics: IntegrationStatistics?) {
+        let scenario = try ScenarioLoader.parse(text)
+        let network = scenario.makeNetwork()
+        let (evaluator, recorder) = try Simulation.prepare(scenario, network: network, trial: 0, traces: nil, keepRows: false, cellThreads: threads)
+        #expect(evaluator.cellThreads == threads)
+        var failure: String? = nil
+        do {
+            _ = try Simulation.integrate(scenario, evaluator, from: try scenario.initialState(trial: 0, network: network), observer: recorder)
+        } catch { failure = "\(error)" }
+        recorder.finish()
+        return (failure, recorder.takeSortedSpikes(), recorder.stoppedStatistics)
+    }
+
+    @Test("fixed steps run together on 2 threads stop at the same step as on 1, with the same spikes and work",
+          arguments: ["rk4", "heun"])
+    func stepsTogetherStopAtTheSameStep(method: String) throws {
+        // Cell 150 is driven by 1e14 pA from 15.003 ms (a breakpoint off the grid: the segment ends
+        // inside a job's run of steps) and its NaN reaches the cells it drives; by then the
+        // network has spiked, so the spikes before the stop must match too.
+        let text = Self.wLike.replacingOccurrences(of: "method: rk4", with: "method: \(method)")
+            .replacingOccurrences(of: "recording: {cells: none}", with: """
+                stimuli:
+                  - {type: current_step, amplitude_pA: 1e14, cells: [150], windows_ms: [[15.003, 40]]}
+                recording: {cells: none}
+                """)
+        let one = try Self.stoppedRun(text, threads: 1)
+        let two = try Self.stoppedRun(text, threads: 2)
+        #expect(one.failure?.contains("cell 150 (v) became NaN or infinite") == true, "\(one.failure ?? "no failure")")
+        #expect(two.failure == one.failure)
+        #expect(one.spikes.count > 20)
+        #expect(two.spikes.map(\.cell) == one.spikes.map(\.cell))
+        #expect(two.spikes.map(\.timeMs.bitPattern) == one.spikes.map(\.timeMs.bitPattern))
+        #expect(one.statistics != nil)
+        #expect(two.statistics == one.statistics)
+    }
+
+    @Test("steps run together end on every breakpoint: pulses and steps off the grid give the same result on 1 and 2 threads")
+    func stepsTogetherHonourBreakpoints() throws {
+        let text = Self.wLike.replacingOccurrences(of: "recording: {cells: none}", with: """
+            stimuli:
+              - {type: pulse, receptor: AMPA, activation: 0.5, windows_ms: [[3.0031, 3.1], [7.5, 7.50001]], cells: [1, 120]}
+              - {type: current_step, amplitude_pA: 40, windows_ms: [[2.00001, 9.99999]], population: I}
+            recording: {cells: none}
+            """)
+        let one = try Self.run(text, threads: 1)
+        let two = try Self.run(text, threads: 2)
+        #expect(one.spikes.count > 200)
+        #expect(two.spikes.map(\.cell) == one.spikes.map(\.cell))
+        #expect(two.spikes.map(\.timeMs.bitPattern) == one.spikes.map(\.timeMs.bitPattern))
+        #expect(two.state.map(\.bitPattern) == one.state.map(\.bitPattern))
+        let statistics = try Simulation.simulateWithState(try ScenarioLoader.parse(text), cellThreads: 2).run.statistics
+        #expect(statistics == (try Simulation.simulateWithState(try ScenarioLoader.parse(text), cellThreads: 1).run.statistics))
+    }
+
     @Test("cell ranges are contiguous, start on cache-line blocks of eight and balance synapses plus cells")
     func partitionIsBalanced() {
         // The first 100 cells carry 10 times the synapses of the other 300.
