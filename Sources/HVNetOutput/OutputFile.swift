@@ -44,6 +44,17 @@ public enum OutputGate {
     public static func waitIfStopping() {
         while isStopping { usleep(100_000) }
     }
+
+    /// The paths of the files this process has put in place (``OutputFile/commit()``), in order:
+    /// a command whose outputs are one set removes them when it is stopped before the set is
+    /// complete. A file's rename waits while a handler is stopping, so no file joins the list
+    /// after the handler has read it.
+    public static var committedPaths: [String] { committedLock.withLock { committed } }
+
+    static func recordCommitted(_ path: String) { committedLock.withLock { committed.append(path) } }
+
+    nonisolated(unsafe) private static var committed: [String] = []
+    private static let committedLock = NSLock()
 }
 
 public final class OutputFile {
@@ -142,6 +153,7 @@ public final class OutputFile {
         if rename(temporaryPath, path) != 0 {
             throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
+        if !duringStop { OutputGate.recordCommitted(path) }
     }
 
     /// Writes `text` to `path` atomically.

@@ -214,7 +214,7 @@ struct Analyze: ParsableCommand {
         let start = Date()
         let directory = out ?? "analysis-\(RunDirectory.sanitisedName(URL(fileURLWithPath: spikes).deletingPathExtension().lastPathComponent))"
         // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
-        SignalCleanup.install(command: "analyze")
+        SignalCleanup.install(command: "analyze", outputsAreOneSet: true)
         SignalCleanup.setOutputDirectory(directory)
         let input: AnalysisInput
         let trains: [SpikeTrains]

@@ -78,7 +78,7 @@ struct Compare: ParsableCommand {
         try checkScenario(s, path: scenario, force: force, quiet: quiet, initialState: true)
         let directory = out ?? "compare-\(RunDirectory.sanitisedName(s.name))"
         // Outputs are written only at the end, each atomically: a signal leaves nothing partial.
-        SignalCleanup.install(command: "compare")
+        SignalCleanup.install(command: "compare", outputsAreOneSet: true)
         SignalCleanup.setOutputDirectory(directory)
         let defaultMode = noiseIntegration ?? s.solver.noiseIntegration
         let configurations: [Comparison.Configuration]

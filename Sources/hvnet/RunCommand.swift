@@ -239,13 +239,18 @@ enum SignalCleanup {
     /// this process's temporary files and partial directories in the output directory (and its
     /// `points/`), and the directories the command made that hold no file; say so, and exit 130
     /// or 143. The output directory is the one of ``setOutputDirectory(_:madeHere:)``, or none yet.
-    static func install(command: String) {
+    ///
+    /// - Parameter outputsAreOneSet: the command's files are one set, written at its end
+    ///   (analyze, compare): those this process has put in place are removed too, so that a stop
+    ///   leaves all of them or none (sweep and fi keep each finished point for `--resume`).
+    static func install(command: String, outputsAreOneSet: Bool = false) {
         installHandlers { word, _ in
             guard let (directory, madeHere) = lock.withLock({ output }) else {
                 return "hvnet \(command): \(word); no output was written"
             }
             let fm = FileManager.default
             let suffix = "-\(getpid())"
+            if outputsAreOneSet { for path in OutputGate.committedPaths { unlink(path) } }
             RunDirectory.removeOwnTemporaries(directory)
             let points = (directory as NSString).appendingPathComponent("points")
             for name in (try? fm.contentsOfDirectory(atPath: points)) ?? [] where name.hasPrefix(".") && name.contains(".partial") && name.hasSuffix(suffix) {
