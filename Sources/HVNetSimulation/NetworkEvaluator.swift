@@ -79,6 +79,10 @@ public final class NetworkEvaluator {
     @exclusivity(unchecked) private var summedDerivative: UnsafePointer<Double>? = nil
     /// Whether evaluations run on the team or on the calling thread (timed, see ``SplitChooser``).
     @exclusivity(unchecked) private var chooser = SplitChooser()
+    /// The same for jobs of several steps (``evaluate(steps:evaluationsPerStep:observing:by:)``):
+    /// periods and probes of about as many steps as the single steps' (16 steps a job), so that a
+    /// probe's wrong call costs no more of the run than before.
+    @exclusivity(unchecked) private var stepsChooser = SplitChooser(period: 250, probe: 4, chunk: 1)
     /// Whether the current evaluation runs on the calling thread; the step's other jobs follow it.
     @exclusivity(unchecked) private var onCaller = false
     private let pad2 = CacheLinePad()
@@ -427,7 +431,7 @@ public final class NetworkEvaluator {
                          observing observations: UnsafeBufferPointer<AcceptedStep>, by observer: any CellwiseStepObserver) -> Int {
         guard let team, let first = chain.baseAddress, evaluationsPerStep >= 2, chain.count == evaluationsPerStep * (observations.count + 1)
         else { return 0 }
-        onCaller = chooser.next()
+        onCaller = stepsChooser.next()
         jobChain = first
         jobStepEvaluations = evaluationsPerStep
         jobObservations = observations.baseAddress

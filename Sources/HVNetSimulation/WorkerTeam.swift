@@ -192,6 +192,10 @@ package final class WorkerTeam: @unchecked Sendable {
 /// (docs/performance.md). A job is a fixed step's chain of evaluations or one evaluation.
 package struct SplitChooser {
     package static let period = 4000, probe = 64, chunk = 8
+    /// This chooser's period, probe and chunk (in jobs): the defaults above for jobs of one step or
+    /// evaluation; jobs of several steps (``NetworkEvaluator``) scale them down so that a period
+    /// and a probe span about as many steps.
+    package let period: Int, probe: Int, chunk: Int
     /// The caller runs the period when its median chunk took at most this fraction of the team's.
     package static let callerShare = 0.8
     private var job = 0
@@ -202,31 +206,36 @@ package struct SplitChooser {
     /// Whether the jobs outside the probes run on the caller.
     package private(set) var prefersCaller = false
 
-    package init() {
-        callerChunks = Array(repeating: 0, count: Self.probe / Self.chunk)
-        teamChunks = Array(repeating: 0, count: Self.probe / Self.chunk)
+    /// - Precondition: `chunk` divides `probe`, and 2 × `probe` < `period`.
+    package init(period: Int = Self.period, probe: Int = Self.probe, chunk: Int = Self.chunk) {
+        precondition(chunk > 0 && probe % chunk == 0 && 2 * probe < period)
+        self.period = period
+        self.probe = probe
+        self.chunk = chunk
+        callerChunks = Array(repeating: 0, count: probe / chunk)
+        teamChunks = Array(repeating: 0, count: probe / chunk)
     }
 
     /// Whether job number `job` (counted here) runs on the caller.
     @inline(__always)
     package mutating func next() -> Bool {
         let k = job
-        job = job == Self.period - 1 ? 0 : job + 1
-        guard k <= 2 * Self.probe else { return prefersCaller }
-        if k % Self.chunk == 0 {
+        job = job == period - 1 ? 0 : job + 1
+        guard k <= 2 * probe else { return prefersCaller }
+        if k % chunk == 0 {
             let t = Self.now()
             if k > 0 {
                 // The chunk that just ended: even chunks ran on the caller, odd ones on the team.
-                let ended = k / Self.chunk - 1
+                let ended = k / chunk - 1
                 if ended % 2 == 0 { callerChunks[ended / 2] = t &- chunkStart } else { teamChunks[ended / 2] = t &- chunkStart }
             }
             chunkStart = t
-            if k == 2 * Self.probe {
+            if k == 2 * probe {
                 prefersCaller = Self.prefersCaller(callerNs: Self.median(callerChunks), teamNs: Self.median(teamChunks))
                 return prefersCaller
             }
         }
-        return (k / Self.chunk) % 2 == 0
+        return (k / chunk) % 2 == 0
     }
 
     /// Whether a period runs on the caller after probes of `callerNs` and `teamNs` nanoseconds.

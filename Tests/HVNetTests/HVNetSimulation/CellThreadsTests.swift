@@ -220,14 +220,17 @@ struct CellThreadsTests {
 
     @Test("the timing choice alternates caller and team in chunks, then keeps one way until the next period")
     func splitChooserProbesBothWays() {
-        var chooser = SplitChooser()
-        let first = (0..<SplitChooser.period).map { _ in chooser.next() }
-        let probes = 2 * SplitChooser.probe
-        for k in 0..<probes { #expect(first[k] == ((k / SplitChooser.chunk) % 2 == 0), "job \(k)") }
-        let rest = first[probes...], prefersCaller = chooser.prefersCaller
-        #expect(rest.allSatisfy { $0 == prefersCaller })
-        let next = chooser.next()
-        #expect(next)  // the next period starts with the caller's chunk
+        // The default (jobs of one step) and the evaluator's chooser for jobs of 16 steps.
+        for (period, probe, chunk) in [(SplitChooser.period, SplitChooser.probe, SplitChooser.chunk), (250, 4, 1)] {
+            var chooser = SplitChooser(period: period, probe: probe, chunk: chunk)
+            let first = (0..<period).map { _ in chooser.next() }
+            let probes = 2 * probe
+            for k in 0..<probes { #expect(first[k] == ((k / chunk) % 2 == 0), "job \(k) of period \(period)") }
+            let rest = first[probes...], prefersCaller = chooser.prefersCaller
+            #expect(rest.allSatisfy { $0 == prefersCaller })
+            let next = chooser.next()
+            #expect(next)  // the next period starts with the caller's chunk
+        }
         #expect(SplitChooser.median([5, 1, 9]) == 5)
         #expect(SplitChooser.median([4, 1, 9, 100]) == 6)  // one slow chunk does not move it far
     }
