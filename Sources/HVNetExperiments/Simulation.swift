@@ -113,33 +113,43 @@ extension Simulation {
         let wall = Date().timeIntervalSince(start)
         if let traceSink { files += try traceSink.commit() }
 
-        try OutputFile.write(to: path("spikes.csv")) { out in
-            out.write(scenario.trials > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n")
-            for trial in trials {
-                for spike in trial.spikes {
-                    out.write((scenario.trials > 1 ? "\(spike.trial)," : "") + "\(spike.cell),\(formatNumber(spike.timeMs))\n")
-                }
-            }
-        }
-        files.append("spikes.csv")
-
         // A trial that stopped early (a diverging run) counts its spikes over the time it reached.
         let trains = trials.map { trial in
             SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.lazy.map { ($0.cell, $0.timeMs) }, startMs: 0,
                         stopMs: trial.failure != nil && trial.reachedMs > 0 ? trial.reachedMs : scenario.durationMs)
         }
-        let offsets = scenario.populationOffsets
-        let populations = scenario.populations.enumerated().map { p, population in
-            PopulationSummary(name: population.name, cells: offsets[p]..<(offsets[p] + population.size), trials: trains)
-        }
-
+        // Each population's statistics, the plots and spikes.csv: on two threads at once when the
+        // run had more than one (W1000's two populations and raster take about 0.1 s each, serial
+        // after a loop that the threads share); the outputs are the same either way.
         let plotData = recorded?.plots ?? []
-        var figures: [String] = []
-        for (name, plot) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
-            try OutputFile.write(to: path(name)) { plot.render(into: &$0) }
-            files.append(name)
-            figures.append(name)
+        let spikesPath = path("spikes.csv"), offsets = scenario.populationOffsets, populationCount = scenario.populations.count
+        let pieces = try TrialPool.map(count: populationCount + 2, threads: threads > 1 || usedCellThreads.value > 1 ? 2 : 1) { piece -> RunOutputPiece in
+            if piece < populationCount {
+                let population = scenario.populations[piece]
+                return .population(PopulationSummary(name: population.name, cells: offsets[piece]..<(offsets[piece] + population.size), trials: trains))
+            }
+            if piece == populationCount {
+                var figures: [String] = []
+                for (name, plot) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
+                    try OutputFile.write(to: (outputDirectory as NSString).appendingPathComponent(name)) { plot.render(into: &$0) }
+                    figures.append(name)
+                }
+                return .figures(figures)
+            }
+            try OutputFile.write(to: spikesPath) { out in
+                out.write(trials.count > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n")
+                for trial in trials {
+                    for spike in trial.spikes {
+                        out.write((trials.count > 1 ? "\(spike.trial)," : "") + "\(spike.cell),\(formatNumber(spike.timeMs))\n")
+                    }
+                }
+            }
+            return .figures([])
         }
+        let populations = pieces.compactMap { if case .population(let p) = $0 { p } else { nil } }
+        files.append("spikes.csv")
+        guard case .figures(let figures) = pieces[populationCount] else { preconditionFailure("piece \(populationCount) is the plots") }
+        files += figures
         if let nullclines = RunPlots.nullclineCSV(scenario: scenario, traces: plotData, network: network) {
             try OutputFile.write(nullclines, to: path("nullclines.csv"))
             files.append("nullclines.csv")
@@ -171,6 +181,12 @@ extension Simulation {
         try OutputFile.write(RunSummary.json(result, scenarioPath: scenarioPath, commandLine: options.commandLine).rendered() + "\n", to: path("summary.json"))
         return result
     }
+}
+
+/// What each of the two concurrent pieces of a run's output gives back.
+private enum RunOutputPiece: Sendable {
+    case population(PopulationSummary)
+    case figures([String])
 }
 
 extension Simulation {
