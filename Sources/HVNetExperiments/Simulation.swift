@@ -118,37 +118,66 @@ extension Simulation {
             SpikeTrains(cellCount: scenario.cellCount, spikes: trial.spikes.lazy.map { ($0.cell, $0.timeMs) }, startMs: 0,
                         stopMs: trial.failure != nil && trial.reachedMs > 0 ? trial.reachedMs : scenario.durationMs)
         }
-        // Each population's statistics, the plots and spikes.csv: on two threads at once when the
+        // spikes.csv, each population's statistics and the plots: on two threads at once when the
         // run had more than one (W1000's two populations and raster take about 0.1 s each, serial
-        // after a loop that the threads share); the outputs are the same either way.
+        // after a loop that the threads share); the outputs are the same either way. A write that
+        // fails ends the output as the serial order would (spikes.csv, then each plot in turn):
+        // no piece starts after a failure, the plots a concurrent piece wrote after a failed
+        // spikes.csv are removed, and the error reported is the first in that order.
         let plotData = recorded?.plots ?? []
         let spikesPath = path("spikes.csv"), offsets = scenario.populationOffsets, populationCount = scenario.populations.count
+        let failed = AtomicCount()
         let pieces = try TrialPool.map(count: populationCount + 2, threads: threads > 1 || usedCellThreads.value > 1 ? 2 : 1) { piece -> RunOutputPiece in
-            if piece < populationCount {
-                let population = scenario.populations[piece]
-                return .population(PopulationSummary(name: population.name, cells: offsets[piece]..<(offsets[piece] + population.size), trials: trains))
-            }
-            if piece == populationCount {
+            guard failed.value == 0 else { return .skipped }
+            do {
+                if piece == 0 {
+                    try OutputFile.write(to: spikesPath) { out in
+                        out.write(trials.count > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n")
+                        for trial in trials {
+                            for spike in trial.spikes {
+                                out.write((trials.count > 1 ? "\(spike.trial)," : "") + "\(spike.cell),\(formatNumber(spike.timeMs))\n")
+                            }
+                        }
+                    }
+                    return .spikes
+                }
+                if piece <= populationCount {
+                    let population = scenario.populations[piece - 1], first = offsets[piece - 1]
+                    return .population(PopulationSummary(name: population.name, cells: first..<(first + population.size), trials: trains))
+                }
                 var figures: [String] = []
                 for (name, plot) in RunPlots.figures(scenario: scenario, traces: plotData, network: network, trains: trains) {
-                    try OutputFile.write(to: (outputDirectory as NSString).appendingPathComponent(name)) { plot.render(into: &$0) }
+                    guard failed.value == 0 else { return .figures(figures, failure: nil) }
+                    do {
+                        try OutputFile.write(to: (outputDirectory as NSString).appendingPathComponent(name)) { plot.render(into: &$0) }
+                    } catch {
+                        failed.set(1)
+                        return .figures(figures, failure: error)
+                    }
                     figures.append(name)
                 }
-                return .figures(figures)
+                return .figures(figures, failure: nil)
+            } catch {
+                failed.set(1)
+                return .failed(error)
             }
-            try OutputFile.write(to: spikesPath) { out in
-                out.write(trials.count > 1 ? "trial,cell,time_ms\n" : "cell,time_ms\n")
-                for trial in trials {
-                    for spike in trial.spikes {
-                        out.write((trials.count > 1 ? "\(spike.trial)," : "") + "\(spike.cell),\(formatNumber(spike.timeMs))\n")
-                    }
-                }
-            }
-            return .figures([])
         }
+        guard case .figures(let figures, let plotFailure) = pieces[populationCount + 1] else {
+            if case .failed(let error) = pieces[0] {
+                for case .figures(let written, _) in pieces {
+                    for name in written { unlink((outputDirectory as NSString).appendingPathComponent(name)) }
+                }
+                throw error
+            }
+            preconditionFailure("the last piece is the plots, which runs unless spikes.csv failed")
+        }
+        if case .failed(let error) = pieces[0] {
+            for name in figures { unlink((outputDirectory as NSString).appendingPathComponent(name)) }
+            throw error
+        }
+        if let plotFailure { throw plotFailure }
         let populations = pieces.compactMap { if case .population(let p) = $0 { p } else { nil } }
         files.append("spikes.csv")
-        guard case .figures(let figures) = pieces[populationCount] else { preconditionFailure("piece \(populationCount) is the plots") }
         files += figures
         if let nullclines = RunPlots.nullclineCSV(scenario: scenario, traces: plotData, network: network) {
             try OutputFile.write(nullclines, to: path("nullclines.csv"))
@@ -185,8 +214,13 @@ extension Simulation {
 
 /// What each of the two concurrent pieces of a run's output gives back.
 private enum RunOutputPiece: Sendable {
+    case spikes
     case population(PopulationSummary)
-    case figures([String])
+    /// The plots written, in order, and the error of the one that could not be.
+    case figures([String], failure: (any Error)?)
+    case failed(any Error)
+    /// Not run: an earlier piece failed.
+    case skipped
 }
 
 extension Simulation {
