@@ -49,11 +49,16 @@ public enum OutputGate {
     /// a command whose outputs are one set removes them when it is stopped before the set is
     /// complete. A file's rename waits while a handler is stopping, so no file joins the list
     /// after the handler has read it.
+    /// Kept only after ``trackCommittedFiles()`` (a sweep's points need no list).
     public static var committedPaths: [String] { committedLock.withLock { committed } }
 
-    static func recordCommitted(_ path: String) { committedLock.withLock { committed.append(path) } }
+    /// From now on, ``committedPaths`` lists the files put in place.
+    public static func trackCommittedFiles() { committedLock.withLock { tracking = true } }
+
+    static func recordCommitted(_ path: String) { committedLock.withLock { if tracking { committed.append(path) } } }
 
     nonisolated(unsafe) private static var committed: [String] = []
+    nonisolated(unsafe) private static var tracking = false
     private static let committedLock = NSLock()
 }
 

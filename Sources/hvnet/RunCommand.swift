@@ -244,6 +244,7 @@ enum SignalCleanup {
     ///   (analyze, compare): those this process has put in place are removed too, so that a stop
     ///   leaves all of them or none (sweep and fi keep each finished point for `--resume`).
     static func install(command: String, outputsAreOneSet: Bool = false) {
+        if outputsAreOneSet { OutputGate.trackCommittedFiles() }
         installHandlers { word, _ in
             guard let (directory, madeHere) = lock.withLock({ output }) else {
                 return "hvnet \(command): \(word); no output was written"
