@@ -22,9 +22,16 @@
 // Initialises the library and turns off HDF5's automatic printing of error stacks for the
 // calling thread (in thread-safe builds the setting is per thread), once per thread.
 // Returns a negative value on failure.
+// Before the first call, the library's own clean-up at exit is switched off: after a failed write
+// (a full disk, a file-size limit) HDF5 could not close the file, and its atexit handler then
+// crashed closing it (SIGSEGV in H5F__close_cb, exit 139, after hvnet had reported the error).
+// hvnet closes every file it opens; what is left at exit is the operating system's to free.
+// The caller holds hvnet's HDF5 lock, so the process-wide flag needs no atomics.
 static inline herr_t hv_h5_init(void) {
+    static int atexitOff = 0;
     static _Thread_local int done = 0;
     if (done) return 0;
+    if (!atexitOff) { H5dont_atexit(); atexitOff = 1; }
     if (H5open() < 0) return -1;
     if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0) return -1;
     done = 1;
