@@ -164,7 +164,9 @@ final class FixedStepper<System: ODESystem>: Stepper {
         // runs one step at a time (the observation needs a step's start and end buffers until
         // the first evaluation of the next step has met).
         guard system.evaluatesStepsTogether, limit >= 2, evaluationsPerStep >= 2 else { return nil }
-        // The ends nextEnd(from:segmentEnd:) gives one step at a time (it is the same for the same t).
+        // The ends nextEnd(from:segmentEnd:) gives one step at a time (it is the same for the same
+        // t); planning moves the grid index on, so it is put back when no job is run.
+        let startIndex = index
         times[0] = t
         var planned = 0, closes = false
         while planned < limit && !closes {
@@ -174,7 +176,10 @@ final class FixedStepper<System: ODESystem>: Stepper {
             times[planned] = end
             closes = closing
         }
-        guard planned >= 2 else { return nil }
+        guard planned >= 2 else {
+            index = startIndex
+            return nil
+        }
         let perStep = evaluationsPerStep
         let done = withUnsafeTemporaryAllocation(of: ChainedEvaluation.self, capacity: planned * perStep) { chain in
             withUnsafeTemporaryAllocation(of: AcceptedStep.self, capacity: planned - 1) { observations in
@@ -196,7 +201,10 @@ final class FixedStepper<System: ODESystem>: Stepper {
                                        observing: UnsafeBufferPointer(observations), by: observer)
             }
         }
-        guard done >= 1 else { return nil }
+        guard done >= 1 else {
+            index = startIndex
+            return nil
+        }
         return StepRun(count: done, closesSegment: done == planned && closes)
     }
 
