@@ -30,7 +30,7 @@ public final class NetworkEvaluator {
     private let unmanagedRightHandSide: Unmanaged<NetworkRightHandSide>
     private let hasNoise: Bool
     /// The workers with more than one part.
-    private var team: WorkerTeam? = nil
+    private var team: WorkerTeam<NetworkEvaluator>? = nil
     /// State components per cell (y, w and any kinetic synapses): cell i's are i, n + i, 2n + i, ….
     private let componentsPerCell: Int
     /// After a split evaluation with a combination: each part's sum of its components of the
@@ -548,7 +548,7 @@ public final class NetworkEvaluator {
     /// What the team runs.
     private enum Job { case evaluate, chain, beginStep, unshift, addFluctuation, completeShifted }
 
-    private func start(_ job: Job, t: Double, state: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>?, on team: WorkerTeam,
+    private func start(_ job: Job, t: Double, state: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>?, on team: WorkerTeam<NetworkEvaluator>,
                        stages: Int? = nil) {
         summedState = nil
         summedDerivative = nil

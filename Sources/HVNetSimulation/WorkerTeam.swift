@@ -27,6 +27,11 @@ package protocol TeamWork: AnyObject {
 /// took more than twice as long on W1000 (docs/performance.md, "One network over several cores").
 /// The workers live as long as the team: its deinit stops and joins them.
 ///
+/// The team is generic over its work so that `perform` is a direct call on a reference held
+/// without reference counting (`Unmanaged`): through an unowned existential, every call retained
+/// and released the work object, and two threads doing that per stage wrote the same reference
+/// count (9 % of a two-thread W1000 run's samples in swift_retain/release).
+///
 /// Why `@unchecked Sendable` is safe: the team's own state is atomics, constants set before the
 /// workers start (`work`, `count`) and the thread list, which only the owner touches. The work
 /// object is touched by several threads only inside `perform`, by parts that write disjoint memory
@@ -35,10 +40,10 @@ package protocol TeamWork: AnyObject {
 /// acquiring load pairs with), and each barrier (acquire–release on one counter) orders every
 /// part's writes before it before every part's reads after it. ``run(stages:onCaller:meetings:)``
 /// itself must be called from one thread at a time.
-package final class WorkerTeam: @unchecked Sendable {
+package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
     package let count: Int
-    /// Unowned: the work object owns the team and stops it (``stop()``) before it goes.
-    private unowned(unsafe) let work: TeamWork
+    /// Unretained: the work object owns the team and stops it (``stop()``) before it goes.
+    private let work: Unmanaged<Work>
     private let stopping = Atomic<Bool>(false)
     private var threads: [pthread_t] = []
     // Each group of counters on its own cache line (``CacheLinePad``): a thread spinning on one
@@ -60,16 +65,16 @@ package final class WorkerTeam: @unchecked Sendable {
     private let pad3 = CacheLinePad()
 
     /// Starts `count − 1` workers for `work` (none when `count` ≤ 1).
-    package init(count: Int, work: TeamWork) {
+    package init(count: Int, work: Work) {
         self.count = max(1, count)
-        self.work = work
+        self.work = Unmanaged.passUnretained(work)
         for part in 1..<self.count {
-            let context = Unmanaged.passRetained(WorkerContext(team: self, part: part)).toOpaque()
+            // The thread's entry is a C function, which cannot name `Work`: it runs a closure.
+            let context = Unmanaged.passRetained(WorkerContext { [unowned(unsafe) self] in self.workerLoop(part: part) }).toOpaque()
             var thread = pthread_t()
             if pthread_create(&thread, nil, { raw in
                 guard let raw else { return nil }
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
-                context.team.workerLoop(part: context.part)
+                Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue().loop()
                 return nil
             }, context) == 0 {
                 threads.append(thread)
@@ -114,7 +119,7 @@ package final class WorkerTeam: @unchecked Sendable {
         guard count > 1, isRunning, !onCaller else {
             // One thread: each stage for every part in turn (the same writes, in part order).
             for stage in 0..<stages {
-                for part in 0..<count { work.perform(part: part, stage: stage) }
+                for part in 0..<count { perform(part: part, stage: stage) }
             }
             return
         }
@@ -124,10 +129,16 @@ package final class WorkerTeam: @unchecked Sendable {
         let job = started.wrappingAdd(1, ordering: .releasing).newValue
         for stage in 0..<stages {
             if Meetings.meetBefore(stage, pairs: pairs) { barrier() }
-            work.perform(part: 0, stage: stage)
+            perform(part: 0, stage: stage)
         }
         let expected = job &* (count - 1)
         Self.wait { finished.load(ordering: .acquiring) == expected }
+    }
+
+    /// The work's stage for one part, on the unretained reference.
+    @inline(__always)
+    private func perform(part: Int, stage: Int) {
+        work._withUnsafeGuaranteedRef { $0.perform(part: part, stage: stage) }
     }
 
     /// Every part waits here until all have arrived (a counter and a round number).
@@ -151,7 +162,7 @@ package final class WorkerTeam: @unchecked Sendable {
             let pairs = meetsInPairs.load(ordering: .relaxed)
             for stage in 0..<stages {
                 if Meetings.meetBefore(stage, pairs: pairs) { barrier() }
-                work.perform(part: part, stage: stage)
+                perform(part: part, stage: stage)
             }
             finished.wrappingAdd(1, ordering: .releasing)
         }
@@ -161,7 +172,8 @@ package final class WorkerTeam: @unchecked Sendable {
     /// spinning (a try is a load and a test, 0.33 ns on the machine of docs/performance.md), longer
     /// than the usual wait at a barrier of W1000 (a few µs), since each `sched_yield` is a system
     /// call (0.6 µs there), and much shorter than a scheduler's time slice; then 1 000 yields.
-    static let spinTries = 60_000, yieldTries = 61_000
+    static var spinTries: Int { 60_000 }
+    static var yieldTries: Int { 61_000 }
 
     /// Spins, then yields, then naps until `condition` holds.
     @inline(__always)
@@ -259,12 +271,9 @@ package struct SplitChooser {
 
 /// What a worker thread receives at its start.
 private final class WorkerContext {
-    /// Unowned: the team's deinit joins every worker before its memory goes.
-    unowned(unsafe) let team: WorkerTeam
-    let part: Int
-    init(team: WorkerTeam, part: Int) {
-        self.team = team
-        self.part = part
-    }
+    /// The worker's loop; it holds its team unowned: the team's deinit joins every worker before
+    /// its memory goes.
+    let loop: () -> Void
+    init(loop: @escaping () -> Void) { self.loop = loop }
 }
 
