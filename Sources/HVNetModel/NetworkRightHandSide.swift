@@ -342,16 +342,31 @@ public final class NetworkRightHandSide {
     /// the presynaptic activations (instantaneous sigmoids of y, or the kinetic state, whose
     /// derivative is written here), and the per-cell exponentials of the vectorised path.
     ///
-    /// - Parameter buffer: where the activations go; phase 2 of the same evaluation must read the same.
+    /// - Parameters:
+    ///   - buffer: where the activations go; phase 2 of the same evaluation must read the same.
+    ///   - work: all of phase 1, or the part other threads read (`.shared`) or the rest (`.own`);
+    ///     `.shared` then `.own` write the same values as `.all`.
     public func evaluatePresynaptic(cells: Range<Int>, y: UnsafePointer<Double>, state: UnsafePointer<Double>,
-                                    derivative: UnsafeMutablePointer<Double>, buffer: ActivationBuffer = .even) {
+                                    derivative: UnsafeMutablePointer<Double>, buffer: ActivationBuffer = .even,
+                                    work: PresynapticWork = .all) {
         let (ampa, gabaA) = activations(buffer)
         if let shape {
-            presynapticVectorized(shape, cells: cells, y: y, state: state, derivative: derivative, ampa: ampa, gabaA: gabaA)
-        } else {
+            presynapticVectorized(shape, cells: cells, y: y, state: state, derivative: derivative, ampa: ampa, gabaA: gabaA, work: work)
+        } else if work != .own {
             activate(model.ampa, offset: model.ampaStateOffset, into: ampa, cells: cells, y: y, state: state, derivative: derivative)
             activate(model.gabaA, offset: model.gabaAStateOffset, into: gabaA, cells: cells, y: y, state: state, derivative: derivative)
         }
+    }
+
+    /// Which of phase 1 a call does (``evaluatePresynaptic(cells:y:state:derivative:buffer:work:)``).
+    public enum PresynapticWork: Sendable {
+        /// All of phase 1.
+        case all
+        /// What phase 2 of other cells reads: the activations (and the exponentials they come from).
+        case shared
+        /// The rest, which only phase 2 of the same cells reads: the vectorised path's
+        /// exp(b g_w y) and its copy of the gating variables.
+        case own
     }
 
     /// One of the two buffers of presynaptic activations. A split network alternates them from one
@@ -447,26 +462,43 @@ public final class NetworkRightHandSide {
     /// and copied out.
     private func presynapticVectorized(_ v: VectorShape, cells: Range<Int>, y: UnsafePointer<Double>,
                                        state: UnsafePointer<Double>, derivative: UnsafeMutablePointer<Double>,
-                                       ampa ampaActivation: UnsafeMutablePointer<Double>, gabaA gabaAActivation: UnsafeMutablePointer<Double>) {
+                                       ampa ampaActivation: UnsafeMutablePointer<Double>, gabaA gabaAActivation: UnsafeMutablePointer<Double>,
+                                       work: PresynapticWork) {
         let e = halfExp.base, ie = inverseHalfExp.base, eb = biasExp.base
         let py = padY.base, pw = padW.base
         let lower = cells.lowerBound, upper = cells.upperBound == n ? v.padded : cells.upperBound
         // y is read in place, except in the last one or two blocks when they reach past the part
         // (into the padding): those from padded scratch (a scalar copy followed at once by a
         // vector load of the same memory also stalls store-to-load forwarding).
-        for i in max(lower, upper - 8)..<cells.upperBound { py[i] = y[i] }
-        (pw + lower).update(from: state + n + lower, count: cells.count)
+        @inline(always) func potentials(_ b: Int, _ pair: Bool) -> SIMD4Pair {
+            SIMD4Pair((b + (pair ? 8 : 4) <= cells.upperBound ? y : UnsafePointer(py)) + b, pair: pair)
+        }
+        if work != .own { for i in max(lower, upper - 8)..<cells.upperBound { py[i] = y[i] } }
         let biasGain = v.biasGain
         // Named functions marked always, here and below, so that they are inlined with their
         // constants (closures of this size are not).
-        @inline(always) func exponentials(_ b: Int, _ pair: Bool) {
-            let yb = SIMD4Pair((b + (pair ? 8 : 4) <= cells.upperBound ? y : UnsafePointer(py)) + b, pair: pair)
-            let eHalf = VectorExp.exp(0.5 * yb)
+        @inline(always) func halfExponentials(_ b: Int, _ pair: Bool) {
+            let eHalf = VectorExp.exp(0.5 * potentials(b, pair))
             eHalf.store(e + b, pair: pair)
             (1 / eHalf).store(ie + b, pair: pair)
-            VectorExp.exp(biasGain * yb).store(eb + b, pair: pair)
         }
-        forBlockPairs(from: lower, to: upper, exponentials)
+        @inline(always) func biasExponentials(_ b: Int, _ pair: Bool) {
+            VectorExp.exp(biasGain * potentials(b, pair)).store(eb + b, pair: pair)
+        }
+        switch work {
+        case .all:
+            (pw + lower).update(from: state + n + lower, count: cells.count)
+            forBlockPairs(from: lower, to: upper) { b, pair in
+                halfExponentials(b, pair)
+                biasExponentials(b, pair)
+            }
+        case .shared:
+            forBlockPairs(from: lower, to: upper, halfExponentials)
+        case .own:
+            (pw + lower).update(from: state + n + lower, count: cells.count)
+            forBlockPairs(from: lower, to: upper, biasExponentials)
+            return
+        }
         // Synaptic drive: instantaneous sigmoids from powers of 1/e, kinetic ones from the state.
         // `sigmoid` is nil for kinetic synapses and receptors without undelayed contacts (init).
         @inline(always) func drive(_ sigmoid: (power: Int, constant: Double)?, _ coupling: @autoclosure () -> SynapticCoupling,

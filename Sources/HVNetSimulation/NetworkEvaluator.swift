@@ -401,9 +401,11 @@ public final class NetworkEvaluator {
     }
 
     /// Split over threads, the evaluations run as one job whose parts meet once per evaluation,
-    /// between its phases (``WorkerTeam/Meetings/insidePairs``): a part goes on from its phase 2
-    /// to its phase 1 of the next evaluation, which reads only the part's own components, and
-    /// writes that evaluation's activations into the other buffer
+    /// between its phases, in three stages (``WorkerTeam/Meetings/insideTriples``): phase 1's
+    /// activations, which other parts read; announced, then the rest of phase 1 (the part's input
+    /// and the exponentials only its own cells need) while the announcements travel; then phase 2.
+    /// A part goes on from its phase 2 to its phase 1 of the next evaluation, which reads only the
+    /// part's own components, and writes that evaluation's activations into the other buffer
     /// (``NetworkRightHandSide/ActivationBuffer``). The same values as one evaluation at a time.
     public func evaluate(chain: UnsafeBufferPointer<ChainedEvaluation>) {
         guard let team, let first = chain.baseAddress, chain.count > 0 else {
@@ -413,7 +415,7 @@ public final class NetworkEvaluator {
         evaluations += chain.count
         onCaller = chooser.next()
         jobChain = first
-        start(.chain, t: first.pointee.t, state: nil, output: nil, on: team, stages: 2 * chain.count)
+        start(.chain, t: first.pointee.t, state: nil, output: nil, on: team, stages: Self.chainStages * chain.count)
         jobChain = nil
         if let last = chain.last, last.endsStep {
             summedState = UnsafePointer(last.state)
@@ -437,7 +439,7 @@ public final class NetworkEvaluator {
         jobObservations = observations.baseAddress
         jobObserver = observer
         divergedStep.store(.max, ordering: .relaxed)
-        start(.chain, t: first.pointee.t, state: nil, output: nil, on: team, stages: 2 * chain.count)
+        start(.chain, t: first.pointee.t, state: nil, output: nil, on: team, stages: Self.chainStages * chain.count)
         jobChain = nil
         jobStepEvaluations = 0
         jobObservations = nil
@@ -487,7 +489,21 @@ public final class NetworkEvaluator {
     /// Phase 1 for `cells` (a part's, with its noise): their input (drive, noise, time-varying stimuli), potentials and
     /// presynaptic activations.
     private func presynaptic(cells: Range<Int>, noise: Unmanaged<NoiseRealisation>?, t: Double, state: UnsafePointer<Double>,
-                             derivative: UnsafeMutablePointer<Double>, buffer: NetworkRightHandSide.ActivationBuffer = .even) {
+                             derivative: UnsafeMutablePointer<Double>, buffer: NetworkRightHandSide.ActivationBuffer = .even,
+                             work: NetworkRightHandSide.PresynapticWork = .all) {
+        // The input goes with the part no other thread reads, unless the potentials depend on it
+        // (shifted noise).
+        let inputFirst = noise != nil && noiseIntegration == .shifted
+        if work == .all || (work == .shared) == inputFirst { writeInput(cells: cells, noise: noise, t: t, state: state) }
+        let y = potentials(state)
+        unmanagedRightHandSide._withUnsafeGuaranteedRef {
+            $0.evaluatePresynaptic(cells: cells, y: y, state: state, derivative: derivative, buffer: buffer, work: work)
+        }
+    }
+
+    /// The input of `cells` at `t` (drive, noise and time-varying stimuli), and for shifted noise
+    /// the potentials.
+    private func writeInput(cells: Range<Int>, noise: Unmanaged<NoiseRealisation>?, t: Double, state: UnsafePointer<Double>) {
         let input = input.base, drive = drive.base
         if let noise {
             let fluctuation = fluctuation.base
@@ -511,10 +527,6 @@ public final class NetworkEvaluator {
             for i in cells { input[i] = drive[i] }
         }
         if !activeTimeVarying.isEmpty { addTimeVaryingStimuli(at: t, to: input, cells: cells) }
-        let y = potentials(state)
-        unmanagedRightHandSide._withUnsafeGuaranteedRef {
-            $0.evaluatePresynaptic(cells: cells, y: y, state: state, derivative: derivative, buffer: buffer)
-        }
     }
 
     /// Phase 2 for part `k`, after phase 1 of every part.
@@ -545,6 +557,9 @@ public final class NetworkEvaluator {
         return sum
     }
 
+    /// Stages of a chained evaluation: shared phase 1, own phase 1, phase 2 (``evaluate(chain:)``).
+    private static let chainStages = 3
+
     /// What the team runs.
     private enum Job { case evaluate, chain, beginStep, unshift, addFluctuation, completeShifted }
 
@@ -558,7 +573,7 @@ public final class NetworkEvaluator {
         jobOutput = output
         switch job {
         case .evaluate: team.run(stages: 2, onCaller: onCaller)
-        case .chain: team.run(stages: stages ?? 0, onCaller: onCaller, meetings: .insidePairs)
+        case .chain: team.run(stages: stages ?? 0, onCaller: onCaller, meetings: .insideTriples)
         case .beginStep, .unshift, .addFluctuation, .completeShifted: team.run(stages: 1, onCaller: onCaller)
         }
         // Every part ran the pending observation at the start of this job.
@@ -640,24 +655,28 @@ extension NetworkEvaluator: TeamWork {
             }
         case .chain:
             guard let chain = jobChain else { return }
-            let index = stage / 2
+            let index = stage / Self.chainStages, phase = stage % Self.chainStages
             let e = chain[index], buffer = NetworkRightHandSide.ActivationBuffer(evaluation: index)
             let perStep = jobStepEvaluations
             if perStep > 0 {
                 // Steps as one job: nothing more after a step that was not finite; the previous
-                // step observed once every part has found it finite (known after this meeting).
+                // step observed once every part has found it finite (known after the meeting
+                // before phase 2 of the step's first evaluation).
                 let step = index / perStep
                 if step > 0 {
                     if divergedStep.load(ordering: .relaxed) < step { return }
-                    if stage % 2 == 1, index % perStep == 0, let observer = jobObserver, let observations = jobObservations {
+                    if phase == 2, index % perStep == 0, let observer = jobObserver, let observations = jobObservations {
                         observer.observeCells(observations[step - 1], cells: handles[k].cells, part: k)
                     }
                 }
             }
-            if stage % 2 == 0 {
+            if phase == 0 {
                 writeCombination(e.combination, into: e.state, part: k)
                 presynaptic(cells: handles[k].cells, noise: handles[k].noise, t: e.t, state: e.state,
-                            derivative: e.derivative, buffer: buffer)
+                            derivative: e.derivative, buffer: buffer, work: .shared)
+            } else if phase == 1 {
+                presynaptic(cells: handles[k].cells, noise: handles[k].noise, t: e.t, state: e.state,
+                            derivative: e.derivative, buffer: buffer, work: .own)
             } else {
                 postsynaptic(part: k, state: e.state, derivative: e.derivative, buffer: buffer)
                 if e.endsStep {

@@ -51,23 +51,23 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
     private let pad0 = CacheLinePad()
     /// Jobs started; a worker runs job `started` when it has run `started − 1`.
     private let started = Atomic<Int>(0)
-    /// Stages of the current job and whether its parts meet only inside pairs of stages (written
-    /// before `started` is released).
+    /// Stages of the current job and where its parts meet (``Meetings``, as its raw value;
+    /// written before `started` is released).
     private let stages = Atomic<Int>(0)
-    private let meetsInPairs = Atomic<Bool>(false)
+    private let meetings = Atomic<Int>(0)
     private let pad1 = CacheLinePad()
-    /// Parts (workers) that have finished jobs, summed over jobs.
-    private let finished = Atomic<Int>(0)
-    private let pad2 = CacheLinePad()
-    /// The barrier: arrivals in the current round, and rounds completed.
-    private let arrived = Atomic<Int>(0)
-    private let rounds = Atomic<Int>(0)
-    private let pad3 = CacheLinePad()
+    /// Each part's own counters (``PartSignal``), one cache line per part: raw memory, so that
+    /// reaching another part's counters touches no reference count.
+    private let signalLines: UnsafeMutableRawPointer
 
     /// Starts `count − 1` workers for `work` (none when `count` ≤ 1).
     package init(count: Int, work: Work) {
         self.count = max(1, count)
         self.work = Unmanaged.passUnretained(work)
+        signalLines = .allocate(byteCount: self.count * CacheLines.bytes, alignment: CacheLines.bytes)
+        for part in 0..<self.count {
+            (signalLines + part * CacheLines.bytes).bindMemory(to: PartSignal.self, capacity: 1).initialize(to: PartSignal())
+        }
         for part in 1..<self.count {
             // The thread's entry is a C function, which cannot name `Work`: it runs a closure.
             let context = Unmanaged.passRetained(WorkerContext { [unowned(unsafe) self] in self.workerLoop(part: part) }).toOpaque()
@@ -89,7 +89,17 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
     /// Whether the workers run (false when the system refused a thread, or after ``stop()``).
     package var isRunning: Bool { !stopping.load(ordering: .acquiring) }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        for part in 0..<count { _ = signal(part).move() }
+        signalLines.deallocate()
+    }
+
+    /// Part `part`'s counters.
+    @inline(__always)
+    private func signal(_ part: Int) -> UnsafeMutablePointer<PartSignal> {
+        (signalLines + part * CacheLines.bytes).assumingMemoryBound(to: PartSignal.self)
+    }
 
     /// Stops and joins the workers; idempotent.
     package func stop() {
@@ -99,7 +109,7 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
     }
 
     /// Where the parts of a job meet.
-    package enum Meetings {
+    package enum Meetings: Int {
         /// At a barrier between any two stages: a stage may read what any part wrote before it.
         case betweenStages
         /// Only between stages 2m and 2m + 1: stage 2m + 1 may read what any part wrote in stage 2m,
@@ -107,10 +117,27 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
         /// must not let stage 2m + 2 write what another part reads in stage 2m + 1 (a network's
         /// chained evaluations alternate two buffers of activations for this).
         case insidePairs
+        /// Stages in threes: a part announces that it has finished stage 3m and goes on with stage
+        /// 3m + 1 (work on what no other part reads), then waits for every part's announcement
+        /// before stage 3m + 2, which may read what any part wrote in stage 3m. Waiting for another
+        /// part, and the time its announcement takes to reach this core, overlap stage 3m + 1. As
+        /// with pairs, a part may start stage 3m + 3 while another is still in stage 3m + 2.
+        case insideTriples
 
-        /// Whether the parts meet before `stage`, in pairs or between every two stages.
+        /// Whether a part announces its arrival after `stage`.
         @inline(__always)
-        static func meetBefore(_ stage: Int, pairs: Bool) -> Bool { pairs ? stage % 2 == 1 : stage > 0 }
+        func arriveAfter(_ stage: Int) -> Bool { self == .insideTriples && stage % 3 == 0 }
+
+        /// Whether a part waits for the others before `stage` (announcing its own arrival first,
+        /// unless it did after an earlier stage).
+        @inline(__always)
+        func meetBefore(_ stage: Int) -> Bool {
+            switch self {
+            case .betweenStages: stage > 0
+            case .insidePairs: stage % 2 == 1
+            case .insideTriples: stage % 3 == 2
+            }
+        }
     }
 
     /// Runs `stages` stages of the current job over every part and returns when all are done;
@@ -123,16 +150,16 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
             }
             return
         }
-        let pairs = meetings == .insidePairs
         self.stages.store(stages, ordering: .relaxed)
-        meetsInPairs.store(pairs, ordering: .relaxed)
-        let job = started.wrappingAdd(1, ordering: .releasing).newValue
-        for stage in 0..<stages {
-            if Meetings.meetBefore(stage, pairs: pairs) { barrier() }
-            perform(part: 0, stage: stage)
+        self.meetings.store(meetings.rawValue, ordering: .relaxed)
+        // Only this thread writes `started`: a plain store, which does not wait for the line.
+        let job = started.load(ordering: .relaxed) &+ 1
+        started.store(job, ordering: .releasing)
+        runStages(stages, part: 0, meetings: meetings)
+        for part in 1..<count {
+            let signal = signal(part)
+            Self.wait { signal.pointee.finished.load(ordering: .acquiring) == job }
         }
-        let expected = job &* (count - 1)
-        Self.wait { finished.load(ordering: .acquiring) == expected }
     }
 
     /// The work's stage for one part, on the unretained reference.
@@ -141,14 +168,39 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
         work._withUnsafeGuaranteedRef { $0.perform(part: part, stage: stage) }
     }
 
-    /// Every part waits here until all have arrived (a counter and a round number).
-    private func barrier() {
-        let round = rounds.load(ordering: .acquiring)
-        if arrived.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == count {
-            arrived.store(0, ordering: .relaxed)
-            rounds.wrappingAdd(1, ordering: .releasing)
-        } else {
-            Self.wait { rounds.load(ordering: .acquiring) != round }
+    /// One part's stages of a job, with its meetings.
+    @inline(__always)
+    private func runStages(_ stages: Int, part: Int, meetings: Meetings) {
+        var arrival: Int? = nil
+        for stage in 0..<stages {
+            if meetings.meetBefore(stage) {
+                waitForAll(part: part, arrival: arrival ?? arrive(part: part))
+                arrival = nil
+            }
+            perform(part: part, stage: stage)
+            if meetings.arriveAfter(stage) { arrival = arrive(part: part) }
+        }
+    }
+
+    /// Meetings: part k counts its arrivals on its own line (a releasing store, which only k
+    /// writes), and waits until every other part's count has reached its own (acquiring loads). A
+    /// part that goes on to its next meeting raises its count past what the others wait for, so
+    /// one counter per part serves every meeting. On the way to a waiting part the last arrival's
+    /// store moves one cache line once; a shared counter moved its line twice (the last arrival's
+    /// read-modify-write, then the waiter's read). Returns the arrival's number.
+    @inline(__always)
+    private func arrive(part: Int) -> Int {
+        let own = signal(part)
+        let arrival = own.pointee.arrivals.load(ordering: .relaxed) &+ 1
+        own.pointee.arrivals.store(arrival, ordering: .releasing)
+        return arrival
+    }
+
+    /// Waits until every other part has arrived `arrival` times (``arrive(part:)``).
+    private func waitForAll(part: Int, arrival: Int) {
+        for other in 0..<count where other != part {
+            let signal = signal(other)
+            Self.wait { signal.pointee.arrivals.load(ordering: .acquiring) &- arrival >= 0 }
         }
     }
 
@@ -159,12 +211,9 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
             if started.load(ordering: .acquiring) == done { return }  // stopping, no job pending
             done += 1
             let stages = self.stages.load(ordering: .relaxed)
-            let pairs = meetsInPairs.load(ordering: .relaxed)
-            for stage in 0..<stages {
-                if Meetings.meetBefore(stage, pairs: pairs) { barrier() }
-                perform(part: part, stage: stage)
-            }
-            finished.wrappingAdd(1, ordering: .releasing)
+            let meetings = Meetings(rawValue: self.meetings.load(ordering: .relaxed)) ?? .betweenStages
+            runStages(stages, part: part, meetings: meetings)
+            signal(part).pointee.finished.store(done, ordering: .releasing)
         }
     }
 
@@ -267,6 +316,13 @@ package struct SplitChooser {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
+}
+
+/// One part's counters, at the start of a cache line of their own: its arrivals at meetings and
+/// (for a worker) the jobs it has finished. Only the part's own thread writes them; the others read.
+private struct PartSignal: ~Copyable {
+    let arrivals = Atomic<Int>(0)
+    let finished = Atomic<Int>(0)
 }
 
 /// What a worker thread receives at its start.

@@ -263,11 +263,13 @@ struct CellThreadsTests {
         }
     }
 
-    /// Counts each part's runs of each stage; an odd stage records what every part had done of
-    /// the stage before it. Raw memory, one counter per part and stage: parts of a job touch
-    /// nothing shared but these (arrays of arrays would be retained across threads).
+    /// Counts each part's runs of each stage; the last stage of each group of `group` stages (an
+    /// odd stage for pairs) records what every part had done of the group's first stage. Raw
+    /// memory, one counter per part and stage: parts of a job touch nothing shared but these
+    /// (arrays of arrays would be retained across threads).
     final class PairedWork: TeamWork, @unchecked Sendable {
         let parts: Int, stages: Int
+        var group = 2
         let done: UnsafeMutablePointer<Int>
         let seen: UnsafeMutablePointer<Int>
         init(parts: Int, stages: Int) {
@@ -283,9 +285,9 @@ struct CellThreadsTests {
             seen.deallocate()
         }
         func perform(part: Int, stage: Int) {
-            if stage % 2 == 1 {
+            if stage % group == group - 1 {
                 var sum = 0
-                for p in 0..<parts { sum += done[(stage - 1) * parts + p] }
+                for p in 0..<parts { sum += done[(stage - group + 1) * parts + p] }
                 seen[stage * parts + part] = sum
             }
             done[stage * parts + part] += 1
@@ -303,6 +305,24 @@ struct CellThreadsTests {
             let expected = Array(repeating: 3 * job, count: 3)
             let ok = [1, 3, 5].allSatisfy { work.seen(stage: $0) == expected }
             #expect(ok)
+            if !ok { break }
+        }
+        #expect((0..<6).allSatisfy { work.done(stage: $0) == Array(repeating: 2_000, count: 3) })
+        team.stop()
+    }
+
+    /// Jobs of triples alternate with jobs of pairs, so that a meeting's count carries over from
+    /// one kind of job to the other.
+    @Test("a team that meets inside triples runs stage 3m + 2 after every part's stage 3m")
+    func workerTeamMeetsInsideTriples() {
+        let work = PairedWork(parts: 3, stages: 6)
+        let team = WorkerTeam(count: 3, work: work)
+        for job in 1...2_000 {
+            work.group = job % 2 == 0 ? 2 : 3
+            team.run(stages: 6, meetings: job % 2 == 0 ? .insidePairs : .insideTriples)
+            let expected = Array(repeating: 3 * job, count: 3)
+            let ok = (job % 2 == 0 ? [1, 3, 5] : [2, 5]).allSatisfy { work.seen(stage: $0) == expected }
+            #expect(ok, "job \(job)")
             if !ok { break }
         }
         #expect((0..<6).allSatisfy { work.done(stage: $0) == Array(repeating: 2_000, count: 3) })
