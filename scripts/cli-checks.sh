@@ -260,16 +260,17 @@ else
 fi
 # A write that fails after the loop (a file-size limit: spikes.csv too large, or the raster) ends
 # the output as the serial order does, on one and on two threads (which make the outputs
-# concurrently): the same file named, and no plot left after a failed spikes.csv.
+# concurrently): the same file named, no plot left after a failed spikes.csv, and summary.json
+# saying status failed (it said running).
 for limit in 400 4000; do
   for threads in 1 2; do
     rm -rf "$work/fsize-$threads"
     out=$( (trap '' XFSZ; ulimit -f "$limit"; "$hvnet" run "$root/Benchmarks/workloads/random-1000.yaml" --duration "$([ "$limit" = 400 ] && echo 150 || echo 600)" \
       --threads "$threads" --out "$work/fsize-$threads" --quiet) 2>&1); status=$?
-    echo "$status $(grep -o 'cannot write [^:]*' <<<"$out" | sed "s|$work/fsize-$threads/||") $(ls "$work/fsize-$threads" | tr '\n' ' ')" > "$work/fsize-$threads.seen"
+    echo "$status $(grep -o 'cannot write [^:]*' <<<"$out" | sed "s|$work/fsize-$threads/||") $(ls "$work/fsize-$threads" | tr '\n' ' ')$(grep -o '"status": "[a-z]*"' "$work/fsize-$threads/summary.json")" > "$work/fsize-$threads.seen"
   done
-  want=$([ "$limit" = 400 ] && echo "2 cannot write spikes.csv connectivity.csv scenario.yaml summary.json " \
-    || echo "2 cannot write raster.svg connectivity.csv scenario.yaml spikes.csv summary.json ")
+  want=$([ "$limit" = 400 ] && echo "2 cannot write spikes.csv connectivity.csv scenario.yaml summary.json \"status\": \"failed\"" \
+    || echo "2 cannot write raster.svg connectivity.csv scenario.yaml spikes.csv summary.json \"status\": \"failed\"")
   if [ "$(cat "$work/fsize-1.seen")" = "$want" ] && [ "$(cat "$work/fsize-2.seen")" = "$want" ]; then
     passed=$((passed + 1))
   else

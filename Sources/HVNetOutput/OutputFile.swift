@@ -127,12 +127,12 @@ public final class OutputFile {
             try handle.seek(toOffset: 0)
             try handle.write(contentsOf: bytes)
             try handle.seekToEnd()
-        } catch { throw OutputError.cannotWrite(path: path, reason: "\(error)") }
+        } catch { throw OutputError.cannotWrite(path: path, reason: systemReason(error)) }
     }
 
     private func flush() throws {
         do { try handle.write(contentsOf: buffer) } catch {
-            throw OutputError.cannotWrite(path: path, reason: "\(error)")
+            throw OutputError.cannotWrite(path: path, reason: systemReason(error))
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -152,7 +152,7 @@ public final class OutputFile {
             try handle.close()
         } catch let error as OutputError {
             throw error
-        } catch { throw OutputError.cannotWrite(path: path, reason: "\(error)") }
+        } catch { throw OutputError.cannotWrite(path: path, reason: systemReason(error)) }
         finished = true
         if !duringStop { OutputGate.waitIfStopping() }
         if rename(temporaryPath, path) != 0 {
@@ -190,4 +190,13 @@ extension OutputFile {
         if let error = stream.error { throw error }
         try file.commit()
     }
+}
+
+/// The system's words for a failed file operation: strerror of the POSIX error under a
+/// Foundation error ("File too large", "No space left on device"), else the error's description.
+func systemReason(_ error: Error) -> String {
+    let ns = error as NSError
+    let posix = ns.domain == NSPOSIXErrorDomain ? ns : ns.userInfo[NSUnderlyingErrorKey] as? NSError
+    if let posix, posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+    return "\(error)"
 }

@@ -7,8 +7,9 @@ import Foundation
 /// - in a run directory, hvnet's own files of the previous run (``ownFiles``, `*.svg`) are removed
 ///   before the new run starts; other files are left alone;
 /// - temporary files (`.NAME.PID.tmp`) of processes that no longer exist are removed;
-/// - `summary.json` says `"status": "running"` from the start, and `"interrupted"` after SIGINT or
-///   SIGTERM (``markInterrupted(_:signal:commandLine:)``).
+/// - `summary.json` says `"status": "running"` from the start, `"interrupted"` after SIGINT or
+///   SIGTERM (``markInterrupted(_:signal:commandLine:)``) and `"failed"` after an error that
+///   stopped the run (``markFailed(_:error:commandLine:)``).
 public enum RunDirectory {
     /// Files a run writes (besides the `*.svg` plots).
     public static let ownFiles = [
@@ -174,6 +175,29 @@ public enum RunDirectory {
         let written = (try? OutputFile.write(summary, to: (path as NSString).appendingPathComponent("summary.json"), duringStop: true)) != nil
         removeOwnTemporaries(path)
         return written
+    }
+
+    /// After a run stopped by an error once its summary.json said running (an output that could
+    /// not be written: a full disk, a file-size limit): removes this process's temporary files and,
+    /// if summary.json is still this process's running summary, writes one with status failed and
+    /// the error. A summary that cannot be written either is left as it was.
+    /// - Returns: whether summary.json now says failed.
+    @discardableResult
+    public static func markFailed(_ path: String, error: String, commandLine: [String]) -> Bool {
+        removeOwnTemporaries(path)
+        let file = (path as NSString).appendingPathComponent("summary.json")
+        guard let data = FileManager.default.contents(atPath: file),
+              let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              summary["status"] as? String == "running", summary["pid"] as? Int == Int(getpid())
+        else { return false }
+        let failed = JSONValue.object([
+            ("hvnet_version", .string(HVNetVersion.string)),
+            ("status", .string("failed")),
+            ("error", .string(error)),
+            ("command_line", .array(commandLine.map { .string($0) })),
+            ("note", .string("the run stopped with this error before all its outputs were written; files of the run may be missing")),
+        ]).rendered() + "\n"
+        return (try? OutputFile.write(failed, to: file)) != nil
     }
 
     /// A directory name made of the scenario name: only [A-Za-z0-9._-] (others become '_'), no

@@ -10,7 +10,8 @@ struct Run: ParsableCommand {
             Outputs go to --out DIR (default: a new directory runs/<scenario name>-<date>-<time>-<process id>, the name \
             reduced to the characters A-Z a-z 0-9 . _ -). An existing DIR must be empty or a previous run directory, whose \
             hvnet files are removed first. Each file is written under a temporary name and renamed when complete; \
-            summary.json says "running" until the end, "interrupted" after Ctrl-C or SIGTERM. The scenario is checked \
+            summary.json says "running" until the end, "failed" when an output could not be written, "interrupted" \
+            after Ctrl-C or SIGTERM. The scenario is checked \
             and its cost estimated first (hvnet validate prints the estimate); above the documented limits the run is \
             refused unless --force. \(ExitStatus.help)
             """)
@@ -67,19 +68,28 @@ struct Run: ParsableCommand {
             defer { progress?.finish() }
             result = try Simulation.run(s, scenarioPath: scenario, outputDirectory: directory, options: options)
         } catch let error as ScenarioError {
-            throw RuntimeError("\(scenario): \(error)")
+            throw Self.failed(RuntimeError("\(scenario): \(error)"), in: directory, commandLine: commandLine)
         } catch let error as OutputError {
             if case .notRunDirectory = error { throw RuntimeError("--out: \(error)") }
             if case .cannotCreate(let path, _) = error, path == directory { throw RuntimeError("--out: \(error)") }
-            throw RuntimeError("\(error)", status: .runFailed)
+            throw Self.failed(RuntimeError("\(error)", status: .runFailed), in: directory, commandLine: commandLine)
         } catch {
-            throw RuntimeError("\(scenario): \(error)", status: .runFailed)
+            throw Self.failed(RuntimeError("\(scenario): \(error)", status: .runFailed), in: directory, commandLine: commandLine)
         }
         if !quiet { print(Report.text(result)) }
         if let failure = result.failure {
             throw RuntimeError(
                 "\(failure). Outputs up to that time are in \(directory) (summary.json says status: incomplete).", status: .runFailed)
         }
+    }
+}
+
+extension Run {
+    /// `error`, after summary.json in `directory` was marked failed with it (when the run had got
+    /// as far as writing its running summary); the message then says so.
+    static func failed(_ error: RuntimeError, in directory: String, commandLine: [String]) -> RuntimeError {
+        guard RunDirectory.markFailed(directory, error: error.description, commandLine: commandLine) else { return error }
+        return RuntimeError("\(error.description) (\(directory)/summary.json says status: failed)", status: error.status)
     }
 }
 
