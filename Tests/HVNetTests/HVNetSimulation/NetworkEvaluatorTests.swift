@@ -217,7 +217,8 @@ struct NetworkEvaluatorTests {
     /// 128-column chunks (140, 300 and 129 columns); none a multiple of 4 but 100 × 80 (W100's AMPA
     /// shape), 36 × 140, 48 × 300 and 196 × 7; x in [0, 1) with zeros, and a NaN and an infinity in
     /// empty columns. In AVX-512 builds 125, 230 and 196 rows also cover the eight-lane passes of
-    /// 96 and 32 rows and their last, partial block.
+    /// 96 and 32 rows and their last, partial block, and 100 and 36 rows the passes that take a
+    /// last block of four along.
     @Test("The masked product equals the CSR sum bit for bit", arguments: [(1, 1), (5, 3), (37, 23), (67, 9), (100, 80), (101, 19), (36, 140), (48, 300), (70, 129), (125, 40), (230, 129), (196, 7)])
     func maskedProduct(shape: (rows: Int, columns: Int)) {
         var generator = SeededGenerator(seed: UInt64(11 + shape.rows * 131 + shape.columns))
