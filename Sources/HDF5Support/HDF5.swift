@@ -14,10 +14,20 @@ func withHDF5<T>(_ body: () throws -> T) throws -> T {
     return try body()
 }
 
-/// Throws `HDF5Error(operation, path)` when an HDF5 call returned a negative value.
+/// Throws `HDF5Error(operation, path)` when an HDF5 call returned a negative value; when the
+/// call failed in a write to the file system (errno a full disk, a file-size limit, a read-only
+/// file system, an I/O error), the error carries the system's reason (``HDF5Error/systemReason``).
 @discardableResult
 func check<T: BinaryInteger>(_ value: T, _ operation: HDF5Operation, _ path: String, _ detail: String = "") throws -> T {
-    if value < 0 { throw HDF5Error(operation, path, detail) }
+    if value < 0 {
+        let code = errno
+        var error = HDF5Error(operation, path, detail)
+        if [EFBIG, ENOSPC, EDQUOT, EROFS, EIO].contains(code) {
+            error.systemReason = String(cString: strerror(code))
+            if detail.isEmpty { error.detail = error.systemReason ?? "" }
+        }
+        throw error
+    }
     return value
 }
 

@@ -32,6 +32,9 @@ public struct HDF5Error: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     /// Extra detail (for example the expected and actual shape); empty when libhdf5 gave none.
     public var detail: String
+    /// The system's words when the failure was a write the file system refused ("File too
+    /// large", "No space left on device"); nil otherwise.
+    public var systemReason: String? = nil
 
     public init(_ operation: HDF5Operation, _ path: String, _ detail: String = "") {
         self.operation = operation

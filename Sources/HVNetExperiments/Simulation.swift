@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GSLSupport
+import HDF5Support
 import HVNetAnalysis
 import HVNetOutput
 import HVNetScenario
@@ -194,7 +195,8 @@ extension Simulation {
                 traces: copyingSink.flatMap { $0.columns.isEmpty ? nil : ($0.columns, $0.rows) }, scenarioText: text,
                 scenarioFileName: scenarioPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "scenario.yaml", startDate: start)
             do { try NWBWriter.write(run, to: path("run.nwb")) } catch {
-                throw OutputError.cannotWrite(path: path("run.nwb"), reason: "\(error)")
+                // A refused write in the temporary file: the system's reason, not HDF5's words about that file.
+                throw OutputError.cannotWrite(path: path("run.nwb"), reason: (error as? HDF5Error)?.systemReason ?? "\(error)")
             }
             files.append("run.nwb")
         }
