@@ -19,7 +19,9 @@ let package = Package(
         // GSLSupport is the only target that imports CGSL; the targets above it list CGSL only so that
         // the compiler finds its module map when it loads GSLSupport.
         .target(name: "GSLSupport", dependencies: ["CGSL"]),
-        .target(name: "Numerics"),
+        // C kernels with instructions the rest is not built for, chosen at run time (AVX-512).
+        .target(name: "CVectorKernels"),
+        .target(name: "Numerics", dependencies: ["CVectorKernels"]),
         .target(name: "HVNetAnalysis", dependencies: ["Numerics"]),
         .target(name: "HVNetModel", dependencies: ["Numerics"]),
         .target(name: "HVNetNoise", dependencies: ["Numerics", "GSLSupport", "CGSL"]),

@@ -1,117 +1,3 @@
-#if HVNET_AVX512
-/// Two blocks of four doubles held as one 512-bit vector (builds for AVX-512, where the Makefile
-/// defines HVNET_AVX512): the same interface and, lane by lane, the same operations in the same
-/// order as the two-halves form, so the values are the same bit for bit; one instruction does
-/// what the two-halves form does in two.
-@usableFromInline
-package struct SIMD4Pair {
-    @usableFromInline package var v: SIMD8<Double>
-
-    @inlinable @inline(__always)
-    package init(_ v: SIMD8<Double>) { self.v = v }
-
-    /// The first block of four (lanes 0–3).
-    @inlinable package var low: SIMD4<Double> { v.lowHalf }
-    /// The second block of four (lanes 4–7).
-    @inlinable package var high: SIMD4<Double> { v.highHalf }
-
-    @inlinable @inline(__always)
-    package init(_ low: SIMD4<Double>, _ high: SIMD4<Double>) { v = SIMD8(lowHalf: low, highHalf: high) }
-
-    @inlinable @inline(__always)
-    package init(repeating value: Double) { v = SIMD8(repeating: value) }
-
-    /// The blocks at `p` and `p + 4` (any alignment) when `pair`; otherwise the one block at `p`
-    /// in both halves, so that a last single block runs the code of a pair without reading past it.
-    @inlinable @inline(__always)
-    package init(_ p: UnsafePointer<Double>, pair: Bool) {
-        if pair {
-            v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
-        } else {
-            let low = load4(p)
-            v = SIMD8(lowHalf: low, highHalf: low)
-        }
-    }
-
-    /// Stores both blocks at `p` and `p + 4` when `pair`, otherwise the low block at `p`.
-    @inlinable @inline(__always)
-    package func store(_ p: UnsafeMutablePointer<Double>, pair: Bool) {
-        if pair {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
-        } else {
-            store4(v.lowHalf, p)
-        }
-    }
-
-    @inlinable @inline(__always)
-    package static func + (a: Self, b: Self) -> Self { Self(a.v + b.v) }
-    @inlinable @inline(__always)
-    package static func - (a: Self, b: Self) -> Self { Self(a.v - b.v) }
-    @inlinable @inline(__always)
-    package static func * (a: Self, b: Self) -> Self { Self(a.v * b.v) }
-    @inlinable @inline(__always)
-    package static func / (a: Self, b: Self) -> Self { Self(a.v / b.v) }
-    @inlinable @inline(__always)
-    package static func + (a: Double, b: Self) -> Self { Self(a + b.v) }
-    @inlinable @inline(__always)
-    package static func - (a: Double, b: Self) -> Self { Self(a - b.v) }
-    @inlinable @inline(__always)
-    package static func * (a: Double, b: Self) -> Self { Self(a * b.v) }
-    @inlinable @inline(__always)
-    package static func / (a: Double, b: Self) -> Self { Self(a / b.v) }
-    @inlinable @inline(__always)
-    package static func + (a: Self, b: Double) -> Self { Self(a.v + b) }
-    @inlinable @inline(__always)
-    package static func - (a: Self, b: Double) -> Self { Self(a.v - b) }
-    @inlinable @inline(__always)
-    package static func * (a: Self, b: Double) -> Self { Self(a.v * b) }
-    /// self + a·b lane by lane with one rounding (fused multiply-add).
-    @inlinable @inline(__always)
-    package func addingProduct(_ a: Self, _ b: Self) -> Self { Self(v.addingProduct(a.v, b.v)) }
-    @inlinable @inline(__always)
-    package static prefix func - (a: Self) -> Self { Self(-a.v) }
-    @inlinable @inline(__always)
-    package static func += (a: inout Self, b: Self) { a = a + b }
-    @inlinable @inline(__always)
-    package static func *= (a: inout Self, b: Self) { a = a * b }
-}
-
-extension VectorExp {
-    /// exp of eight values: the four-lane ``exp(_:)``'s operations on all eight lanes (the same
-    /// values bit for bit).
-    @inlinable @inline(always)
-    package static func exp(_ input: SIMD4Pair) -> SIMD4Pair {
-        let low = SIMD8<Double>(repeating: -708), high = SIMD8<Double>(repeating: 709)
-        let v = input.v
-        var x = v.replacing(with: low, where: v .< low)
-        x.replace(with: high, where: x .> high)
-        let magic = SIMD8<Double>(repeating: 6755399441055744.0)
-        let shifted = magic.addingProduct(x, SIMD8<Double>(repeating: 1.4426950408889634))
-        let k = shifted - magic
-        let r = x.addingProduct(-k, SIMD8<Double>(repeating: 0.693147180369123816490))
-            .addingProduct(-k, SIMD8<Double>(repeating: 1.90821492927058770002e-10))
-        var p = SIMD8<Double>(repeating: 1.0 / 6227020800.0)
-        p = SIMD8<Double>(repeating: 1.0 / 479001600.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 39916800.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 3628800.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 362880.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 40320.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 5040.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 720.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 120.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 24.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0 / 6.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 0.5).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0).addingProduct(p, r)
-        p = SIMD8<Double>(repeating: 1.0).addingProduct(p, r)
-        let bits = unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &- magic[0].bitPattern &+ 1023
-        var result = p * unsafeBitCast(bits &<< 52, to: SIMD8<Double>.self)
-        result.replace(with: 0, where: v .< -708)
-        result.replace(with: .infinity, where: v .> 709.782712893384)
-        return SIMD4Pair(result)
-    }
-}
-#else
 /// Two blocks of four doubles, `low` and `high`, handled side by side: every operation is the
 /// SIMD4 operation on each half, emitted one after the other, so that a loop over blocks can run
 /// two independent dependency chains per iteration (the out-of-order core overlaps them; a chain
@@ -185,6 +71,34 @@ package struct SIMD4Pair {
     package static func *= (a: inout Self, b: Self) { a = a * b }
 }
 
+/// x^k lane by lane for a whole 1 ≤ k ≤ 63: the four-lane ``integerPower(_:_:)`` on each half,
+/// side by side.
+@inlinable @inline(__always)
+package func integerPower(_ x: SIMD4Pair, _ k: Int) -> SIMD4Pair {
+    let one = SIMD4Pair(repeating: 1)
+    let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4, x16 = x8 * x8, x32 = x16 * x16
+    var r = k & 1 != 0 ? x : one
+    r *= k & 2 != 0 ? x2 : one
+    r *= k & 4 != 0 ? x4 : one
+    r *= k & 8 != 0 ? x8 : one
+    r *= k & 16 != 0 ? x16 : one
+    r *= k & 32 != 0 ? x32 : one
+    return r
+}
+
+/// Runs `body(b, true)` for each pair of blocks of four, b = lower, lower + 8, …, then
+/// `body(b, false)` for the last block when the number of blocks, (upper − lower) / 4, is odd
+/// (`upper − lower` is a multiple of 4).
+@inlinable @inline(__always)
+package func forBlockPairs(from lower: Int, to upper: Int, _ body: (_ block: Int, _ pair: Bool) -> Void) {
+    var b = lower
+    while b + 8 <= upper {
+        body(b, true)
+        b += 8
+    }
+    if b < upper { body(b, false) }
+}
+
 extension VectorExp {
     /// exp of two blocks of four values side by side: the four-lane ``exp(_:)`` on each half
     /// (the same operations, so the same values bit for bit), its two dependency chains
@@ -243,33 +157,4 @@ extension VectorExp {
         result1.replace(with: .infinity, where: in1 .> 709.782712893384)
         return SIMD4Pair(result0, result1)
     }
-}
-#endif
-
-/// x^k lane by lane for a whole 1 ≤ k ≤ 63: the four-lane ``integerPower(_:_:)``'s products on both
-/// blocks (side by side, or as one eight-lane vector in AVX-512 builds).
-@inlinable @inline(__always)
-package func integerPower(_ x: SIMD4Pair, _ k: Int) -> SIMD4Pair {
-    let one = SIMD4Pair(repeating: 1)
-    let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4, x16 = x8 * x8, x32 = x16 * x16
-    var r = k & 1 != 0 ? x : one
-    r *= k & 2 != 0 ? x2 : one
-    r *= k & 4 != 0 ? x4 : one
-    r *= k & 8 != 0 ? x8 : one
-    r *= k & 16 != 0 ? x16 : one
-    r *= k & 32 != 0 ? x32 : one
-    return r
-}
-
-/// Runs `body(b, true)` for each pair of blocks of four, b = lower, lower + 8, …, then
-/// `body(b, false)` for the last block when the number of blocks, (upper − lower) / 4, is odd
-/// (`upper − lower` is a multiple of 4).
-@inlinable @inline(__always)
-package func forBlockPairs(from lower: Int, to upper: Int, _ body: (_ block: Int, _ pair: Bool) -> Void) {
-    var b = lower
-    while b + 8 <= upper {
-        body(b, true)
-        b += 8
-    }
-    if b < upper { body(b, false) }
 }

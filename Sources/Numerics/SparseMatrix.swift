@@ -1,3 +1,4 @@
+import CVectorKernels
 /// A sparse matrix in compressed sparse row (CSR) form. In hvnet rows are postsynaptic cells and
 /// columns presynaptic cells: entry (i, j) is the number of channels cell j drives in cell i.
 ///
@@ -305,6 +306,12 @@ public struct SparseMatrix: Sendable, Equatable {
         }
     }
 
+    /// Whether this CPU (and its operating system) runs the AVX-512 kernel of the masked product,
+    /// asked once. The rest of hvnet is built for AVX2 where the CPU has it (a whole build for
+    /// AVX-512 gathered the sliced product's operands and ran one dependency chain per block of
+    /// eight cells: W1000 up to 17 % slower on one thread in stretches, docs/performance.md).
+    @usableFromInline static let hasAVX512 = hv_avx512_available() != 0
+
     /// Columns of the masked product whose w_j = v_j · x_j are formed at a time: a 1 KB buffer,
     /// which the standard library keeps on the stack.
     @usableFromInline static let maskedColumnChunk = 128
@@ -316,8 +323,12 @@ public struct SparseMatrix: Sendable, Equatable {
     /// so that W100's 100 rows need no pass of one block), then 16, then four. More than
     /// ``maskedColumnChunk`` columns are taken a chunk at a time, the sums kept in y in between
     /// (stored and reloaded exactly). Requires ``usesMaskedProduct``.
+    ///
+    /// - Parameter wide: whether rows go to the AVX-512 kernel (`hv_masked_sum_avx512`, eight rows
+    ///   per instruction), by default where the CPU has it (``hasAVX512``); the sums are the same.
     @inlinable
-    package func multiplyMasked(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+    package func multiplyMasked(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>,
+                                wide: Bool = SparseMatrix.hasAVX512) {
         denseColumns.withUnsafeBufferPointer { columnsBuffer in
             maskValues.withUnsafeBufferPointer { valuesBuffer in
                 masks.withUnsafeBufferPointer { masksBuffer in
@@ -338,7 +349,7 @@ public struct SparseMatrix: Sendable, Equatable {
                                 }
                             }
                             multiplyMaskedChunk(w, count: count, masks + first * denseRowStride,
-                                                into: y, accumulate: first > 0)
+                                                into: y, accumulate: first > 0, wide: wide)
                             first += count
                         }
                     }
@@ -351,7 +362,7 @@ public struct SparseMatrix: Sendable, Equatable {
     /// terms w (as bit patterns) and masks start at `w` and `masks`.
     @inlinable
     func multiplyMaskedChunk(_ w: UnsafePointer<Int64>, count: Int, _ masks: UnsafePointer<Int8>,
-                             into y: UnsafeMutablePointer<Double>, accumulate: Bool) {
+                             into y: UnsafeMutablePointer<Double>, accumulate: Bool, wide: Bool) {
         let stride = denseRowStride, rows = rowCount
         @inline(__always) func start(_ row: Int) -> SIMD4<Double> {
             guard accumulate else { return SIMD4<Double>() }
@@ -372,10 +383,8 @@ public struct SparseMatrix: Sendable, Equatable {
             let m = SIMD4<Int64>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Int8>.self))
             return unsafeBitCast(w & m, to: SIMD4<Double>.self)
         }
-        var row = 0
-        #if HVNET_AVX512
-        row = multiplyMaskedChunkWide(w, count: count, masks, into: y, accumulate: accumulate)
-        #endif
+        // On a CPU with AVX-512, the rows that 512-bit vectors cover go to the C kernel (the same sums).
+        var row = wide ? hv_masked_sum_avx512(w, count, masks, stride, rows, y, accumulate ? 1 : 0) : 0
         while stride - row >= 32 {
             let nine = stride - row == 36
             var a0 = start(row), a1 = start(row + 4), a2 = start(row + 8), a3 = start(row + 12)
@@ -426,110 +435,6 @@ public struct SparseMatrix: Sendable, Equatable {
             row += 4
         }
     }
-
-    #if HVNET_AVX512
-    /// The rows of ``multiplyMaskedChunk(_:count:_:into:accumulate:)`` that blocks of eight
-    /// (512-bit vectors) cover: 96 rows at a time (twelve accumulators of the 32 vector registers),
-    /// then 32, each pass taking a last block of four along when exactly four rows would be left
-    /// (W100's 100 rows in one pass: a pass of one block is a chain of dependent adds, as long as a
-    /// pass of twelve); returns the first row it left to the four-row code. Each lane gets the
-    /// four-row code's operations in the same order, so the sums are the same bit for bit.
-    @inlinable
-    func multiplyMaskedChunkWide(_ w: UnsafePointer<Int64>, count: Int, _ masks: UnsafePointer<Int8>,
-                                 into y: UnsafeMutablePointer<Double>, accumulate: Bool) -> Int {
-        let stride = denseRowStride, rows = rowCount
-        @inline(__always) func start(_ row: Int) -> SIMD8<Double> {
-            guard accumulate else { return SIMD8<Double>() }
-            if row + 8 <= rows { return UnsafeRawPointer(y + row).loadUnaligned(as: SIMD8<Double>.self) }
-            var sum = SIMD8<Double>()
-            for lane in 0..<max(0, rows - row) { sum[lane] = y[row + lane] }
-            return sum
-        }
-        @inline(__always) func write(_ sum: SIMD8<Double>, _ row: Int) {
-            if row + 8 <= rows {
-                UnsafeMutableRawPointer(y + row).storeBytes(of: sum, as: SIMD8<Double>.self)
-            } else {
-                for lane in 0..<max(0, rows - row) { y[row + lane] = sum[lane] }
-            }
-        }
-        @inline(__always) func masked(_ w: SIMD8<Int64>, _ p: UnsafePointer<Int8>) -> SIMD8<Double> {
-            let m = SIMD8<Int64>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int8>.self))
-            return unsafeBitCast(w & m, to: SIMD8<Double>.self)
-        }
-        // The last block of four, its lanes padded to eight (lanes 4–7 read nothing and are not written).
-        @inline(__always) func startTail(_ row: Int) -> SIMD8<Double> {
-            var sum = SIMD8<Double>()
-            if accumulate { for lane in 0..<max(0, min(4, rows - row)) { sum[lane] = y[row + lane] } }
-            return sum
-        }
-        @inline(__always) func writeTail(_ sum: SIMD8<Double>, _ row: Int) {
-            for lane in 0..<max(0, min(4, rows - row)) { y[row + lane] = sum[lane] }
-        }
-        @inline(__always) func maskedTail(_ w: SIMD8<Int64>, _ p: UnsafePointer<Int8>) -> SIMD8<Double> {
-            let four = SIMD4<Int64>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Int8>.self))
-            return unsafeBitCast(w & SIMD8(lowHalf: four, highHalf: SIMD4()), to: SIMD8<Double>.self)
-        }
-        var row = 0
-        while stride - row >= 96 {
-            let tail = stride - row == 100
-            var a0 = start(row), a1 = start(row + 8), a2 = start(row + 16), a3 = start(row + 24)
-            var a4 = start(row + 32), a5 = start(row + 40), a6 = start(row + 48), a7 = start(row + 56)
-            var a8 = start(row + 64), a9 = start(row + 72), a10 = start(row + 80), a11 = start(row + 88)
-            var a12 = tail ? startTail(row + 96) : SIMD8<Double>()
-            var p = masks + row
-            @inline(__always) func add(_ wc: SIMD8<Int64>) {
-                a0 += masked(wc, p); a1 += masked(wc, p + 8); a2 += masked(wc, p + 16)
-                a3 += masked(wc, p + 24); a4 += masked(wc, p + 32); a5 += masked(wc, p + 40)
-                a6 += masked(wc, p + 48); a7 += masked(wc, p + 56); a8 += masked(wc, p + 64)
-                a9 += masked(wc, p + 72); a10 += masked(wc, p + 80); a11 += masked(wc, p + 88)
-            }
-            if tail {
-                for c in 0..<count {
-                    let wc = SIMD8<Int64>(repeating: w[c])
-                    add(wc)
-                    a12 += maskedTail(wc, p + 96)
-                    p += stride
-                }
-                writeTail(a12, row + 96)
-            } else {
-                for c in 0..<count {
-                    add(SIMD8<Int64>(repeating: w[c]))
-                    p += stride
-                }
-            }
-            write(a0, row); write(a1, row + 8); write(a2, row + 16); write(a3, row + 24)
-            write(a4, row + 32); write(a5, row + 40); write(a6, row + 48); write(a7, row + 56)
-            write(a8, row + 64); write(a9, row + 72); write(a10, row + 80); write(a11, row + 88)
-            row += tail ? 100 : 96
-        }
-        while stride - row >= 32 {
-            let tail = stride - row == 36
-            var a0 = start(row), a1 = start(row + 8), a2 = start(row + 16), a3 = start(row + 24)
-            var a4 = tail ? startTail(row + 32) : SIMD8<Double>()
-            var p = masks + row
-            @inline(__always) func add(_ wc: SIMD8<Int64>) {
-                a0 += masked(wc, p); a1 += masked(wc, p + 8); a2 += masked(wc, p + 16); a3 += masked(wc, p + 24)
-            }
-            if tail {
-                for c in 0..<count {
-                    let wc = SIMD8<Int64>(repeating: w[c])
-                    add(wc)
-                    a4 += maskedTail(wc, p + 32)
-                    p += stride
-                }
-                writeTail(a4, row + 32)
-            } else {
-                for c in 0..<count {
-                    add(SIMD8<Int64>(repeating: w[c]))
-                    p += stride
-                }
-            }
-            write(a0, row); write(a1, row + 8); write(a2, row + 16); write(a3, row + 24)
-            row += tail ? 36 : 32
-        }
-        return row
-    }
-    #endif
 
     /// y = A x from the sliced ELLPACK form, four rows at a time.
     @inlinable

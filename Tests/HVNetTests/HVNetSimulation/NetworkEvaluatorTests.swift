@@ -216,9 +216,9 @@ struct NetworkEvaluatorTests {
     /// Sizes around the 32-row tiles (36 rows: nine blocks in one pass), the blocks of four and the
     /// 128-column chunks (140, 300 and 129 columns); none a multiple of 4 but 100 × 80 (W100's AMPA
     /// shape), 36 × 140, 48 × 300 and 196 × 7; x in [0, 1) with zeros, and a NaN and an infinity in
-    /// empty columns. In AVX-512 builds 125, 230 and 196 rows also cover the eight-lane passes of
-    /// 96 and 32 rows and their last, partial block, and 100 and 36 rows the passes that take a
-    /// last block of four along.
+    /// empty columns. On a CPU with AVX-512 both the four-row code and the AVX-512 kernel: 125, 230
+    /// and 196 rows cover its passes of 96 and 32 rows and their last, partial block, 100 and 36
+    /// rows the passes that take a last block of four along.
     @Test("The masked product equals the CSR sum bit for bit", arguments: [(1, 1), (5, 3), (37, 23), (67, 9), (100, 80), (101, 19), (36, 140), (48, 300), (70, 129), (125, 40), (230, 129), (196, 7)])
     func maskedProduct(shape: (rows: Int, columns: Int)) {
         var generator = SeededGenerator(seed: UInt64(11 + shape.rows * 131 + shape.columns))
@@ -231,12 +231,17 @@ struct NetworkEvaluatorTests {
             x[1] = .nan  // empty columns are left out of the dense form
             x[6] = .infinity
         }
-        var y = [Double](repeating: -1, count: shape.rows)
-        m.multiplyMasked(x, into: &y)
         let csr = Self.csrSums(m, x)
-        for i in 0..<shape.rows {
-            let sum = csr[i]
-            #expect(y[i].bitPattern == sum.bitPattern, "row \(i)")
+        // The four-row code, and the AVX-512 kernel where this CPU has it.
+        for wide in [false] + (SparseMatrix.hasAVX512 ? [true] : []) {
+            var y = [Double](repeating: -1, count: shape.rows)
+            x.withUnsafeBufferPointer { xs in
+                y.withUnsafeMutableBufferPointer { ys in m.multiplyMasked(xs.baseAddress!, into: ys.baseAddress!, wide: wide) }
+            }
+            for i in 0..<shape.rows {
+                let sum = csr[i]
+                #expect(y[i].bitPattern == sum.bitPattern, "row \(i), wide \(wide)")
+            }
         }
     }
 
