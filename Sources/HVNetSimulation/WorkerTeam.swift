@@ -37,9 +37,11 @@ package protocol TeamWork: AnyObject {
 /// object is touched by several threads only inside `perform`, by parts that write disjoint memory
 /// between two meetings; a job's parameters are written by the caller before
 /// ``run(stages:onCaller:meetings:)`` releases the job (a releasing store that the workers'
-/// acquiring load pairs with), and each barrier (acquire–release on one counter) orders every
-/// part's writes before it before every part's reads after it. ``run(stages:onCaller:meetings:)``
-/// itself must be called from one thread at a time.
+/// acquiring load pairs with), and each meeting orders every part's writes before its announcement
+/// before every part's reads after the meeting (each part's releasing store of its arrival count,
+/// the others' acquiring loads of it); a job's end is a worker's releasing store of its finished
+/// count, which the caller loads acquiring. ``run(stages:onCaller:meetings:)`` itself must be
+/// called from one thread at a time.
 package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
     package let count: Int
     /// Unretained: the work object owns the team and stops it (``stop()``) before it goes.
