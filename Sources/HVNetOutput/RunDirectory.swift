@@ -165,13 +165,10 @@ public enum RunDirectory {
     @discardableResult
     public static func markInterrupted(_ path: String, signal: Int32, commandLine: [String]) -> Bool {
         removeOwnTemporaries(path)
-        let summary = JSONValue.object([
-            ("hvnet_version", .string(HVNetVersion.string)),
-            ("status", .string("interrupted")),
+        let summary = stoppedSummary(
+            status: "interrupted",
             ("signal", .string(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)")),
-            ("command_line", .array(commandLine.map { .string($0) })),
-            ("note", .string("the run was stopped before it completed; files of the run may be missing")),
-        ]).rendered() + "\n"
+            commandLine: commandLine, note: "the run was stopped before it completed; files of the run may be missing")
         let written = (try? OutputFile.write(summary, to: (path as NSString).appendingPathComponent("summary.json"), duringStop: true)) != nil
         removeOwnTemporaries(path)
         return written
@@ -190,14 +187,21 @@ public enum RunDirectory {
               let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               summary["status"] as? String == "running", summary["pid"] as? Int == Int(getpid())
         else { return false }
-        let failed = JSONValue.object([
-            ("hvnet_version", .string(HVNetVersion.string)),
-            ("status", .string("failed")),
-            ("error", .string(error)),
-            ("command_line", .array(commandLine.map { .string($0) })),
-            ("note", .string("the run stopped with this error before all its outputs were written; files of the run may be missing")),
-        ]).rendered() + "\n"
+        let failed = stoppedSummary(
+            status: "failed", ("error", .string(error)), commandLine: commandLine,
+            note: "the run stopped with this error before all its outputs were written; files of the run may be missing")
         return (try? OutputFile.write(failed, to: file)) != nil
+    }
+
+    /// The summary.json of a run that stopped before it completed: version, status, why, command line, note.
+    private static func stoppedSummary(status: String, _ reason: (String, JSONValue), commandLine: [String], note: String) -> String {
+        JSONValue.object([
+            ("hvnet_version", .string(HVNetVersion.string)),
+            ("status", .string(status)),
+            reason,
+            ("command_line", .array(commandLine.map { .string($0) })),
+            ("note", .string(note)),
+        ]).rendered() + "\n"
     }
 
     /// A directory name made of the scenario name: only [A-Za-z0-9._-] (others become '_'), no
