@@ -81,8 +81,9 @@ public final class NetworkEvaluator {
     @exclusivity(unchecked) private var chooser = SplitChooser()
     /// The same for jobs of several steps (``evaluate(steps:evaluationsPerStep:observing:by:)``):
     /// periods and probes of about as many steps as the single steps' (16 steps a job), so that a
-    /// probe's wrong call costs no more of the run than before.
-    @exclusivity(unchecked) private var stepsChooser = SplitChooser(period: 250, probe: 4, chunk: 1)
+    /// probe's wrong call costs no more of the run than before; each timed job after an untimed one
+    /// on the same side (``SplitChooser``'s warm-up).
+    @exclusivity(unchecked) private var stepsChooser = SplitChooser(period: 250, probe: 4, chunk: 1, warmup: 1)
     /// Whether the current evaluation runs on the calling thread; the step's other jobs follow it.
     @exclusivity(unchecked) private var onCaller = false
     private let pad2 = CacheLinePad()

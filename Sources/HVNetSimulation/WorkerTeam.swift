@@ -241,26 +241,46 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
 }
 
 /// Chooses between running a team's jobs on the workers or on the calling thread alone, by
-/// timing both now and then: of every `period` jobs, the first 2 × `probe` alternate between the
-/// caller and the team in chunks of `chunk` jobs (caller first), and the rest run on the team
-/// unless the caller's median chunk took at most `callerShare` of the team's. The results are
-/// the same either way; this keeps a split network from running slower than one thread where
-/// the barriers do not pay (a small network, a machine whose other load preempts the workers).
+/// timing both now and then. Each period of jobs begins with a probe: chunks alternate between
+/// the caller and the team (caller first), `probe / chunk` on each side, each of `warmup` untimed
+/// jobs and then `chunk` timed ones; the rest of the period runs on the team unless the caller's
+/// median chunk took at most `callerShare` of the team's. The results are the same either way;
+/// this keeps a split network from running slower than one thread where the barriers do not pay
+/// (a small network, a machine whose other load preempts the workers).
+///
 /// Medians of interleaved chunks, not two sums, so that a rare slow job does not decide a period:
 /// a block of the noise paths (generated every 512 grid points, several milliseconds for W1000)
 /// or a worker preempted for a moment. With two sums of 64 jobs, W1000 with shifted noise ran
 /// about as fast on two threads as on one: whichever probe held a block generation lost.
 /// The margin keeps small differences from sending a whole period to one thread: without it
 /// W1000 on two threads ran 6 of its 30 periods on the caller, with probe ratios from 0.65 to 1.9
-/// (docs/performance.md). A job is a fixed step's chain of evaluations or one evaluation.
+/// (docs/performance.md).
+///
+/// The warm-up jobs: the first job after a switch runs cold, the other side's cells in the other
+/// core's cache, and a team's workers asleep after waiting out the caller's chunk (``WorkerTeam``
+/// spins for about 20 µs, then yields, then naps). Timed from the switch, W1000's team took
+/// 0.58–0.70 ms for a job of 16 steps in the probes against 0.46 ms in the run (the caller
+/// 0.8 ms), so that one or two slow chunks among four sent one or two of a run's 25 periods to
+/// one thread.
+///
+/// After a clear decision (the losing side's median at least 1 / `callerShare` times the winner's)
+/// the next period is twice as long, up to ``maxPeriodScale`` times `period`; any other decision
+/// returns to `period`: a stable machine is probed less often (W1000 on two threads: 6 probes in
+/// a 1 s run instead of 25), a changing one as often as before. A job is a fixed step's chain of
+/// evaluations, one evaluation, or several steps' chains (``NetworkEvaluator``).
 package struct SplitChooser {
-    package static let period = 4000, probe = 64, chunk = 8
-    /// This chooser's period, probe and chunk (in jobs): the defaults above for jobs of one step or
-    /// evaluation; jobs of several steps (``NetworkEvaluator``) scale them down so that a period
-    /// and a probe span about as many steps.
-    package let period: Int, probe: Int, chunk: Int
+    package static let period = 4000, probe = 64, chunk = 8, warmup = 1
+    /// This chooser's shortest period, timed jobs per side of a probe, timed jobs per chunk and
+    /// untimed jobs before them (in jobs): the defaults above for jobs of one step or evaluation;
+    /// jobs of several steps (``NetworkEvaluator``) scale them down so that a period and a probe
+    /// span about as many steps.
+    package let period: Int, probe: Int, chunk: Int, warmup: Int
     /// The caller runs the period when its median chunk took at most this fraction of the team's.
     package static let callerShare = 0.8
+    /// The longest period, in multiples of `period`.
+    package static let maxPeriodScale = 8
+    /// Jobs in the current period: `period` times a power of two, at most ``maxPeriodScale``.
+    package private(set) var currentPeriod: Int
     private var job = 0
     private var chunkStart: UInt64 = 0
     /// Durations of the probe's chunks (ns): caller's and team's, `probe / chunk` each.
@@ -269,36 +289,59 @@ package struct SplitChooser {
     /// Whether the jobs outside the probes run on the caller.
     package private(set) var prefersCaller = false
 
-    /// - Precondition: `chunk` divides `probe`, and 2 × `probe` < `period`.
-    package init(period: Int = Self.period, probe: Int = Self.probe, chunk: Int = Self.chunk) {
-        precondition(chunk > 0 && probe % chunk == 0 && 2 * probe < period)
+    /// - Precondition: `chunk` > 0 divides `probe`, `warmup` ≥ 0, and the probe's
+    ///   2 × (`probe` / `chunk`) × (`chunk` + `warmup`) jobs are fewer than `period`.
+    package init(period: Int = Self.period, probe: Int = Self.probe, chunk: Int = Self.chunk, warmup: Int = Self.warmup) {
+        precondition(chunk > 0 && warmup >= 0 && probe % chunk == 0 && 2 * (probe / chunk) * (chunk + warmup) < period)
         self.period = period
         self.probe = probe
         self.chunk = chunk
+        self.warmup = warmup
+        currentPeriod = period
         callerChunks = Array(repeating: 0, count: probe / chunk)
         teamChunks = Array(repeating: 0, count: probe / chunk)
     }
+
+    /// Jobs of a probe, warm-up included.
+    package var probeJobs: Int { 2 * (probe / chunk) * (chunk + warmup) }
 
     /// Whether job number `job` (counted here) runs on the caller.
     @inline(__always)
     package mutating func next() -> Bool {
         let k = job
-        job = job == period - 1 ? 0 : job + 1
-        guard k <= 2 * probe else { return prefersCaller }
-        if k % chunk == 0 {
-            let t = Self.now()
-            if k > 0 {
-                // The chunk that just ended: even chunks ran on the caller, odd ones on the team.
-                let ended = k / chunk - 1
-                if ended % 2 == 0 { callerChunks[ended / 2] = t &- chunkStart } else { teamChunks[ended / 2] = t &- chunkStart }
-            }
-            chunkStart = t
-            if k == 2 * probe {
-                prefersCaller = Self.prefersCaller(callerNs: Self.median(callerChunks), teamNs: Self.median(teamChunks))
+        job = job == currentPeriod - 1 ? 0 : job + 1
+        let probeJobs = probeJobs
+        guard k <= probeJobs else { return prefersCaller }
+        let span = chunk + warmup
+        let index = k / span, within = k % span
+        var t: UInt64? = nil
+        if within == 0 && k > 0 {
+            // The chunk that just ended: even chunks ran on the caller, odd ones on the team.
+            let now = Self.now(), ended = index - 1
+            if ended % 2 == 0 { callerChunks[ended / 2] = now &- chunkStart } else { teamChunks[ended / 2] = now &- chunkStart }
+            if k == probeJobs {
+                decide()
                 return prefersCaller
             }
+            t = now
         }
-        return (k / chunk) % 2 == 0
+        if within == warmup { chunkStart = t ?? Self.now() }
+        return index % 2 == 0
+    }
+
+    /// The probe's decision, and the next period's length.
+    private mutating func decide() {
+        let callerNs = Self.median(callerChunks), teamNs = Self.median(teamChunks)
+        prefersCaller = Self.prefersCaller(callerNs: callerNs, teamNs: teamNs)
+        currentPeriod = Self.nextPeriod(after: currentPeriod, shortest: period, callerNs: callerNs, teamNs: teamNs)
+    }
+
+    /// The length of the period after one of `current` jobs whose probe took `callerNs` and
+    /// `teamNs`: twice `current` (at most ``maxPeriodScale`` × `shortest`) when one side won
+    /// clearly (its median at most ``callerShare`` of the other's), else `shortest`.
+    package static func nextPeriod(after current: Int, shortest: Int, callerNs: UInt64, teamNs: UInt64) -> Int {
+        let clear = prefersCaller(callerNs: callerNs, teamNs: teamNs) || prefersCaller(callerNs: teamNs, teamNs: callerNs)
+        return clear ? min(2 * current, maxPeriodScale * shortest) : shortest
     }
 
     /// Whether a period runs on the caller after probes of `callerNs` and `teamNs` nanoseconds.

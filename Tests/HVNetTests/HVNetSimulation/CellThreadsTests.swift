@@ -220,19 +220,43 @@ struct CellThreadsTests {
 
     @Test("the timing choice alternates caller and team in chunks, then keeps one way until the next period")
     func splitChooserProbesBothWays() {
-        // The default (jobs of one step) and the evaluator's chooser for jobs of 16 steps.
-        for (period, probe, chunk) in [(SplitChooser.period, SplitChooser.probe, SplitChooser.chunk), (250, 4, 1)] {
-            var chooser = SplitChooser(period: period, probe: probe, chunk: chunk)
-            let first = (0..<period).map { _ in chooser.next() }
-            let probes = 2 * probe
-            for k in 0..<probes { #expect(first[k] == ((k / chunk) % 2 == 0), "job \(k) of period \(period)") }
-            let rest = first[probes...], prefersCaller = chooser.prefersCaller
+        // The default (jobs of one step) and the evaluator's chooser for jobs of 16 steps, with
+        // and without warm-up jobs.
+        for (period, probe, chunk, warmup) in [(SplitChooser.period, SplitChooser.probe, SplitChooser.chunk, SplitChooser.warmup),
+                                               (250, 4, 1, 1), (250, 4, 1, 0), (600, 12, 3, 2)] {
+            var chooser = SplitChooser(period: period, probe: probe, chunk: chunk, warmup: warmup)
+            let probes = chooser.probeJobs
+            #expect(probes == 2 * (probe / chunk) * (chunk + warmup))
+            let first = (0..<probes).map { _ in chooser.next() }
+            for k in 0..<probes { #expect(first[k] == ((k / (chunk + warmup)) % 2 == 0), "job \(k) of period \(period)") }
+            // The decision is taken at the first job after the probe; it sets the period's length.
+            let decided = chooser.next(), prefersCaller = chooser.prefersCaller
+            #expect(decided == prefersCaller)
+            let length = chooser.currentPeriod
+            #expect([period, 2 * period].contains(length))
+            let rest = (0..<(length - probes - 1)).map { _ in chooser.next() }
             #expect(rest.allSatisfy { $0 == prefersCaller })
             let next = chooser.next()
             #expect(next)  // the next period starts with the caller's chunk
         }
         #expect(SplitChooser.median([5, 1, 9]) == 5)
         #expect(SplitChooser.median([4, 1, 9, 100]) == 6)  // one slow chunk does not move it far
+    }
+
+    @Test("after a clear probe the next period is twice as long, up to a limit; after a close one the shortest")
+    func splitChooserBacksOff() {
+        let base = 250, top = SplitChooser.maxPeriodScale * base
+        // The team clearly faster (W1000 on two quiet cores: 0.36 ms against 0.70 ms a job).
+        #expect(SplitChooser.nextPeriod(after: base, shortest: base, callerNs: 700, teamNs: 360) == 2 * base)
+        #expect(SplitChooser.nextPeriod(after: 4 * base, shortest: base, callerNs: 700, teamNs: 360) == top)
+        #expect(SplitChooser.nextPeriod(after: top, shortest: base, callerNs: 700, teamNs: 360) == top)
+        // The caller clearly faster (it then runs the period).
+        #expect(SplitChooser.nextPeriod(after: 2 * base, shortest: base, callerNs: 500, teamNs: 1_000) == 4 * base)
+        // Close either way: back to the shortest period, so that a change of load is seen soon.
+        #expect(SplitChooser.nextPeriod(after: top, shortest: base, callerNs: 1_000, teamNs: 900) == base)
+        #expect(SplitChooser.nextPeriod(after: top, shortest: base, callerNs: 900, teamNs: 1_000) == base)
+        #expect(SplitChooser.nextPeriod(after: 2 * base, shortest: base, callerNs: 801, teamNs: 1_000) == base)
+        #expect(SplitChooser.nextPeriod(after: 2 * base, shortest: base, callerNs: 1_000, teamNs: 801) == base)
     }
 
     @Test("the caller takes a period only when its probe was clearly faster than the team's")
