@@ -9,14 +9,14 @@ import Darwin
 
 /// Work that a ``WorkerTeam`` splits into parts: `perform(part:stage:)` runs every stage of a job
 /// for part 0 on the calling thread and for parts 1..<count on the team's workers, with a barrier
-/// between stages (or only inside pairs of stages: ``WorkerTeam/Meetings``).
+/// between stages (or only inside triples of stages: ``WorkerTeam/Meetings``).
 package protocol TeamWork: AnyObject {
     func perform(part: Int, stage: Int)
 }
 
 /// A fixed team of threads that runs jobs of one or more stages over parts: the caller runs part 0,
 /// `count − 1` persistent workers the others, and all meet at a barrier after each stage (or only
-/// inside pairs of stages, ``Meetings``), so a stage may read what any part wrote in an earlier
+/// inside triples of stages, ``Meetings``), so a stage may read what any part wrote in an earlier
 /// stage before the last meeting. ``run(stages:onCaller:meetings:)`` returns when every part has
 /// finished the last stage.
 ///
@@ -114,16 +114,13 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
     package enum Meetings: Int {
         /// At a barrier between any two stages: a stage may read what any part wrote before it.
         case betweenStages
-        /// Only between stages 2m and 2m + 1: stage 2m + 1 may read what any part wrote in stage 2m,
-        /// but a part may start stage 2m + 2 while another is still in stage 2m + 1, so the work
-        /// must not let stage 2m + 2 write what another part reads in stage 2m + 1 (a network's
-        /// chained evaluations alternate two buffers of activations for this).
-        case insidePairs
         /// Stages in threes: a part announces that it has finished stage 3m and goes on with stage
         /// 3m + 1 (work on what no other part reads), then waits for every part's announcement
         /// before stage 3m + 2, which may read what any part wrote in stage 3m. Waiting for another
-        /// part, and the time its announcement takes to reach this core, overlap stage 3m + 1. As
-        /// with pairs, a part may start stage 3m + 3 while another is still in stage 3m + 2.
+        /// part, and the time its announcement takes to reach this core, overlap stage 3m + 1. A
+        /// part may start stage 3m + 3 while another is still in stage 3m + 2, so the work must not
+        /// let stage 3m + 3 write what another part reads in stage 3m + 2 (a network's chained
+        /// evaluations alternate two buffers of activations for this).
         case insideTriples
 
         /// Whether a part announces its arrival after `stage`.
@@ -136,7 +133,6 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
         func meetBefore(_ stage: Int) -> Bool {
             switch self {
             case .betweenStages: stage > 0
-            case .insidePairs: stage % 2 == 1
             case .insideTriples: stage % 3 == 2
             }
         }
