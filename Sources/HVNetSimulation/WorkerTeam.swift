@@ -255,14 +255,18 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
 /// The warm-up jobs: the first job after a switch runs cold, the other side's cells in the other
 /// core's cache, and a team's workers asleep after waiting out the caller's chunk (``WorkerTeam``
 /// spins for about 20 µs, then yields, then naps). Timed from the switch, W1000's team took
-/// 0.58–0.70 ms for a job of 16 steps in the probes against 0.46 ms in the run (the caller
+/// 0.53–0.70 ms for a job of 16 steps in the probes against 0.46 ms in the run (the caller
 /// 0.8 ms), so that one or two slow chunks among four sent one or two of a run's 25 periods to
 /// one thread.
 ///
-/// After a clear decision (the losing side's median at least 1 / `callerShare` times the winner's)
-/// the next period is twice as long, up to ``maxPeriodScale`` times `period`; any other decision
-/// returns to `period`: a stable machine is probed less often (W1000 on two threads: 6 probes in
-/// a 1 s run instead of 25), a changing one as often as before. A job is a fixed step's chain of
+/// After a clear win of the team (the caller's median at least 1 / `callerShare` times the team's)
+/// the period that the probe decides runs twice as long as the one before, up to
+/// ``maxPeriodScale`` times `period`; any other decision returns to `period`: a stable machine is probed less often (W1000 on two threads: 5 probes in
+/// a 1 s run instead of 25). While the team runs a period, every ``watchWindow`` jobs are timed
+/// together (one clock reading), and when they took longer than the caller's probe did for as
+/// many jobs, the team has lost its lead (another program took a core, say) and a new probe
+/// starts at once, with the period back at `period`. A period on the caller is not watched and
+/// not lengthened: a team that got faster shows only in a probe. A job is a fixed step's chain of
 /// evaluations, one evaluation, or several steps' chains (``NetworkEvaluator``).
 package struct SplitChooser {
     package static let period = 4000, probe = 64, chunk = 8, warmup = 1
@@ -277,18 +281,25 @@ package struct SplitChooser {
     package static let maxPeriodScale = 8
     /// Jobs in the current period: `period` times a power of two, at most ``maxPeriodScale``.
     package private(set) var currentPeriod: Int
+    /// Jobs timed together while the team runs a period: `period` / 16 (at least 1), long enough to
+    /// take in a block generation of the noise paths without looking slow (W1000: 15 jobs of 16
+    /// steps, 240 steps, against a block every 256 steps, about 7 ms against 0.5 ms for the block).
+    package var watchWindow: Int { max(1, period / 16) }
     private var job = 0
     private var chunkStart: UInt64 = 0
     /// Durations of the probe's chunks (ns): caller's and team's, `probe / chunk` each.
     private var callerChunks: [UInt64]
     private var teamChunks: [UInt64]
+    /// The last probe's median caller chunk (ns), and when the current watch window began.
+    private var callerChunkNs: UInt64 = 0
+    private var windowStart: UInt64 = 0
     /// Whether the jobs outside the probes run on the caller.
     package private(set) var prefersCaller = false
 
     /// - Precondition: `chunk` > 0 divides `probe`, `warmup` ≥ 0, and the probe's
-    ///   2 × (`probe` / `chunk`) × (`chunk` + `warmup`) jobs are fewer than `period`.
+    ///   2 × (`probe` / `chunk`) × (`chunk` + `warmup`) jobs are fewer than `period` − 1.
     package init(period: Int = Self.period, probe: Int = Self.probe, chunk: Int = Self.chunk, warmup: Int = Self.warmup) {
-        precondition(chunk > 0 && warmup >= 0 && probe % chunk == 0 && 2 * (probe / chunk) * (chunk + warmup) < period)
+        precondition(chunk > 0 && warmup >= 0 && probe % chunk == 0 && 2 * (probe / chunk) * (chunk + warmup) + 1 < period)
         self.period = period
         self.probe = probe
         self.chunk = chunk
@@ -303,25 +314,40 @@ package struct SplitChooser {
 
     /// Whether job number `job` (counted here) runs on the caller.
     @inline(__always)
-    package mutating func next() -> Bool {
+    package mutating func next() -> Bool { next(clock: Self.now) }
+
+    /// ``next()`` with the clock given (nanoseconds, never decreasing), for tests.
+    @inline(__always)
+    package mutating func next(clock: () -> UInt64) -> Bool {
         let k = job
         job = job == currentPeriod - 1 ? 0 : job + 1
         let probeJobs = probeJobs
-        guard k <= probeJobs else { return prefersCaller }
+        guard k <= probeJobs else {
+            if !prefersCaller, (k - probeJobs) % watchWindow == 0 { watch(at: clock()) }
+            return prefersCaller
+        }
         let span = chunk + warmup
         let index = k / span, within = k % span
         var t: UInt64? = nil
         if within == 0 && k > 0 {
             // The chunk that just ended: even chunks ran on the caller, odd ones on the team.
-            let now = Self.now(), ended = index - 1
+            let now = clock(), ended = index - 1
             if ended % 2 == 0 { callerChunks[ended / 2] = now &- chunkStart } else { teamChunks[ended / 2] = now &- chunkStart }
             if k == probeJobs {
                 decide()
+                windowStart = now
                 return prefersCaller
+            }
+            if ended == 3, Self.teamClearlyBehind(callerChunks: callerChunks[0...1], teamChunks: teamChunks[0...1]) {
+                // The rest of the probe on the caller, as the period.
+                prefersCaller = true
+                currentPeriod = period
+                job = probeJobs + 1
+                return true
             }
             t = now
         }
-        if within == warmup { chunkStart = t ?? Self.now() }
+        if within == warmup { chunkStart = t ?? clock() }
         return index % 2 == 0
     }
 
@@ -329,20 +355,46 @@ package struct SplitChooser {
     private mutating func decide() {
         let callerNs = Self.median(callerChunks), teamNs = Self.median(teamChunks)
         prefersCaller = Self.prefersCaller(callerNs: callerNs, teamNs: teamNs)
+        callerChunkNs = callerNs
         currentPeriod = Self.nextPeriod(after: currentPeriod, shortest: period, callerNs: callerNs, teamNs: teamNs)
     }
 
-    /// The length of the period after one of `current` jobs whose probe took `callerNs` and
-    /// `teamNs`: twice `current` (at most ``maxPeriodScale`` × `shortest`) when one side won
-    /// clearly (its median at most ``callerShare`` of the other's), else `shortest`.
-    package static func nextPeriod(after current: Int, shortest: Int, callerNs: UInt64, teamNs: UInt64) -> Int {
-        let clear = prefersCaller(callerNs: callerNs, teamNs: teamNs) || prefersCaller(callerNs: teamNs, teamNs: callerNs)
-        return clear ? min(2 * current, maxPeriodScale * shortest) : shortest
+    /// The end of a watch window at `now`: a new probe next when the team's last ``watchWindow``
+    /// jobs took longer than the caller's probe for as many jobs.
+    private mutating func watch(at now: UInt64) {
+        let elapsed = now &- windowStart
+        windowStart = now
+        if Self.teamLostLead(windowNs: elapsed, windowJobs: watchWindow, callerChunkNs: callerChunkNs, chunk: chunk) {
+            job = 0
+            currentPeriod = period
+        }
+    }
+
+    /// Whether a probe can stop after two chunks on each side: every team chunk took at least
+    /// twice as long as every caller chunk. Under another program's load (a core taken by
+    /// `yes`), W1000's team jobs took 2.35 ms against the caller's 0.78 ms; the probe's other
+    /// team chunks would cost about as much again.
+    package static func teamClearlyBehind(callerChunks: ArraySlice<UInt64>, teamChunks: ArraySlice<UInt64>) -> Bool {
+        guard let slowestCaller = callerChunks.max(), let fastestTeam = teamChunks.min() else { return false }
+        return Double(fastestTeam) >= 2 * Double(slowestCaller)
+    }
+
+    /// Whether `windowJobs` team jobs that took `windowNs` were slower than the caller's probe,
+    /// whose median chunk of `chunk` jobs took `callerChunkNs`.
+    package static func teamLostLead(windowNs: UInt64, windowJobs: Int, callerChunkNs: UInt64, chunk: Int) -> Bool {
+        Double(windowNs) * Double(chunk) > Double(callerChunkNs) * Double(windowJobs)
     }
 
     /// Whether a period runs on the caller after probes of `callerNs` and `teamNs` nanoseconds.
     package static func prefersCaller(callerNs: UInt64, teamNs: UInt64) -> Bool {
         Double(callerNs) <= callerShare * Double(teamNs)
+    }
+
+    /// The length of the period after one of `current` jobs whose probe took `callerNs` and
+    /// `teamNs`: twice `current` (at most ``maxPeriodScale`` × `shortest`) when the team won
+    /// clearly (its median at most ``callerShare`` of the caller's), else `shortest`.
+    package static func nextPeriod(after current: Int, shortest: Int, callerNs: UInt64, teamNs: UInt64) -> Int {
+        prefersCaller(callerNs: teamNs, teamNs: callerNs) ? min(2 * current, maxPeriodScale * shortest) : shortest
     }
 
     /// The median of `values` (the mean of the middle two for an even count).

@@ -221,37 +221,111 @@ struct CellThreadsTests {
     @Test("the timing choice alternates caller and team in chunks, then keeps one way until the next period")
     func splitChooserProbesBothWays() {
         // The default (jobs of one step) and the evaluator's chooser for jobs of 16 steps, with
-        // and without warm-up jobs.
+        // and without warm-up jobs; a clock that advances by each job's cost, the team faster
+        // (it then runs a period twice as long) or the caller (a period of the shortest length).
         for (period, probe, chunk, warmup) in [(SplitChooser.period, SplitChooser.probe, SplitChooser.chunk, SplitChooser.warmup),
                                                (250, 4, 1, 1), (250, 4, 1, 0), (600, 12, 3, 2)] {
-            var chooser = SplitChooser(period: period, probe: probe, chunk: chunk, warmup: warmup)
-            let probes = chooser.probeJobs
-            #expect(probes == 2 * (probe / chunk) * (chunk + warmup))
-            let first = (0..<probes).map { _ in chooser.next() }
-            for k in 0..<probes { #expect(first[k] == ((k / (chunk + warmup)) % 2 == 0), "job \(k) of period \(period)") }
-            // The decision is taken at the first job after the probe; it sets the period's length.
-            let decided = chooser.next(), prefersCaller = chooser.prefersCaller
-            #expect(decided == prefersCaller)
-            let length = chooser.currentPeriod
-            #expect([period, 2 * period].contains(length))
-            let rest = (0..<(length - probes - 1)).map { _ in chooser.next() }
-            #expect(rest.allSatisfy { $0 == prefersCaller })
-            let next = chooser.next()
-            #expect(next)  // the next period starts with the caller's chunk
+            for (callerCost, teamCost): (UInt64, UInt64) in [(1_000, 500), (500, 700)] {
+                var chooser = SplitChooser(period: period, probe: probe, chunk: chunk, warmup: warmup)
+                var time: UInt64 = 0
+                func next() -> Bool {
+                    let onCaller = chooser.next { time }
+                    time += onCaller ? callerCost : teamCost
+                    return onCaller
+                }
+                let probes = chooser.probeJobs
+                #expect(probes == 2 * (probe / chunk) * (chunk + warmup))
+                let first = (0..<probes).map { _ in next() }
+                for k in 0..<probes { #expect(first[k] == ((k / (chunk + warmup)) % 2 == 0), "job \(k) of period \(period)") }
+                // The decision is taken at the first job after the probe; it sets the period's length.
+                let decided = next(), prefersCaller = chooser.prefersCaller
+                #expect(decided == prefersCaller)
+                #expect(prefersCaller == (callerCost < teamCost))
+                let length = chooser.currentPeriod
+                #expect(length == (prefersCaller ? period : 2 * period))
+                let rest = (0..<(length - probes - 1)).map { _ in next() }
+                #expect(rest.allSatisfy { $0 == prefersCaller })
+                let nextPeriod = next()
+                #expect(nextPeriod)  // the next period starts with the caller's chunk
+            }
         }
         #expect(SplitChooser.median([5, 1, 9]) == 5)
         #expect(SplitChooser.median([4, 1, 9, 100]) == 6)  // one slow chunk does not move it far
     }
 
-    @Test("after a clear probe the next period is twice as long, up to a limit; after a close one the shortest")
+    @Test("a probe whose team is at least twice as slow as the caller stops after two chunks on each side")
+    func splitChooserStopsAClearProbeEarly() {
+        for (period, probe, chunk, warmup) in [(250, 4, 1, 1), (SplitChooser.period, SplitChooser.probe, SplitChooser.chunk, SplitChooser.warmup)] {
+            var chooser = SplitChooser(period: period, probe: probe, chunk: chunk, warmup: warmup)
+            var time: UInt64 = 0
+            func next() -> Bool {
+                let onCaller = chooser.next { time }
+                time += onCaller ? 1_000 : 2_000
+                return onCaller
+            }
+            let span = chunk + warmup
+            let probe = (0..<(4 * span)).map { _ in next() }
+            for k in probe.indices { #expect(probe[k] == ((k / span) % 2 == 0)) }
+            // The rest of the period on the caller (the probe's jobs after the stop are skipped, not
+            // run), at the shortest length; then a new probe.
+            let rest = (0..<(period - chooser.probeJobs)).map { _ in next() }
+            #expect(rest.allSatisfy { $0 })
+            #expect(chooser.prefersCaller && chooser.currentPeriod == period)
+            let again = (0..<(2 * span)).map { _ in next() }
+            #expect(again == (0..<(2 * span)).map { $0 < span })
+        }
+        #expect(SplitChooser.teamClearlyBehind(callerChunks: [1_000, 1_200], teamChunks: [2_400, 2_500]))
+        #expect(!SplitChooser.teamClearlyBehind(callerChunks: [1_000, 1_200], teamChunks: [2_300, 9_000]))
+    }
+
+    @Test("a team that gets slower than the caller's probe mid-period is probed again at once")
+    func splitChooserWatchesTheTeam() {
+        var chooser = SplitChooser(period: 250, probe: 4, chunk: 1, warmup: 1)
+        // A clock that advances by each job's cost: 1 000 ns on the caller, `teamCost` on the team.
+        var time: UInt64 = 0, teamCost: UInt64 = 500
+        func run(_ jobs: Int) -> [Bool] {
+            (0..<jobs).map { _ in
+                let onCaller = chooser.next { time }
+                time += onCaller ? 1_000 : teamCost
+                return onCaller
+            }
+        }
+        let probes = chooser.probeJobs
+        let first = run(probes + 1)
+        #expect(first.last == false)  // the team won
+        #expect(chooser.currentPeriod == 500)  // clearly: a period twice as long
+        // The team's jobs vary (a slow one every 16, as a noise block) but stay faster: no new probe.
+        var rest: [Bool] = []
+        for k in 0..<(500 - probes - 1) {
+            teamCost = k % 16 == 0 ? 3_000 : 500
+            rest += run(1)
+        }
+        #expect(rest.allSatisfy { !$0 })
+        teamCost = 500
+        #expect(run(1) == [true])  // the next period starts with a probe
+        _ = run(probes)
+        #expect(chooser.currentPeriod == 1_000)
+        // Mid-period the team slows to twice the caller's time: within two windows a probe starts.
+        _ = run(100)
+        teamCost = 2_000
+        let slowed = run(2 * chooser.watchWindow)
+        #expect(slowed.contains(true))
+        #expect(chooser.currentPeriod == 250)
+        #expect(SplitChooser.teamLostLead(windowNs: 15_001, windowJobs: 15, callerChunkNs: 1_000, chunk: 1))
+        #expect(!SplitChooser.teamLostLead(windowNs: 15_000, windowJobs: 15, callerChunkNs: 1_000, chunk: 1))
+        #expect(!SplitChooser.teamLostLead(windowNs: 60_000, windowJobs: 64, callerChunkNs: 8_000, chunk: 8))
+    }
+
+    @Test("after a clear win of the team the next period is twice as long, up to a limit; else the shortest")
     func splitChooserBacksOff() {
         let base = 250, top = SplitChooser.maxPeriodScale * base
         // The team clearly faster (W1000 on two quiet cores: 0.36 ms against 0.70 ms a job).
         #expect(SplitChooser.nextPeriod(after: base, shortest: base, callerNs: 700, teamNs: 360) == 2 * base)
         #expect(SplitChooser.nextPeriod(after: 4 * base, shortest: base, callerNs: 700, teamNs: 360) == top)
         #expect(SplitChooser.nextPeriod(after: top, shortest: base, callerNs: 700, teamNs: 360) == top)
-        // The caller clearly faster (it then runs the period).
-        #expect(SplitChooser.nextPeriod(after: 2 * base, shortest: base, callerNs: 500, teamNs: 1_000) == 4 * base)
+        // The caller clearly faster: it runs the period, which is not lengthened (a team that got
+        // faster shows only in a probe).
+        #expect(SplitChooser.nextPeriod(after: 2 * base, shortest: base, callerNs: 500, teamNs: 1_000) == base)
         // Close either way: back to the shortest period, so that a change of load is seen soon.
         #expect(SplitChooser.nextPeriod(after: top, shortest: base, callerNs: 1_000, teamNs: 900) == base)
         #expect(SplitChooser.nextPeriod(after: top, shortest: base, callerNs: 900, teamNs: 1_000) == base)
