@@ -263,9 +263,11 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
 /// the period that the probe decides runs twice as long as the one before, up to
 /// ``maxPeriodScale`` times `period`; any other decision returns to `period`: a stable machine is probed less often (W1000 on two threads: 5 probes in
 /// a 1 s run instead of 25). While the team runs a period, every ``watchWindow`` jobs are timed
-/// together (one clock reading), and when they took longer than the caller's probe did for as
-/// many jobs, the team has lost its lead (another program took a core, say) and a new probe
-/// starts at once, with the period back at `period`. A period on the caller is not watched and
+/// together (one clock reading), and when two windows in a row took longer than the caller's
+/// probe did for as many jobs, the team has lost its lead (another program took a core, say) and
+/// a new probe starts at once, with the period back at `period`. One slow window is not enough:
+/// this host stalls a virtual core for a few milliseconds now and then (W1000: windows of 15 jobs
+/// took 12–25 ms now and then against 6–7 ms, a few times a run). A period on the caller is not watched and
 /// not lengthened: a team that got faster shows only in a probe. A job is a fixed step's chain of
 /// evaluations, one evaluation, or several steps' chains (``NetworkEvaluator``).
 package struct SplitChooser {
@@ -293,6 +295,8 @@ package struct SplitChooser {
     /// The last probe's median caller chunk (ns), and when the current watch window began.
     private var callerChunkNs: UInt64 = 0
     private var windowStart: UInt64 = 0
+    /// Consecutive watch windows in which the team was slower than the caller's probe.
+    private var slowWindows = 0
     /// Whether the jobs outside the probes run on the caller.
     package private(set) var prefersCaller = false
 
@@ -336,6 +340,7 @@ package struct SplitChooser {
             if k == probeJobs {
                 decide()
                 windowStart = now
+                slowWindows = 0
                 return prefersCaller
             }
             if ended == 3, Self.teamClearlyBehind(callerChunks: callerChunks[0...1], teamChunks: teamChunks[0...1]) {
@@ -359,12 +364,15 @@ package struct SplitChooser {
         currentPeriod = Self.nextPeriod(after: currentPeriod, shortest: period, callerNs: callerNs, teamNs: teamNs)
     }
 
-    /// The end of a watch window at `now`: a new probe next when the team's last ``watchWindow``
-    /// jobs took longer than the caller's probe for as many jobs.
+    /// The end of a watch window at `now`: a new probe next when the team's last two windows of
+    /// ``watchWindow`` jobs each took longer than the caller's probe for as many jobs.
     private mutating func watch(at now: UInt64) {
         let elapsed = now &- windowStart
         windowStart = now
-        if Self.teamLostLead(windowNs: elapsed, windowJobs: watchWindow, callerChunkNs: callerChunkNs, chunk: chunk) {
+        slowWindows = Self.teamLostLead(windowNs: elapsed, windowJobs: watchWindow, callerChunkNs: callerChunkNs, chunk: chunk)
+            ? slowWindows + 1 : 0
+        if slowWindows == 2 {
+            slowWindows = 0
             job = 0
             currentPeriod = period
         }

@@ -278,7 +278,7 @@ struct CellThreadsTests {
         #expect(!SplitChooser.teamClearlyBehind(callerChunks: [1_000, 1_200], teamChunks: [2_300, 9_000]))
     }
 
-    @Test("a team that gets slower than the caller's probe mid-period is probed again at once")
+    @Test("a team that stays slower than the caller's probe for two windows mid-period is probed again at once")
     func splitChooserWatchesTheTeam() {
         var chooser = SplitChooser(period: 250, probe: 4, chunk: 1, warmup: 1)
         // A clock that advances by each job's cost: 1 000 ns on the caller, `teamCost` on the team.
@@ -305,10 +305,17 @@ struct CellThreadsTests {
         #expect(run(1) == [true])  // the next period starts with a probe
         _ = run(probes)
         #expect(chooser.currentPeriod == 1_000)
-        // Mid-period the team slows to twice the caller's time: within two windows a probe starts.
+        // One slow window (a core stalled for a while) is not enough for a new probe.
         _ = run(100)
+        teamCost = 40_000
+        _ = run(1)
+        teamCost = 500
+        let stalled = run(4 * chooser.watchWindow)
+        #expect(!stalled.contains(true))
+        #expect(chooser.currentPeriod == 1_000)
+        // The team slows to twice the caller's time: within three windows a probe starts.
         teamCost = 2_000
-        let slowed = run(2 * chooser.watchWindow)
+        let slowed = run(3 * chooser.watchWindow)
         #expect(slowed.contains(true))
         #expect(chooser.currentPeriod == 250)
         #expect(SplitChooser.teamLostLead(windowNs: 15_001, windowJobs: 15, callerChunkNs: 1_000, chunk: 1))
