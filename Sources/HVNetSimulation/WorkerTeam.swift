@@ -257,7 +257,9 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
 /// spins for about 20 µs, then yields, then naps). Timed from the switch, W1000's team took
 /// 0.53–0.70 ms for a job of 16 steps in the probes against 0.46 ms in the run (the caller
 /// 0.8 ms), so that one or two slow chunks among four sent one or two of a run's 25 periods to
-/// one thread.
+/// one thread. The team's warm-up jobs still count, as the cost of getting every part on a core:
+/// the caller also takes the period when their median took at least twice the caller's time per
+/// job (``teamSlowToStart(warmupNs:warmup:callerChunkNs:chunk:)``).
 ///
 /// After a clear win of the team (the caller's median at least 1 / `callerShare` times the team's)
 /// the period that the probe decides runs twice as long as the one before, up to
@@ -292,6 +294,8 @@ package struct SplitChooser {
     /// Durations of the probe's chunks (ns): caller's and team's, `probe / chunk` each.
     private var callerChunks: [UInt64]
     private var teamChunks: [UInt64]
+    /// Durations of the team chunks' warm-up jobs (ns), `probe / chunk`.
+    private var teamWarmups: [UInt64]
     /// The last probe's median caller chunk (ns), and when the current watch window began.
     private var callerChunkNs: UInt64 = 0
     private var windowStart: UInt64 = 0
@@ -311,6 +315,7 @@ package struct SplitChooser {
         currentPeriod = period
         callerChunks = Array(repeating: 0, count: probe / chunk)
         teamChunks = Array(repeating: 0, count: probe / chunk)
+        teamWarmups = Array(repeating: 0, count: probe / chunk)
     }
 
     /// Jobs of a probe, warm-up included.
@@ -352,7 +357,14 @@ package struct SplitChooser {
             }
             t = now
         }
-        if within == warmup { chunkStart = t ?? clock() }
+        if within == warmup {
+            let now = t ?? clock()
+            // A team chunk's warm-up: how long the team took to get going.
+            if index % 2 == 1 && warmup > 0 { teamWarmups[index / 2] = now &- chunkStart }
+            chunkStart = now
+        } else if within == 0 {
+            chunkStart = t ?? clock()
+        }
         return index % 2 == 0
     }
 
@@ -360,6 +372,7 @@ package struct SplitChooser {
     private mutating func decide() {
         let callerNs = Self.median(callerChunks), teamNs = Self.median(teamChunks)
         prefersCaller = Self.prefersCaller(callerNs: callerNs, teamNs: teamNs)
+            || (warmup > 0 && Self.teamSlowToStart(warmupNs: Self.median(teamWarmups), warmup: warmup, callerChunkNs: callerNs, chunk: chunk))
         callerChunkNs = callerNs
         currentPeriod = Self.nextPeriod(after: currentPeriod, shortest: period, callerNs: callerNs, teamNs: teamNs)
     }
@@ -376,6 +389,16 @@ package struct SplitChooser {
             job = 0
             currentPeriod = period
         }
+    }
+
+    /// Whether the team's median warm-up (`warmup` jobs in `warmupNs`) took at least twice as long
+    /// per job as the caller's median chunk (`chunk` jobs in `callerChunkNs`). The warm jobs alone
+    /// do not show what it costs to wake the workers and have every part on a core at once: with
+    /// two other programs on this host's two cores, W1000's warm team chunks won their probes
+    /// while the team ran its periods at a small fraction of one thread's speed (22.9 s against
+    /// 11.6 s with cold chunks, medians of 9).
+    package static func teamSlowToStart(warmupNs: UInt64, warmup: Int, callerChunkNs: UInt64, chunk: Int) -> Bool {
+        Double(warmupNs) * Double(chunk) >= 2 * Double(callerChunkNs) * Double(warmup)
     }
 
     /// Whether a probe can stop after two chunks on each side: every team chunk took at least

@@ -253,6 +253,23 @@ struct CellThreadsTests {
         #expect(SplitChooser.median([4, 1, 9, 100]) == 6)  // one slow chunk does not move it far
     }
 
+    @Test("the caller takes the period when the team's warm-up jobs took twice the caller's time, however fast its warm jobs")
+    func splitChooserCountsTheTeamsStart() {
+        for (firstTeamJob, expected): (UInt64, Bool) in [(2_500, true), (1_500, false)] {
+            var chooser = SplitChooser(period: 250, probe: 4, chunk: 1, warmup: 1)
+            var time: UInt64 = 0, previousOnCaller = true
+            // Warm team jobs 500 ns, the first after the caller's `firstTeamJob`; the caller 1 000 ns.
+            for _ in 0...chooser.probeJobs {
+                let onCaller = chooser.next { time }
+                time += onCaller ? 1_000 : (previousOnCaller ? firstTeamJob : 500)
+                previousOnCaller = onCaller
+            }
+            #expect(chooser.prefersCaller == expected)
+        }
+        #expect(SplitChooser.teamSlowToStart(warmupNs: 2_000, warmup: 1, callerChunkNs: 8_000, chunk: 8))
+        #expect(!SplitChooser.teamSlowToStart(warmupNs: 1_999, warmup: 1, callerChunkNs: 8_000, chunk: 8))
+    }
+
     @Test("a probe whose team is at least twice as slow as the caller stops after two chunks on each side")
     func splitChooserStopsAClearProbeEarly() {
         for (period, probe, chunk, warmup) in [(250, 4, 1, 1), (SplitChooser.period, SplitChooser.probe, SplitChooser.chunk, SplitChooser.warmup)] {
