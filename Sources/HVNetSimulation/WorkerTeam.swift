@@ -263,15 +263,16 @@ package final class WorkerTeam<Work: TeamWork>: @unchecked Sendable {
 ///
 /// After a clear win of the team (the caller's median at least 1 / `callerShare` times the team's)
 /// the period that the probe decides runs twice as long as the one before, up to
-/// ``maxPeriodScale`` times `period`; any other decision returns to `period`: a stable machine is probed less often (W1000 on two threads: 5 probes in
-/// a 1 s run instead of 25). While the team runs a period, every ``watchWindow`` jobs are timed
-/// together (one clock reading), and when two windows in a row took longer than the caller's
-/// probe did for as many jobs, the team has lost its lead (another program took a core, say) and
-/// a new probe starts at once, with the period back at `period`. One slow window is not enough:
-/// this host stalls a virtual core for a few milliseconds now and then (W1000: windows of 15 jobs
-/// took 12–25 ms now and then against 6–7 ms, a few times a run). A period on the caller is not watched and
-/// not lengthened: a team that got faster shows only in a probe. A job is a fixed step's chain of
-/// evaluations, one evaluation, or several steps' chains (``NetworkEvaluator``).
+/// ``maxPeriodScale`` times `period`; any other decision returns to `period`: a stable machine is
+/// probed less often (W1000 on two threads: 5 probes in a 1 s run instead of 25). While the team
+/// runs a period, every ``watchWindow`` jobs are timed together (one clock reading), and when two
+/// windows in a row took longer than the caller's probe did for as many jobs, the team has lost
+/// its lead (another program took a core, say) and a new probe starts at once, with the period
+/// back at `period`. One slow window is not enough: this host stalls a virtual core for a few
+/// milliseconds now and then (W1000: windows of 15 jobs took 12–25 ms against 6–7 ms, a few times
+/// a run). A period on the caller is not watched and not lengthened: a team that got faster shows
+/// only in a probe. A job is a fixed step's chain of evaluations, one evaluation, or several
+/// steps' chains (``NetworkEvaluator``).
 package struct SplitChooser {
     package static let period = 4000, probe = 64, chunk = 8, warmup = 1
     /// This chooser's shortest period, timed jobs per side of a probe, timed jobs per chunk and
@@ -374,7 +375,7 @@ package struct SplitChooser {
         prefersCaller = Self.prefersCaller(callerNs: callerNs, teamNs: teamNs)
             || (warmup > 0 && Self.teamSlowToStart(warmupNs: Self.median(teamWarmups), warmup: warmup, callerChunkNs: callerNs, chunk: chunk))
         callerChunkNs = callerNs
-        currentPeriod = Self.nextPeriod(after: currentPeriod, shortest: period, callerNs: callerNs, teamNs: teamNs)
+        currentPeriod = prefersCaller ? period : Self.nextPeriod(after: currentPeriod, shortest: period, callerNs: callerNs, teamNs: teamNs)
     }
 
     /// The end of a watch window at `now`: a new probe next when the team's last two windows of

@@ -265,6 +265,8 @@ struct CellThreadsTests {
                 previousOnCaller = onCaller
             }
             #expect(chooser.prefersCaller == expected)
+            // A period on the caller is not lengthened, though the warm team chunks won clearly.
+            #expect(chooser.currentPeriod == (expected ? 250 : 500))
         }
         #expect(SplitChooser.teamSlowToStart(warmupNs: 2_000, warmup: 1, callerChunkNs: 8_000, chunk: 8))
         #expect(!SplitChooser.teamSlowToStart(warmupNs: 1_999, warmup: 1, callerChunkNs: 8_000, chunk: 8))
