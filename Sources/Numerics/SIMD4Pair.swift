@@ -67,23 +67,13 @@ package struct SIMD4Pair {
     package static prefix func - (a: Self) -> Self { Self(-a.low, -a.high) }
     @inlinable @inline(__always)
     package static func += (a: inout Self, b: Self) { a = a + b }
-    @inlinable @inline(__always)
-    package static func *= (a: inout Self, b: Self) { a = a * b }
 }
 
 /// x^k lane by lane for a whole 1 ≤ k ≤ 63: the four-lane ``integerPower(_:_:)`` on each half,
 /// side by side.
 @inlinable @inline(__always)
 package func integerPower(_ x: SIMD4Pair, _ k: Int) -> SIMD4Pair {
-    let one = SIMD4Pair(repeating: 1)
-    let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4, x16 = x8 * x8, x32 = x16 * x16
-    var r = k & 1 != 0 ? x : one
-    r *= k & 2 != 0 ? x2 : one
-    r *= k & 4 != 0 ? x4 : one
-    r *= k & 8 != 0 ? x8 : one
-    r *= k & 16 != 0 ? x16 : one
-    r *= k & 32 != 0 ? x32 : one
-    return r
+    SIMD4Pair(integerPower(x.low, k), integerPower(x.high, k))
 }
 
 /// Runs `body(b, true)` for each pair of blocks of four, b = lower, lower + 8, …, then
